@@ -12,6 +12,8 @@ module.exports = {
     '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // …and its package exports only an `import` condition, which Jest's CommonJS resolver does not try.
+  moduleNameMapper: { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   globalSetup: '<rootDir>/test/services/global-setup.ts',
   globalTeardown: '<rootDir>/test/services/global-teardown.ts',
   testTimeout: 120000,

@@ -1,0 +1,374 @@
+/**
+ * FileStream benchmark (run by `npm run bench`, or `npm run bench -- filestream`). On one Apache Kafka broker
+ * (started for the run, or KAFKA_BOOTSTRAP_SERVERS), with 1,000,000 lines of 100 bytes, one partition, acks=all:
+ *
+ *   1. connector: FileStreamSource → topic, `connect-standalone` as a child process (StringConverter)
+ *   2. connector: topic → FileStreamSink, same
+ *   3. raw kafkajs producer: the same 100-byte values, in the same batches (≤ 2000 records and ≤ max.request.size),
+ *      one request in flight, awaited in turn
+ *   4. raw kafkajs consumer: reading the same records (eachBatch, counting)
+ *   5. Kafka's own org.apache.kafka.tools.ProducerPerformance (Java), same count, size and acks
+ *
+ * It prints records/s and MB/s (payload bytes), each ratio, and the peak RSS (VmHWM) of the connector processes.
+ * Connector and baselines run alternately for BENCH_FILESTREAM_ROUNDS rounds (default 3; the median is reported),
+ * since the machine may be shared. Env: BENCH_FILESTREAM_LINES (default 1000000), BENCH_FILESTREAM_CONVERTER
+ * (default StringConverter), KAFKA_BOOTSTRAP_SERVERS (use a running broker instead of starting one).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { Admin, Kafka } from 'kafkajs';
+import { createKafka } from '../lib/adapters/kafka/client';
+import { projectRoot, servicePaths } from '../test/services/paths';
+import { startServices } from '../test/services/index';
+import type { ServiceStack } from '../test/services/index';
+
+const LINES = Number(process.env.BENCH_FILESTREAM_LINES ?? 1_000_000);
+const LINE_BYTES = 100;
+const CONVERTER = process.env.BENCH_FILESTREAM_CONVERTER ?? 'org.apache.kafka.connect.storage.StringConverter';
+/** the connector's produce requests are cut at max.request.size (1 MiB), estimated as in WorkerSourceTask */
+const MAX_REQUEST_BYTES = 1048576;
+const RECORD_OVERHEAD = 24;
+const BATCH_OVERHEAD = 61;
+/** the connector's cap on records per request (lib/runtime/worker.ts MAX_RECORDS_PER_REQUEST) */
+const MAX_REQUEST_RECORDS = 2000;
+const TOTAL_MB = (LINES * LINE_BYTES) / 1e6;
+const ROUNDS = Number(process.env.BENCH_FILESTREAM_ROUNDS ?? 3);
+
+interface Result {
+  readonly label: string;
+  readonly seconds: number;
+  readonly peakRssMiB?: number;
+}
+
+const rate = (r: Result): string =>
+  `${(LINES / r.seconds).toFixed(0).padStart(9)} records/s ${(TOTAL_MB / r.seconds).toFixed(1).padStart(7)} MB/s` +
+  `${r.seconds.toFixed(2).padStart(8)} s${r.peakRssMiB === undefined ? '' : `   peak RSS ${r.peakRssMiB.toFixed(0)} MiB`}`;
+
+const line = (i: number): string => {
+  const head = `${i}:`;
+  return head + 'x'.repeat(LINE_BYTES - head.length);
+};
+
+/** VmHWM (peak resident set) of a live process, in MiB. */
+const peakRssMiB = (pid: number): number | undefined => {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const poll = async <T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const endOffset = async (admin: Admin, topic: string): Promise<number> =>
+  (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+
+const createTopic = async (admin: Admin, topic: string): Promise<void> => {
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+};
+
+const bundleCli = async (dir: string): Promise<string> => {
+  const outfile = join(dir, 'connect-standalone.js');
+  await build({
+    entryPoints: [join(projectRoot(), 'task-runner', 'connect-standalone.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    logLevel: 'error',
+  });
+  return outfile;
+};
+
+const workerProps = (dir: string, bootstrap: string): string => {
+  const file = join(dir, `worker-${Date.now()}.properties`);
+  writeFileSync(
+    file,
+    [
+      `bootstrap.servers=${bootstrap}`,
+      `key.converter=${CONVERTER}`,
+      `value.converter=${CONVERTER}`,
+      'key.converter.schemas.enable=false',
+      'value.converter.schemas.enable=false',
+      `offset.storage.file.filename=${join(dir, `offsets-${Date.now()}`)}`,
+      'offset.flush.interval.ms=10000',
+    ].join('\n'),
+  );
+  return file;
+};
+
+const startConnector = (cli: string, worker: string, connector: string, dir: string): ChildProcess => {
+  const child = spawn(process.execPath, [cli, worker, connector], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString();
+    if (log.length > 20000) log = log.slice(-10000);
+  });
+  child.on('exit', (code) => {
+    if (code !== 0 && code !== null) console.error(`[filestream] connector process exited ${code}:\n${log}`);
+  });
+  return child;
+};
+
+const stopProcess = async (child: ChildProcess): Promise<void> => {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+};
+
+/** 1. FileStreamSource → topic: from the first record on the topic to the last. */
+const benchSource = async (
+  cli: string,
+  dir: string,
+  bootstrap: string,
+  admin: Admin,
+  input: string,
+): Promise<Result & { topic: string }> => {
+  const topic = `bench-fs-src-${Date.now()}`;
+  await createTopic(admin, topic);
+  const props = join(dir, 'source.properties');
+  writeFileSync(props, `name=${topic}\nconnector.class=FileStreamSource\nfile=${input}\ntopic=${topic}\n`);
+  const child = startConnector(cli, workerProps(dir, bootstrap), props, dir);
+  await poll(async () => ((await endOffset(admin, topic)) > 0 ? true : undefined), 120000, 'first record');
+  const started = process.hrtime.bigint();
+  let peak = 0;
+  await poll(
+    async () => {
+      peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0);
+      return (await endOffset(admin, topic)) >= LINES ? true : undefined;
+    },
+    600000,
+    'all records on the topic',
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0);
+  await stopProcess(child);
+  return { label: 'connector FileStreamSource → topic', seconds, peakRssMiB: peak, topic };
+};
+
+/** 2. topic → FileStreamSink: from the first byte in the output file to the last. */
+const benchSink = async (cli: string, dir: string, bootstrap: string, topic: string): Promise<Result> => {
+  const output = join(dir, `sink-${Date.now()}.txt`);
+  const props = join(dir, 'sink.properties');
+  writeFileSync(
+    props,
+    `name=bench-sink-${Date.now()}\nconnector.class=FileStreamSink\nfile=${output}\ntopics=${topic}\n`,
+  );
+  const child = startConnector(cli, workerProps(dir, bootstrap), props, dir);
+  const size = (): number => (existsSync(output) ? statSync(output).size : 0);
+  await poll(() => (size() > 0 ? true : undefined), 120000, 'first line in the sink file');
+  const started = process.hrtime.bigint();
+  let peak = 0;
+  await poll(
+    () => {
+      peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0);
+      return size() >= LINES * (LINE_BYTES + 1) ? true : undefined;
+    },
+    600000,
+    'every line in the sink file',
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0);
+  await stopProcess(child);
+  rmSync(output, { force: true });
+  return { label: 'connector topic → FileStreamSink', seconds, peakRssMiB: peak };
+};
+
+/** 3. raw kafkajs producer, the connector's batching: ≤1 MiB requests, one in flight, acks=all. */
+const benchRawProducer = async (kafka: Kafka, admin: Admin): Promise<Result> => {
+  const topic = `bench-raw-${Date.now()}`;
+  await createTopic(admin, topic);
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const started = process.hrtime.bigint();
+  let batch: { key: null; value: Buffer }[] = [];
+  let bytes = BATCH_OVERHEAD;
+  for (let i = 0; i < LINES; i++) {
+    const value = Buffer.from(line(i));
+    if (
+      batch.length >= MAX_REQUEST_RECORDS ||
+      (batch.length > 0 && bytes + value.length + RECORD_OVERHEAD > MAX_REQUEST_BYTES)
+    ) {
+      await producer.send({ topic, acks: -1, messages: batch });
+      batch = [];
+      bytes = BATCH_OVERHEAD;
+    }
+    batch.push({ key: null, value });
+    bytes += value.length + RECORD_OVERHEAD;
+  }
+  if (batch.length > 0) await producer.send({ topic, acks: -1, messages: batch });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await producer.disconnect();
+  return { label: 'raw kafkajs producer', seconds };
+};
+
+/** 4. raw kafkajs consumer: first batch to the last record. */
+const benchRawConsumer = async (kafka: Kafka, topic: string): Promise<Result> => {
+  const consumer = kafka.consumer({ groupId: `bench-raw-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  let count = 0;
+  let started = 0n;
+  let finished = 0n;
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      if (started === 0n) started = process.hrtime.bigint();
+      count += batch.messages.length;
+      if (count >= LINES && finished === 0n) finished = process.hrtime.bigint();
+    },
+  });
+  await poll(() => (finished !== 0n ? true : undefined), 600000, 'raw consumer to read every record');
+  await consumer.disconnect();
+  return { label: 'raw kafkajs consumer', seconds: Number(finished - started) / 1e9 };
+};
+
+/** 5. Kafka's ProducerPerformance on the same broker. */
+const benchJava = (bootstrap: string, admin: Admin): Promise<Result | undefined> =>
+  (async () => {
+    const classpathFile = servicePaths().kafkaClasspathFile;
+    if (!existsSync(classpathFile)) return undefined;
+    const topic = `bench-java-${Date.now()}`;
+    await createTopic(admin, topic);
+    const result = spawnSync(
+      'java',
+      [
+        '-Xmx512m',
+        '-cp',
+        readFileSync(classpathFile, 'utf8').trim(),
+        'org.apache.kafka.tools.ProducerPerformance',
+        '--topic',
+        topic,
+        '--num-records',
+        String(LINES),
+        '--record-size',
+        String(LINE_BYTES),
+        '--throughput',
+        '-1',
+        '--producer-props',
+        `bootstrap.servers=${bootstrap}`,
+        'acks=all',
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 24 },
+    );
+    const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(result.stdout ?? '');
+    if (!summary) {
+      console.error(`[filestream] ProducerPerformance failed:\n${result.stdout}\n${result.stderr}`);
+      return undefined;
+    }
+    return { label: 'Java ProducerPerformance (acks=all)', seconds: LINES / Number(summary[2]) };
+  })();
+
+async function main(): Promise<void> {
+  let stack: ServiceStack | undefined;
+  let bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS;
+  if (!bootstrap) {
+    stack = await startServices(['kafka']);
+    bootstrap = stack.env.KAFKA_BOOTSTRAP_SERVERS as string;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-filestream-'));
+  const kafka = createKafka({ bootstrapServers: bootstrap, clientId: 'bench-filestream', logLevel: 'error' });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cli = await bundleCli(dir);
+    const input = join(dir, 'input.txt');
+    const fd = openSync(input, 'w');
+    let chunk = '';
+    for (let i = 0; i < LINES; i++) {
+      chunk += `${line(i)}\n`;
+      if (chunk.length > 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, chunk);
+    closeSync(fd);
+    console.log(
+      `[filestream] ${LINES} lines × ${LINE_BYTES} B (${TOTAL_MB.toFixed(0)} MB payload), 1 partition, acks=all, ` +
+        `converter ${CONVERTER}, broker ${bootstrap}`,
+    );
+
+    // The machine is shared: run connector and baseline alternately, several rounds, and keep the median.
+    const median = (results: Result[]): Result => {
+      const sorted = [...results].sort((a, b) => a.seconds - b.seconds);
+      return sorted[Math.floor(sorted.length / 2)] as Result;
+    };
+    const sources: (Result & { topic: string })[] = [];
+    const rawProducers: Result[] = [];
+    const sinks: Result[] = [];
+    const rawConsumers: Result[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const s = await benchSource(cli, dir, bootstrap, admin, input);
+      const rp = await benchRawProducer(kafka, admin);
+      const k = await benchSink(cli, dir, bootstrap, s.topic);
+      const rc = await benchRawConsumer(kafka, s.topic);
+      for (const r of [s, rp, k, rc]) console.log(`[filestream] round ${round}: ${r.label.padEnd(38)} ${rate(r)}`);
+      sources.push(s);
+      rawProducers.push(rp);
+      sinks.push(k);
+      rawConsumers.push(rc);
+    }
+    const source = median(sources);
+    const rawProducer = median(rawProducers);
+    const sink = median(sinks);
+    const rawConsumer = median(rawConsumers);
+    const java = await benchJava(bootstrap, admin);
+    console.log(`[filestream] median of ${ROUNDS} round(s):`);
+    for (const r of [source, rawProducer, sink, rawConsumer, ...(java ? [java] : [])]) {
+      console.log(`[filestream] ${r.label.padEnd(38)} ${rate(r)}`);
+    }
+    const peak = (rs: Result[]) => Math.max(...rs.map((r) => r.peakRssMiB ?? 0)).toFixed(0);
+    console.log(`[filestream] peak RSS of the connector process: source ${peak(sources)} MiB, sink ${peak(sinks)} MiB`);
+
+    const ratio = (a: Result, b: Result): string => (b.seconds / a.seconds).toFixed(2);
+    console.log(
+      `[filestream] ratio source connector / raw kafkajs producer: ${ratio(source, rawProducer)}× (target ≥ 0.8×)`,
+    );
+    console.log(
+      `[filestream] ratio sink connector / raw kafkajs consumer:   ${ratio(sink, rawConsumer)}× (target ≥ 0.8×)`,
+    );
+    if (java) {
+      console.log(`[filestream] ratio raw kafkajs producer / Java ProducerPerformance: ${ratio(rawProducer, java)}×`);
+      console.log(`[filestream] ratio source connector / Java ProducerPerformance:    ${ratio(source, java)}×`);
+    }
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

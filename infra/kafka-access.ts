@@ -1,0 +1,64 @@
+import { ArnFormat, Fn } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/** How tasks, the API and the reconciler authenticate to Kafka (`SKC_KAFKA_AUTH`). */
+export type KafkaAuth = 'none' | 'tls' | 'sasl-scram' | 'msk-iam';
+export type SaslScramMechanism = 'SCRAM-SHA-512' | 'SCRAM-SHA-256';
+
+/** Amazon MSK's broker port of each authentication. */
+export const DEFAULT_KAFKA_PORT: Record<KafkaAuth, number> = {
+  none: 9092,
+  tls: 9094,
+  'sasl-scram': 9096,
+  'msk-iam': 9098,
+};
+
+export function validateKafkaAuth(
+  auth: KafkaAuth,
+  props: { readonly kafkaSecret?: unknown; readonly mskClusterArn?: string; readonly saslScramMechanism?: string },
+): void {
+  if (auth === 'sasl-scram' && !props.kafkaSecret) throw new Error("kafkaAuth 'sasl-scram' requires kafkaSecret");
+  if (auth === 'msk-iam' && !props.mskClusterArn) throw new Error("kafkaAuth 'msk-iam' requires mskClusterArn");
+  if (props.saslScramMechanism && auth !== 'sasl-scram') {
+    throw new Error("saslScramMechanism applies only to kafkaAuth 'sasl-scram'");
+  }
+}
+
+/** The `SKC_KAFKA_AUTH` value (docs/environment.md). */
+export function envKafkaAuth(auth: KafkaAuth, mechanism: SaslScramMechanism | undefined): string {
+  if (auth !== 'sasl-scram') return auth;
+  return mechanism === 'SCRAM-SHA-256' ? 'sasl-scram-256' : 'sasl-scram-512';
+}
+
+/** kafka-cluster:* on one MSK cluster, its topics and its consumer groups (arn:…:cluster/<name>/<uuid>). */
+export function grantMskIam(stack: Stack, grantee: iam.IGrantable, clusterArn: string): void {
+  const arn = stack.splitArn(clusterArn, ArnFormat.SLASH_RESOURCE_NAME);
+  const path = Fn.split('/', clusterArn);
+  const name = Fn.select(1, path);
+  const uuid = Fn.select(2, path);
+  const scoped = (type: string): string =>
+    `arn:${arn.partition}:kafka:${arn.region}:${arn.account}:${type}/${name}/${uuid}/*`;
+  iam.Grant.addToPrincipal({
+    grantee,
+    // WriteDataIdempotently: producers with enable.idempotence (Apache's default since Kafka 3.0).
+    actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:WriteDataIdempotently'],
+    resourceArns: [clusterArn],
+  });
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: [
+      'kafka-cluster:DescribeTopic',
+      'kafka-cluster:CreateTopic',
+      'kafka-cluster:ReadData',
+      'kafka-cluster:WriteData',
+      'kafka-cluster:DescribeTopicDynamicConfiguration',
+    ],
+    resourceArns: [scoped('topic')],
+  });
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup', 'kafka-cluster:DeleteGroup'],
+    resourceArns: [scoped('group')],
+  });
+}

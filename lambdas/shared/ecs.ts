@@ -1,0 +1,20 @@
+/** The ECS TaskLauncher from the reconciler's environment. */
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { EcsTaskLauncher } from '../../lib/adapters/ecs/ecs-task-launcher';
+import type { EcsEnv } from './env';
+
+export function createEcsLauncher(env: EcsEnv, environment: Readonly<Record<string, string>> = {}): EcsTaskLauncher {
+  const client = new ECSClient(env.SKC_ECS_ENDPOINT ? { endpoint: env.SKC_ECS_ENDPOINT } : {});
+  return new EcsTaskLauncher({
+    client,
+    cluster: env.SKC_ECS_CLUSTER,
+    taskDefinition: env.SKC_TASK_DEFINITION,
+    containerName: env.SKC_CONTAINER_NAME,
+    subnets: env.SKC_SUBNETS,
+    securityGroups: env.SKC_SECURITY_GROUPS,
+    assignPublicIp: env.SKC_ASSIGN_PUBLIC_IP,
+    capacityProvider: env.SKC_CAPACITY_PROVIDER,
+    ...(env.SKC_STARTED_BY ? { startedBy: env.SKC_STARTED_BY } : {}),
+    environment,
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * The local serverless stack (`npm start`), as a function so tests and benchmarks can run it in-process:
+ * the REST API through the API Lambda's handler on a plain HTTP server, the embedded file store, the reconciler
+ * in-process (on every store change, every task exit and a timer) and one child process per task.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findUp } from '../../lib/adapters/local/kafka-broker';
+import { FileConfigStore } from '../../lib/adapters/local/file-config-store';
+import { FileStatusStore } from '../../lib/adapters/local/file-status-store';
+import { ProcessLauncher } from '../../lib/adapters/local/process-launcher';
+import { ReconcileLoop } from '../../lib/scheduler/reconcile-loop';
+import type { Reconciler } from '../../lib/scheduler/reconciler';
+import { intentionalStopReason } from '../../lib/scheduler/restart-policy';
+import { apiEnvSchema, compose } from '../api/composition';
+import type { ApiComposition } from '../api/composition';
+import { createApiHandler } from '../api/handler';
+import { startHttpServer } from '../local/http-server';
+import { commonEnvSchema, parseEnv } from './env';
+import { createReconciler } from './reconciler';
+
+export interface LocalStackOptions {
+  readonly stateDir: string;
+  readonly bootstrapServers: string;
+  /** distributed-worker properties (converters, offset.storage.*, producer.* …) */
+  readonly workerProperties?: Readonly<Record<string, string>>;
+  /** default http://127.0.0.1:8083 */
+  readonly listeners?: string;
+  /** the bundled task-runner; default dist/task-runner.js */
+  readonly taskRunnerScript?: string;
+  readonly reconcileIntervalMs?: number;
+  readonly stopGraceMs?: number;
+  readonly log?: (message: string, details?: Record<string, unknown>) => void;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly stateDir: string;
+  readonly launcher: ProcessLauncher;
+  readonly reconciler: Reconciler;
+  readonly loop: ReconcileLoop;
+  /** stop the HTTP server and the reconciler; `stopTasks` (default true) also stops every task process */
+  close(options?: { stopTasks?: boolean }): Promise<void>;
+}
+
+/** Where the bundled task-runner is: beside this bundle (dist/), else dist/ of the project. */
+export function defaultTaskRunnerScript(): string {
+  const beside = join(__dirname, 'task-runner.js');
+  if (existsSync(beside)) return beside;
+  const found = findUp(join('dist', 'task-runner.js'));
+  if (!found) throw new Error('dist/task-runner.js not found: run `npm run build` first');
+  return found;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { stateDir, bootstrapServers } = options;
+  const workerProperties = { ...(options.workerProperties ?? {}) };
+  delete workerProperties['bootstrap.servers'];
+  const rawEnv: NodeJS.ProcessEnv = {
+    SKC_STORE: 'local',
+    SKC_STATE_DIR: stateDir,
+    SKC_BOOTSTRAP_SERVERS: bootstrapServers,
+    SKC_WORKER_CONFIG: JSON.stringify(workerProperties),
+    ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
+  };
+  const env = parseEnv(commonEnvSchema, rawEnv);
+  // One store instance for the API and the reconciler: its change notifications are the reconciler's trigger.
+  const stores = { configStore: new FileConfigStore(stateDir), statusStore: new FileStatusStore(stateDir) };
+
+  // The reconcile loop needs the reconciler, which needs the launcher: its exit hook is bound late.
+  let trigger: (name?: string) => void = () => undefined;
+  const launcher = new ProcessLauncher({
+    args: ['--enable-source-maps', options.taskRunnerScript ?? defaultTaskRunnerScript()],
+    env: { ...process.env, ...rawEnv },
+    runDir: join(stateDir, 'run'),
+    logDir: join(stateDir, 'logs'),
+    stopGraceMs: options.stopGraceMs ?? 15_000,
+    onExit: (instance) => trigger(instance.connector),
+  });
+  const adopted = launcher.recover();
+  if (adopted.length > 0) options.log?.('adopted task processes of a previous run', { count: adopted.length });
+
+  const reconciler = await createReconciler(env, stores, launcher, {
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const loop = new ReconcileLoop((name) => reconciler.reconcile(name), {
+    intervalMs: options.reconcileIntervalMs ?? 2000,
+    onError: (error) => options.log?.('reconcile failed', { error: String(error) }),
+  });
+  trigger = (name) => loop.trigger(name);
+  const unsubscribe = stores.configStore.subscribe((name) => loop.trigger(name));
+
+  let composition: ApiComposition | undefined;
+  const handler = createApiHandler(async () => {
+    composition = await compose(apiEnvSchema.parse(rawEnv), stores);
+    return composition.api;
+  });
+  const server = await startHttpServer({ handler, listeners: options.listeners ?? 'http://127.0.0.1:8083' });
+  loop.start();
+
+  return {
+    url: server.url,
+    stateDir,
+    launcher,
+    reconciler,
+    loop,
+    async close({ stopTasks = true } = {}) {
+      unsubscribe();
+      await loop.stop();
+      await server.close();
+      if (stopTasks) {
+        const live = (await launcher.list()).filter((i) => i.state !== 'STOPPED');
+        options.log?.('stopping task processes', { count: live.length });
+        const started = Date.now();
+        await launcher.stopAll(intentionalStopReason('local stack shutting down'));
+        options.log?.('task processes stopped', { count: live.length, ms: Date.now() - started });
+      }
+      launcher.close();
+      await composition?.close();
+    },
+  };
+}

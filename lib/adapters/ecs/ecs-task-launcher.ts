@@ -1,0 +1,199 @@
+/**
+ * TaskLauncher on ECS Fargate: one ECS task per connector task instance, all from one task-runner task
+ * definition. The instance's identity travels in the container environment (SKC_CONNECTOR, SKC_TASK_ID,
+ * SKC_GENERATION: the same contract as the local child process) and, for people browsing the console, in tags.
+ * Our tasks are found again by `startedBy`, so list() needs no bookkeeping of its own.
+ */
+import type { DescribeTasksCommandOutput, ECSClient, RunTaskCommandInput, Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { ServiceUnavailableError } from '../../errors';
+import type { InstanceState, LaunchSpec, TaskInstance, TaskLauncher } from '../../storage/ports';
+
+export type CapacityProvider = 'FARGATE' | 'FARGATE_SPOT';
+
+export interface EcsTaskLauncherOptions {
+  readonly client: ECSClient;
+  readonly cluster: string;
+  readonly taskDefinition: string;
+  /** container of the task definition that runs the task-runner */
+  readonly containerName?: string;
+  readonly subnets: readonly string[];
+  readonly securityGroups?: readonly string[];
+  readonly assignPublicIp?: 'ENABLED' | 'DISABLED';
+  readonly capacityProvider?: CapacityProvider;
+  /** marks our tasks; two deployments sharing a cluster must use different values */
+  readonly startedBy?: string;
+  /** extra environment for every task (on top of the task definition's) */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export const ENV_CONNECTOR = 'SKC_CONNECTOR';
+export const ENV_TASK_ID = 'SKC_TASK_ID';
+export const ENV_GENERATION = 'SKC_GENERATION';
+export const TAG_CONNECTOR = 'skc:connector';
+export const TAG_TASK_ID = 'skc:task';
+export const TAG_GENERATION = 'skc:generation';
+export const DEFAULT_STARTED_BY = 'serverless-kafka-connect';
+export const DEFAULT_CONTAINER_NAME = 'task-runner';
+
+/** ECS limits: DescribeTasks takes 100 tasks, a stop reason 255 characters, a tag value 256. */
+const DESCRIBE_BATCH = 100;
+const MAX_REASON = 255;
+const MAX_TAG_VALUE = 256;
+
+export class EcsTaskLauncher implements TaskLauncher {
+  private readonly containerName: string;
+  private readonly startedBy: string;
+
+  constructor(private readonly options: EcsTaskLauncherOptions) {
+    this.containerName = options.containerName ?? DEFAULT_CONTAINER_NAME;
+    this.startedBy = options.startedBy ?? DEFAULT_STARTED_BY;
+  }
+
+  async list(): Promise<TaskInstance[]> {
+    // ECS lists running tasks, and stopped ones for about an hour: that history drives the restart backoff.
+    const arns = [...(await this.listArns('RUNNING')), ...(await this.listArns('STOPPED'))];
+    const instances: TaskInstance[] = [];
+    for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
+      const out: DescribeTasksCommandOutput = await this.options.client.send(
+        new DescribeTasksCommand({
+          cluster: this.options.cluster,
+          tasks: arns.slice(i, i + DESCRIBE_BATCH),
+          include: ['TAGS'],
+        }),
+      );
+      for (const task of out.tasks ?? []) {
+        const instance = this.toInstance(task);
+        if (instance) instances.push(instance);
+      }
+    }
+    return instances;
+  }
+
+  async launch(spec: LaunchSpec): Promise<TaskInstance> {
+    const out = await this.options.client.send(new RunTaskCommand(this.runTaskInput(spec)));
+    const task = out.tasks?.[0];
+    if (!task) {
+      const why = (out.failures ?? [])
+        .map((f) => `${f.reason ?? 'unknown'}${f.detail ? ` (${f.detail})` : ''}`)
+        .join('; ');
+      // Capacity shortages are transient: the next reconcile tries again.
+      throw new ServiceUnavailableError(
+        `ECS RunTask placed no task for ${spec.connector}-${spec.taskId}: ${why || 'no reason given'}`,
+      );
+    }
+    return (
+      this.toInstance(task) ?? { ...spec, instanceId: task.taskArn ?? '', state: 'PENDING', startedAt: Date.now() }
+    );
+  }
+
+  async stop(instanceId: string, reason: string): Promise<void> {
+    try {
+      await this.options.client.send(
+        new StopTaskCommand({ cluster: this.options.cluster, task: instanceId, reason: reason.slice(0, MAX_REASON) }),
+      );
+    } catch (error) {
+      // Stopping a task that is gone (or already stopped) is success: stop is idempotent.
+      const name = (error as { name?: string }).name;
+      if (name !== 'InvalidParameterException' && name !== 'ResourceNotFoundException') throw error;
+    }
+  }
+
+  /** The RunTask request for one instance (exposed for tests of the request shape). */
+  runTaskInput(spec: LaunchSpec): RunTaskCommandInput {
+    const o = this.options;
+    const environment = [
+      ...Object.entries(o.environment ?? {}).map(([name, value]) => ({ name, value })),
+      { name: ENV_CONNECTOR, value: spec.connector },
+      { name: ENV_TASK_ID, value: String(spec.taskId) },
+      { name: ENV_GENERATION, value: String(spec.generation) },
+    ];
+    const placement: Partial<RunTaskCommandInput> =
+      (o.capacityProvider ?? 'FARGATE') === 'FARGATE'
+        ? { launchType: 'FARGATE' }
+        : // Spot needs the strategy form (and FARGATE_SPOT associated with the cluster).
+          { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] };
+    return {
+      cluster: o.cluster,
+      taskDefinition: o.taskDefinition,
+      count: 1,
+      ...placement,
+      startedBy: this.startedBy,
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: [...o.subnets],
+          securityGroups: [...(o.securityGroups ?? [])],
+          assignPublicIp: o.assignPublicIp ?? 'DISABLED',
+        },
+      },
+      overrides: { containerOverrides: [{ name: this.containerName, environment }] },
+      tags: [
+        { key: TAG_CONNECTOR, value: tagValue(spec.connector) },
+        { key: TAG_TASK_ID, value: String(spec.taskId) },
+        { key: TAG_GENERATION, value: String(spec.generation) },
+      ],
+    };
+  }
+
+  private async listArns(desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]> {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.options.client.send(
+        new ListTasksCommand({ cluster: this.options.cluster, startedBy: this.startedBy, desiredStatus, nextToken }),
+      );
+      arns.push(...(out.taskArns ?? []));
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return arns;
+  }
+
+  /** undefined for tasks that are not ours (no identity in the environment). */
+  private toInstance(task: Task): TaskInstance | undefined {
+    if (task.startedBy !== undefined && task.startedBy !== this.startedBy) return undefined;
+    const env = new Map(
+      (task.overrides?.containerOverrides ?? [])
+        .filter((c) => c.name === this.containerName)
+        .flatMap((c) => c.environment ?? [])
+        .map((e) => [e.name ?? '', e.value ?? '']),
+    );
+    const connector = env.get(ENV_CONNECTOR);
+    const taskId = Number(env.get(ENV_TASK_ID));
+    const generation = Number(env.get(ENV_GENERATION));
+    if (!task.taskArn || connector === undefined || !Number.isInteger(taskId) || !Number.isInteger(generation)) {
+      return undefined;
+    }
+    const state = instanceState(task);
+    const container = task.containers?.find((c) => c.name === this.containerName) ?? task.containers?.[0];
+    const startedAt = (task.startedAt ?? task.createdAt ?? new Date()).getTime();
+    const reason = [task.stoppedReason, container?.reason].filter((r) => r && r.length > 0).join('; ');
+    return {
+      instanceId: task.taskArn,
+      connector,
+      taskId,
+      generation,
+      state,
+      startedAt,
+      ...(state === 'STOPPED'
+        ? { stoppedAt: (task.stoppedAt ?? task.stoppingAt ?? new Date(startedAt)).getTime() }
+        : {}),
+      ...(state === 'STOPPED' ? { exitCode: container?.exitCode ?? null } : {}),
+      ...(reason ? { stoppedReason: reason } : {}),
+    };
+  }
+}
+
+/** ECS lifecycle states after RUNNING: the container is on its way out, whatever the desired status says. */
+const STOPPING_STATUSES: ReadonlySet<string> = new Set(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING']);
+
+/** ECS lastStatus/desiredStatus → our four states. */
+export function instanceState(task: Pick<Task, 'lastStatus' | 'desiredStatus'>): InstanceState {
+  if (task.lastStatus === 'STOPPED' || task.lastStatus === 'DELETED') return 'STOPPED';
+  if (task.desiredStatus === 'STOPPED' || STOPPING_STATUSES.has(task.lastStatus ?? '')) return 'STOPPING';
+  if (task.lastStatus === 'RUNNING') return 'RUNNING';
+  return 'PENDING';
+}
+
+/** Tag values allow letters, digits, spaces and `+ - = . _ : / @`; anything else becomes `_`. */
+export const tagValue = (value: string): string =>
+  value.replace(/[^\p{L}\p{N}\s+\-=._:/@]/gu, '_').slice(0, MAX_TAG_VALUE);

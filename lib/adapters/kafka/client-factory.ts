@@ -1,0 +1,81 @@
+/**
+ * The runtime's KafkaClientFactory on kafkajs: Kafka-style client properties (as `connectorClientProps`
+ * assembles them) → `mapClientConfig` → a kafkajs client per task client, wrapped in the port adapters.
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import type { SASLOptions } from 'kafkajs';
+import { mapClientConfig } from '../../config/client-config';
+import type { ClientConfigMapping, KafkaClientSettings } from '../../config/client-config';
+import type { ClientProps, ConsumerPort, KafkaClientFactory, ProducerPort } from '../../storage/kafka-ports';
+import { createKafka } from './client';
+import type { KafkaClientLogger, KafkaClientOptions } from './client';
+import { KafkajsConsumer } from './consumer';
+import { KafkajsProducer } from './producer';
+
+export interface KafkajsClientFactoryOptions {
+  readonly logger?: KafkaClientLogger;
+  /** Called once per client with the keys kafkajs has no equivalent for. */
+  readonly onWarnings?: (clientId: string, warnings: readonly string[]) => void;
+  /** Retry policy for connecting (a broker that is not there fails after these retries). */
+  readonly retry?: KafkaClientOptions['retry'];
+}
+
+const sslOptions = (ssl: KafkaClientSettings['ssl']): boolean | ConnectionOptions | undefined => {
+  if (ssl === undefined || typeof ssl === 'boolean') return ssl;
+  const options: ConnectionOptions = {};
+  const ca = [ssl.ca, ssl.caFile ? readFileSync(ssl.caFile, 'utf8') : undefined].filter((x) => x !== undefined);
+  if (ca.length > 0) options.ca = ca;
+  if (ssl.cert !== undefined) options.cert = ssl.cert;
+  if (ssl.key !== undefined) options.key = ssl.key;
+  if (ssl.keyStoreFile !== undefined) {
+    const pem = readFileSync(ssl.keyStoreFile, 'utf8');
+    options.key = pem;
+    options.cert = pem;
+  }
+  if (ssl.passphrase !== undefined) options.passphrase = ssl.passphrase;
+  if (!ssl.checkHostname) options.checkServerIdentity = () => undefined;
+  return options;
+};
+
+const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | undefined => {
+  if (!sasl) return undefined;
+  const { mechanism, username = '', password = '' } = sasl;
+  if (mechanism === 'plain' || mechanism === 'scram-sha-256' || mechanism === 'scram-sha-512') {
+    return { mechanism, username, password } as SASLOptions;
+  }
+  throw new Error(`SASL mechanism '${mechanism}' needs a provider this runtime does not configure from properties`);
+};
+
+export class KafkajsClientFactory implements KafkaClientFactory {
+  constructor(private readonly options: KafkajsClientFactoryOptions = {}) {}
+
+  private kafka(props: ClientProps, mapping: ClientConfigMapping) {
+    const clientId = mapping.client.clientId ?? props['client.id'] ?? 'connect';
+    if (mapping.warnings.length > 0) this.options.onWarnings?.(clientId, mapping.warnings);
+    const { client } = mapping;
+    const ssl = sslOptions(client.ssl);
+    const sasl = saslOptions(client.sasl);
+    const retry = this.options.retry ?? client.retry;
+    return createKafka({
+      bootstrapServers: client.brokers ?? props['bootstrap.servers'] ?? 'localhost:9092',
+      clientId,
+      ...(ssl !== undefined ? { ssl } : {}),
+      ...(sasl !== undefined ? { sasl } : {}),
+      ...(client.connectionTimeout !== undefined ? { connectionTimeoutMs: client.connectionTimeout } : {}),
+      ...(client.requestTimeout !== undefined ? { requestTimeoutMs: client.requestTimeout } : {}),
+      ...(retry !== undefined ? { retry } : {}),
+      ...(this.options.logger ? { logger: this.options.logger } : {}),
+    });
+  }
+
+  newProducer(props: ClientProps): ProducerPort {
+    const mapping = mapClientConfig('producer', props);
+    return new KafkajsProducer(this.kafka(props, mapping), mapping.producer);
+  }
+
+  newConsumer(props: ClientProps): ConsumerPort {
+    const mapping = mapClientConfig('consumer', props);
+    return new KafkajsConsumer(this.kafka(props, mapping), mapping.consumer);
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * In-memory adapters of the storage ports: standalone mode (Apache's standalone herder keeps configs in memory
+ * too) and unit tests. Same behaviour as the durable adapters — the contract suites in test/stores run against
+ * all of them — but nothing survives the process.
+ *
+ * Values handed in and out are copies, so a caller mutating an object it got cannot change the store.
+ */
+import type { SourceMap } from '../../connect/records';
+import { AlreadyExistsError, ConflictError, NotFoundError } from '../../errors';
+import { encodeOffsetKey, partitionKey, validateOffsetEntries } from '../../storage/offsets-codec';
+import type {
+  ConfigStore,
+  ConnectorConfig,
+  ConnectorState,
+  ConnectorStateChanges,
+  OffsetStore,
+  SourceOffsetEntry,
+  StatusRecord,
+  StatusStore,
+  TargetState,
+  TaskStatus,
+  TaskStatusState,
+} from '../../storage/ports';
+
+// ---- shared connector-state rules (also used by the file and DynamoDB adapters) ----
+
+export const alreadyExists = (name: string): AlreadyExistsError =>
+  new AlreadyExistsError(`Connector ${name} already exists`);
+export const connectorNotFound = (name: string): NotFoundError => new NotFoundError(`Connector ${name} not found`);
+export const versionConflict = (name: string, expected: number, actual: number): ConflictError =>
+  new ConflictError(
+    `Connector ${name} was modified concurrently (expected version ${expected}, found ${actual}); retry with fresh state`,
+  );
+
+/** A freshly created connector: version 1, no task configs yet (generation 0). */
+export function newConnectorState(
+  name: string,
+  config: ConnectorConfig,
+  targetState: TargetState,
+  now = new Date(),
+): ConnectorState {
+  const at = now.toISOString();
+  return {
+    name,
+    config: { ...config },
+    targetState,
+    version: 1,
+    taskConfigs: [],
+    generation: 0,
+    taskConfigsFromVersion: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The state after one update: `changes` applied, version incremented. Pure; the caller checks the version. */
+export function applyConnectorChanges(
+  current: ConnectorState,
+  changes: ConnectorStateChanges,
+  now = new Date(),
+): ConnectorState {
+  const { clearRestartRequest, ...fields } = changes;
+  const next: { -readonly [K in keyof ConnectorState]: ConnectorState[K] } = {
+    ...current,
+    ...(structuredClone(fields) as Partial<ConnectorState>),
+    version: current.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  if (clearRestartRequest) delete next.restartRequest;
+  return next;
+}
+
+type Listener = (name: string) => void;
+
+/** In-process change listeners; a throwing listener must not fail the write that triggered it. */
+export class ChangeNotifier {
+  private readonly listeners = new Set<Listener>();
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Delivered in a microtask: after the write completed, before the writer's `await` resumes. */
+  notify(name: string): void {
+    for (const listener of this.listeners) {
+      queueMicrotask(() => {
+        try {
+          listener(name);
+        } catch {
+          // A listener's failure is its own; the reconciler also runs on a timer.
+        }
+      });
+    }
+  }
+}
+
+// ---- ConfigStore ----
+
+export class InMemoryConfigStore implements ConfigStore {
+  private readonly connectors = new Map<string, ConnectorState>();
+  private readonly notifier = new ChangeNotifier();
+
+  async list(): Promise<string[]> {
+    return [...this.connectors.keys()].sort();
+  }
+
+  async get(name: string): Promise<ConnectorState | undefined> {
+    const state = this.connectors.get(name);
+    return state && structuredClone(state);
+  }
+
+  async getMany(names: readonly string[]): Promise<ConnectorState[]> {
+    const found: ConnectorState[] = [];
+    for (const name of names) {
+      const state = this.connectors.get(name);
+      if (state) found.push(structuredClone(state));
+    }
+    return found;
+  }
+
+  async create(name: string, config: ConnectorConfig, targetState: TargetState): Promise<ConnectorState> {
+    if (this.connectors.has(name)) throw alreadyExists(name);
+    const state = newConnectorState(name, config, targetState);
+    this.connectors.set(name, state);
+    this.notifier.notify(name);
+    return structuredClone(state);
+  }
+
+  async update(name: string, expectedVersion: number, changes: ConnectorStateChanges): Promise<ConnectorState> {
+    const current = this.connectors.get(name);
+    if (!current) throw connectorNotFound(name);
+    if (current.version !== expectedVersion) throw versionConflict(name, expectedVersion, current.version);
+    const next = applyConnectorChanges(current, changes);
+    this.connectors.set(name, next);
+    this.notifier.notify(name);
+    return structuredClone(next);
+  }
+
+  async delete(name: string): Promise<boolean> {
+    const existed = this.connectors.delete(name);
+    if (existed) this.notifier.notify(name);
+    return existed;
+  }
+
+  subscribe(listener: (name: string) => void): () => void {
+    return this.notifier.subscribe(listener);
+  }
+}
+
+// ---- StatusStore ----
+
+export class InMemoryStatusStore implements StatusStore {
+  private readonly connectors = new Map<string, StatusRecord>();
+  private readonly tasks = new Map<string, Map<number, TaskStatus>>();
+  private readonly topics = new Map<string, Set<string>>();
+
+  async getConnector(name: string): Promise<StatusRecord | undefined> {
+    const status = this.connectors.get(name);
+    return status && { ...status };
+  }
+
+  async putConnector(name: string, status: StatusRecord): Promise<void> {
+    this.connectors.set(name, { ...status });
+  }
+
+  async getTask(name: string, taskId: number): Promise<TaskStatus | undefined> {
+    const status = this.tasks.get(name)?.get(taskId);
+    return status && { ...status };
+  }
+
+  async listTasks(name: string): Promise<TaskStatus[]> {
+    return [...(this.tasks.get(name)?.values() ?? [])].sort((a, b) => a.id - b.id).map((s) => ({ ...s }));
+  }
+
+  async putTask(name: string, taskId: number, status: StatusRecord<TaskStatusState>): Promise<boolean> {
+    let tasks = this.tasks.get(name);
+    const stored = tasks?.get(taskId);
+    if (stored && status.generation < stored.generation) return false;
+    if (!tasks) this.tasks.set(name, (tasks = new Map()));
+    tasks.set(taskId, { ...status, id: taskId });
+    return true;
+  }
+
+  async deleteTask(name: string, taskId: number): Promise<void> {
+    this.tasks.get(name)?.delete(taskId);
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    this.connectors.delete(name);
+    this.tasks.delete(name);
+    this.topics.delete(name);
+  }
+
+  async addTopics(name: string, topics: readonly string[]): Promise<void> {
+    let set = this.topics.get(name);
+    if (!set) this.topics.set(name, (set = new Set()));
+    for (const topic of topics) set.add(topic);
+  }
+
+  async getTopics(name: string): Promise<string[]> {
+    return [...(this.topics.get(name) ?? [])].sort();
+  }
+
+  async resetTopics(name: string): Promise<void> {
+    this.topics.delete(name);
+  }
+}
+
+// ---- OffsetStore ----
+
+/**
+ * Source offsets in memory, keyed like the offsets topic (connector + partition key bytes). `get` answers every
+ * requested partition under `partitionKey(partition)` (lib/storage/offsets-codec), null when none is stored.
+ */
+export class InMemoryOffsetStore implements OffsetStore {
+  private readonly offsets = new Map<string, { connector: string; partition: SourceMap; offset: SourceMap }>();
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  async get(connector: string, partitions: readonly SourceMap[]): Promise<Map<string, SourceMap | null>> {
+    return lookupOffsets(connector, partitions, (key) => this.offsets.get(key)?.offset);
+  }
+
+  async list(connector: string): Promise<SourceOffsetEntry[]> {
+    return [...this.offsets.values()]
+      .filter((e) => e.connector === connector)
+      .map((e) => ({ partition: structuredClone(e.partition), offset: structuredClone(e.offset) }));
+  }
+
+  async put(connector: string, entries: readonly SourceOffsetEntry[]): Promise<void> {
+    validateOffsetEntries(entries);
+    for (const { partition, offset } of entries) {
+      const key = encodeOffsetKey(connector, partition);
+      if (offset === null) this.offsets.delete(key);
+      else this.offsets.set(key, { connector, partition: structuredClone(partition), offset: structuredClone(offset) });
+    }
+  }
+}
+
+/** Shared `get` answer shape: one entry per requested partition, keyed by `partitionKey`. */
+export function lookupOffsets(
+  connector: string,
+  partitions: readonly SourceMap[],
+  find: (offsetKey: string) => SourceMap | undefined,
+): Map<string, SourceMap | null> {
+  const result = new Map<string, SourceMap | null>();
+  for (const partition of partitions) {
+    const offset = find(encodeOffsetKey(connector, partition));
+    result.set(partitionKey(partition), offset === undefined ? null : structuredClone(offset));
+  }
+  return result;
+}

@@ -1,0 +1,294 @@
+/**
+ * TaskLauncher on the local machine: one child process per task instance (`node dist/task-runner.js`), with the
+ * same environment contract as the ECS container. Each child writes stdout/stderr straight into its own log
+ * file and runs in its own process group, so it survives a crash of the local stack; a pid file per instance
+ * lets the next local stack adopt it (or the reconciler stop it).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { LaunchSpec, TaskInstance, TaskLauncher } from '../../storage/ports';
+
+export interface ProcessLauncherOptions {
+  /** executable, default the current Node binary */
+  readonly command?: string;
+  /** arguments before the launcher's own `--skc-instance=<id>` marker, e.g. `[dist/task-runner.js]` */
+  readonly args: readonly string[];
+  /** environment of every child on top of SKC_CONNECTOR / SKC_TASK_ID / SKC_GENERATION (default: this process's) */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** pid files (one JSON per live instance) */
+  readonly runDir: string;
+  /** one log file per instance */
+  readonly logDir: string;
+  /** SIGTERM, then SIGKILL after this long (default 10 s) */
+  readonly stopGraceMs?: number;
+  /** how many stopped instances per task to remember (restart backoff history); default 10 */
+  readonly historyPerTask?: number;
+  /** called after an instance stopped (its final state), e.g. to trigger a reconcile */
+  readonly onExit?: (instance: TaskInstance) => void;
+  /** how often adopted (non-child) processes are checked for liveness */
+  readonly adoptedPollMs?: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Tracked {
+  instance: Mutable<TaskInstance>;
+  pid: number;
+  logFile: string;
+  child?: ChildProcess;
+  exited: Promise<void>;
+  markExited: () => void;
+  killTimer?: NodeJS.Timeout;
+}
+
+const PidFile = z.object({
+  instanceId: z.string(),
+  pid: z.number().int().positive(),
+  connector: z.string(),
+  taskId: z.number().int().nonnegative(),
+  generation: z.number().int().nonnegative(),
+  startedAt: z.number(),
+  logFile: z.string(),
+});
+type PidFile = z.infer<typeof PidFile>;
+
+export const INSTANCE_ARG_PREFIX = '--skc-instance=';
+const HISTORY_MS = 3_600_000;
+
+export class ProcessLauncher implements TaskLauncher {
+  private readonly live = new Map<string, Tracked>();
+  private readonly history: TaskInstance[] = [];
+  private readonly stopGraceMs: number;
+  private pollTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ProcessLauncherOptions) {
+    this.stopGraceMs = options.stopGraceMs ?? 10_000;
+    mkdirSync(options.runDir, { recursive: true });
+    mkdirSync(options.logDir, { recursive: true });
+  }
+
+  /**
+   * Find instances a previous launcher (a crashed or restarted local stack) left behind: live ones are adopted
+   * and appear in list() as RUNNING, dead ones become history. Returns the adopted instances.
+   */
+  recover(): TaskInstance[] {
+    const adopted: TaskInstance[] = [];
+    for (const file of readdirSync(this.options.runDir).filter((f) => f.endsWith('.json'))) {
+      const path = join(this.options.runDir, file);
+      let record: PidFile;
+      try {
+        record = PidFile.parse(JSON.parse(readFileSync(path, 'utf8')));
+      } catch {
+        rmSync(path, { force: true });
+        continue;
+      }
+      if (this.live.has(record.instanceId)) continue;
+      const instance: Mutable<TaskInstance> = {
+        instanceId: record.instanceId,
+        connector: record.connector,
+        taskId: record.taskId,
+        generation: record.generation,
+        state: 'RUNNING',
+        startedAt: record.startedAt,
+      };
+      if (isOurProcess(record.pid, record.instanceId)) {
+        this.track(instance, record.pid, record.logFile);
+        adopted.push({ ...instance });
+      } else {
+        rmSync(path, { force: true });
+        this.remember({
+          ...instance,
+          state: 'STOPPED',
+          stoppedAt: Date.now(),
+          exitCode: null,
+          stoppedReason: 'Exited while the local stack was not running',
+        });
+      }
+    }
+    if (adopted.length > 0) this.startPolling();
+    return adopted;
+  }
+
+  async list(): Promise<TaskInstance[]> {
+    return [...[...this.live.values()].map((t) => ({ ...t.instance })), ...this.history.map((i) => ({ ...i }))];
+  }
+
+  async launch(spec: LaunchSpec): Promise<TaskInstance> {
+    const instanceId = `p-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    const logFile = join(this.options.logDir, `${fileSafe(spec.connector)}-${spec.taskId}-${instanceId}.log`);
+    const fd = openSync(logFile, 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(
+        this.options.command ?? process.execPath,
+        [...this.options.args, `${INSTANCE_ARG_PREFIX}${instanceId}`],
+        {
+          env: {
+            ...(this.options.env ?? process.env),
+            SKC_CONNECTOR: spec.connector,
+            SKC_TASK_ID: String(spec.taskId),
+            SKC_GENERATION: String(spec.generation),
+          },
+          stdio: ['ignore', fd, fd],
+          // Its own process group: Ctrl-C in the terminal reaches only the local stack, which stops children in order.
+          detached: true,
+        },
+      );
+    } finally {
+      closeSync(fd);
+    }
+    const pid = child.pid;
+    if (pid === undefined) {
+      const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+      throw new Error(`Could not start task-runner for ${spec.connector}-${spec.taskId}: ${error.message}`, {
+        cause: error,
+      });
+    }
+    const instance: Mutable<TaskInstance> = { instanceId, ...spec, state: 'RUNNING', startedAt: Date.now() };
+    const tracked = this.track(instance, pid, logFile, child);
+    child.once('exit', (code, signal) => this.exited(tracked, code, signal));
+    const record: PidFile = { instanceId, pid, ...spec, startedAt: instance.startedAt, logFile };
+    writeFileSync(this.pidFile(instanceId), JSON.stringify(record));
+    return { ...instance };
+  }
+
+  async stop(instanceId: string, reason: string): Promise<void> {
+    const tracked = this.live.get(instanceId);
+    if (!tracked || tracked.instance.state === 'STOPPING') return;
+    tracked.instance.state = 'STOPPING';
+    tracked.instance.stoppedReason = reason;
+    signal(tracked.pid, 'SIGTERM');
+    // An adopted process has no child handle to keep this process alive until its exit is seen.
+    if (!tracked.child) this.pollTimer?.ref();
+    tracked.killTimer = setTimeout(() => signal(tracked.pid, 'SIGKILL'), this.stopGraceMs);
+    tracked.killTimer.unref();
+  }
+
+  /** Stop every live instance and wait until all have exited (Ctrl-C of the local stack). */
+  async stopAll(reason: string): Promise<void> {
+    const waits = [...this.live.values()].map((t) => t.exited);
+    await Promise.all([...this.live.keys()].map((id) => this.stop(id, reason)));
+    await Promise.all(waits);
+  }
+
+  /** Resolves when the instance has exited (immediately if unknown). */
+  async waitForExit(instanceId: string): Promise<void> {
+    await this.live.get(instanceId)?.exited;
+  }
+
+  /** The log file of a live or remembered instance. */
+  logFile(instanceId: string): string | undefined {
+    return this.live.get(instanceId)?.logFile;
+  }
+
+  /** Forget adopted processes' polling (children keep running; used when the stack stops without stopping them). */
+  close(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    for (const tracked of this.live.values()) {
+      if (tracked.killTimer) clearTimeout(tracked.killTimer);
+      tracked.child?.unref();
+    }
+  }
+
+  private track(instance: Mutable<TaskInstance>, pid: number, logFile: string, child?: ChildProcess): Tracked {
+    let markExited = () => {};
+    const exited = new Promise<void>((resolve) => (markExited = resolve));
+    const tracked: Tracked = { instance, pid, logFile, exited, markExited, ...(child ? { child } : {}) };
+    this.live.set(instance.instanceId, tracked);
+    return tracked;
+  }
+
+  private exited(tracked: Tracked, code: number | null, sig: NodeJS.Signals | null): void {
+    if (!this.live.delete(tracked.instance.instanceId)) return;
+    if (tracked.killTimer) clearTimeout(tracked.killTimer);
+    rmSync(this.pidFile(tracked.instance.instanceId), { force: true });
+    const how = sig
+      ? `Killed by signal ${sig}`
+      : code === null
+        ? 'Exited (exit code unknown)'
+        : `Exited with code ${code}`;
+    const requested = tracked.instance.stoppedReason;
+    const stopped: TaskInstance = {
+      ...tracked.instance,
+      state: 'STOPPED',
+      stoppedAt: Date.now(),
+      exitCode: sig ? (SIGNAL_EXIT[sig] ?? null) : code,
+      stoppedReason: requested ? `${requested} (${how})` : how,
+    };
+    this.remember(stopped);
+    // Keep this process alive only while an adopted process we asked to stop has not exited yet.
+    const awaiting = [...this.live.values()].some((t) => !t.child && t.instance.state === 'STOPPING');
+    if (!awaiting) this.pollTimer?.unref();
+    tracked.markExited();
+    this.options.onExit?.(stopped);
+  }
+
+  private remember(instance: TaskInstance): void {
+    // Like ECS, which lists stopped tasks for about an hour.
+    const horizon = Date.now() - HISTORY_MS;
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      if ((this.history[i]?.stoppedAt ?? 0) < horizon) this.history.splice(i, 1);
+    }
+    this.history.push(instance);
+    const limit = this.options.historyPerTask ?? 10;
+    const same = this.history.filter((i) => i.connector === instance.connector && i.taskId === instance.taskId);
+    for (const old of same.slice(0, Math.max(0, same.length - limit)))
+      this.history.splice(this.history.indexOf(old), 1);
+  }
+
+  /** Adopted processes are not our children: no exit event, so poll. */
+  private startPolling(): void {
+    if (this.pollTimer) return;
+    this.pollTimer = setInterval(() => {
+      for (const tracked of this.live.values()) {
+        if (!tracked.child && !isAlive(tracked.pid)) this.exited(tracked, null, null);
+      }
+    }, this.options.adoptedPollMs ?? 500);
+    this.pollTimer.unref();
+  }
+
+  private pidFile(instanceId: string): string {
+    return join(this.options.runDir, `${instanceId}.json`);
+  }
+}
+
+/** Shell convention (128 + n), as ECS reports 137 for a SIGKILLed container. */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGKILL: 137, SIGTERM: 143, SIGINT: 130, SIGSEGV: 139 };
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig); // the whole process group (the task-runner and anything it started)
+  } catch {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Alive and really ours (a recycled pid would not carry our instance marker on its command line). */
+function isOurProcess(pid: number, instanceId: string): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${INSTANCE_ARG_PREFIX}${instanceId}`);
+  } catch {
+    return process.platform !== 'linux'; // no /proc: trust the pid file
+  }
+}
+
+const fileSafe = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);

@@ -1,0 +1,94 @@
+/**
+ * zod schemas of stored connector state and status records: every adapter validates what it reads back
+ * (a hand-edited or half-migrated store fails loudly with the offending location instead of leaking bad data).
+ */
+import { z } from 'zod';
+import type { ConnectorState, StatusRecord, TaskStatusState } from '../../storage/ports';
+
+const stringMap = z.record(z.string(), z.string());
+
+export const restartRequestSchema = z.object({
+  requestId: z.string(),
+  includeTasks: z.boolean(),
+  onlyFailed: z.boolean(),
+  requestedAt: z.string(),
+});
+
+export const targetStateSchema = z.enum(['STARTED', 'PAUSED', 'STOPPED']);
+
+export const connectorStateSchema = z.object({
+  name: z.string(),
+  config: stringMap,
+  targetState: targetStateSchema,
+  version: z.number().int().positive(),
+  taskConfigs: z.array(stringMap),
+  generation: z.number().int().nonnegative(),
+  taskConfigsFromVersion: z.number().int().nonnegative(),
+  restartRequest: restartRequestSchema.optional(),
+  taskRestartRequests: z.record(z.string(), z.string()).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** Parsed state without `undefined` optional members (exactOptionalPropertyTypes). */
+export function toConnectorState(parsed: z.infer<typeof connectorStateSchema>): ConnectorState {
+  const { restartRequest, taskRestartRequests, ...rest } = parsed;
+  return {
+    ...rest,
+    ...(restartRequest ? { restartRequest } : {}),
+    ...(taskRestartRequests ? { taskRestartRequests } : {}),
+  };
+}
+
+export const connectorStatusStateSchema = z.enum([
+  'UNASSIGNED',
+  'RUNNING',
+  'PAUSED',
+  'FAILED',
+  'RESTARTING',
+  'STOPPED',
+]);
+export const taskStatusStateSchema = z.enum(['UNASSIGNED', 'RUNNING', 'PAUSED', 'FAILED', 'RESTARTING']);
+
+const statusFields = {
+  trace: z.string().nullable(),
+  workerId: z.string(),
+  generation: z.number().int(),
+  updatedAt: z.number(),
+  version: z.string().nullable().optional(),
+};
+
+export const connectorStatusSchema = z.object({ state: connectorStatusStateSchema, ...statusFields });
+export const taskStatusSchema = z.object({ state: taskStatusStateSchema, ...statusFields });
+
+/** Parsed status without an `undefined` version member. */
+export function toStatusRecord<S extends string>(parsed: {
+  state: S;
+  trace: string | null;
+  workerId: string;
+  generation: number;
+  updatedAt: number;
+  version?: string | null | undefined;
+}): StatusRecord<S> {
+  const { version, ...rest } = parsed;
+  return version === undefined ? rest : { ...rest, version };
+}
+
+export type ParsedTaskStatus = StatusRecord<TaskStatusState>;
+
+/** Parses `text` as JSON against `schema`; the error names `where` (a file path or an item key). */
+export function parseStored<T>(schema: z.ZodType<T>, text: string, where: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Corrupt store data in ${where}: ${(error as Error).message}`, { cause: error });
+  }
+  return validateStored(schema, json, where);
+}
+
+export function validateStored<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new Error(`Invalid store data in ${where}: ${z.prettifyError(result.error)}`);
+  return result.data;
+}

@@ -1,0 +1,44 @@
+import type { ConfigDef } from '../connect/config-def';
+import type { Converter, HeaderConverter, SchemaAndValue } from '../connect/converter';
+import { DataException } from '../connect/errors';
+import { javaClassName } from '../connect/java-text';
+import { Schemas, typeName } from '../connect/schema';
+import type { Schema } from '../connect/schema-types';
+import { newConverterConfigDef } from './converter-config';
+
+const CONFIG_DEF: ConfigDef = newConverterConfigDef();
+
+/** `org.apache.kafka.connect.converters.ByteArrayConverter`: bytes pass through untouched. */
+export class ByteArrayConverter implements Converter, HeaderConverter {
+  static readonly className = 'org.apache.kafka.connect.converters.ByteArrayConverter';
+
+  config(): ConfigDef {
+    return CONFIG_DEF;
+  }
+
+  /** Apache's ignores its configs entirely (no validation either). */
+  configure(_configs: Readonly<Record<string, string>>, _isKey?: boolean): void {}
+
+  fromConnectData(_topic: string, schema: Schema | null, value: unknown): Uint8Array | null {
+    if (schema && schema.type !== 'bytes') {
+      throw new DataException(`Invalid schema type for ByteArrayConverter: ${typeName(schema.type)}`);
+    }
+    if (value === null || value === undefined) return null;
+    if (!(value instanceof Uint8Array)) {
+      throw new DataException(`ByteArrayConverter is not compatible with objects of type ${javaClassName(value)}`);
+    }
+    return value;
+  }
+
+  toConnectData(_topic: string, bytes: Uint8Array | null): SchemaAndValue {
+    return { schema: Schemas.OPTIONAL_BYTES_SCHEMA, value: bytes };
+  }
+
+  fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null {
+    return this.fromConnectData(topic, schema, value);
+  }
+
+  toConnectHeader(topic: string, _headerKey: string, bytes: Uint8Array | null): SchemaAndValue {
+    return this.toConnectData(topic, bytes);
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * Apache's `WorkerSinkTask`: consume (group `connect-<name>`, manual commits) → converters → transforms →
+ * put(); at every `offset.flush.interval.ms`, on requestCommit(), on partition revocation and on stop:
+ * preCommit() (flush) → commit the returned offsets (next offset to read) to the group. Offsets are committed
+ * only after the task flushed what it was given, so a crash replays records but never skips one.
+ */
+import type { ConnectorConfigMap, SinkTask, SinkTaskContext } from '../connect/connector';
+import type { Converter, HeaderConverter, SchemaAndValue } from '../connect/converter';
+import type { Header, OffsetAndMetadata, SinkRecord, TopicPartition } from '../connect/records';
+import { topicPartitionKey } from '../connect/records';
+import type { ConsumerPort, ConsumerRecord, ConsumerSubscription } from '../storage/kafka-ports';
+import { Backoff, isRetriableError, sleep } from './error-handling';
+import type { RetryWithToleranceOperator } from './error-handling';
+import type { TransformationChain } from './transformation-chain';
+import { WorkerTask } from './worker-task';
+import type { TaskStateListener } from './worker-task';
+
+export interface WorkerSinkTaskOptions {
+  readonly connector: string;
+  readonly taskId: number;
+  readonly task: SinkTask;
+  readonly taskConfig: ConnectorConfigMap;
+  readonly consumer: ConsumerPort;
+  readonly subscription: ConsumerSubscription;
+  readonly keyConverter: Converter;
+  readonly valueConverter: Converter;
+  readonly headerConverter: HeaderConverter;
+  readonly transforms: TransformationChain<SinkRecord>;
+  readonly errors: RetryWithToleranceOperator;
+  readonly offsetCommitIntervalMs: number;
+  /** `max.poll.records`, if configured: the most records handed to one put() */
+  readonly maxPollRecords?: number;
+  readonly listener: TaskStateListener;
+  readonly log?: (message: string) => void;
+}
+
+const POLL_TIMEOUT_MS = 500;
+const NO_HEADERS: Header[] = [];
+
+export class WorkerSinkTask extends WorkerTask {
+  private readonly o: WorkerSinkTaskOptions;
+  /** next offset to read per partition, for everything handed to put() */
+  private readonly currentOffsets = new Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>();
+  private readonly lastCommitted = new Map<string, number>();
+  private readonly rewinds = new Map<string, { tp: TopicPartition; offset: number }>();
+  private readonly assigned = new Map<string, TopicPartition>();
+  private readonly pausedByTask = new Map<string, TopicPartition>();
+  private commitRequested = false;
+  private redeliverAfterMs: number | undefined;
+  private nextCommitAt = 0;
+  private readonly log: (message: string) => void;
+  /** records handed to put() (for tests and benchmarks) */
+  recordsPut = 0;
+
+  constructor(options: WorkerSinkTaskOptions) {
+    super(options.connector, options.taskId, options.listener);
+    this.o = options;
+    this.log = options.log ?? ((m) => console.error(m));
+  }
+
+  private context(): SinkTaskContext {
+    return {
+      configs: () => this.o.taskConfig,
+      offset: (tp, offset) => {
+        this.rewinds.set(topicPartitionKey(tp), { tp, offset });
+      },
+      timeout: (ms) => {
+        this.redeliverAfterMs = ms;
+      },
+      assignment: () => [...this.assigned.values()],
+      pause: (...tps) => {
+        for (const tp of tps) this.pausedByTask.set(topicPartitionKey(tp), tp);
+        this.o.consumer.pause(tps);
+      },
+      resume: (...tps) => {
+        for (const tp of tps) this.pausedByTask.delete(topicPartitionKey(tp));
+        if (!this.paused) this.o.consumer.resume(tps);
+      },
+      requestCommit: () => {
+        this.commitRequested = true;
+      },
+    };
+  }
+
+  protected async execute(): Promise<void> {
+    const { task, consumer } = this.o;
+    task.initialize(this.context());
+    let failure: unknown;
+    try {
+      await task.start(this.o.taskConfig);
+      await consumer.subscribe(this.o.subscription, {
+        onPartitionsAssigned: (tps) => this.onAssigned(tps),
+        onPartitionsRevoked: (tps) => this.onRevoked(tps),
+      });
+      this.reportStarted();
+      if (this.paused) this.onPause();
+      this.nextCommitAt = Date.now() + this.o.offsetCommitIntervalMs;
+      await this.pollLoop();
+    } catch (error) {
+      failure = error;
+    }
+    await this.shutdown(failure === undefined);
+    if (failure !== undefined) throw failure;
+  }
+
+  private async pollLoop(): Promise<void> {
+    const backoff = new Backoff();
+    /** converted records of the last poll not yet accepted by put(), and the offsets they complete */
+    let backlog: SinkRecord[] = [];
+    let backlogOffsets = new Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>();
+    while (!this.stopping) {
+      // Commit only between polls, so committed offsets never cover records put() has not accepted.
+      if (backlog.length === 0 && (this.commitRequested || Date.now() >= this.nextCommitAt)) await this.commitOffsets();
+      if (this.paused) {
+        await this.waitWhilePaused(Math.max(10, this.nextCommitAt - Date.now()));
+        continue;
+      }
+      if (backlog.length === 0) {
+        const consumed = await this.o.consumer.poll(POLL_TIMEOUT_MS);
+        if (consumed.length === 0) continue;
+        ({ records: backlog, offsets: backlogOffsets } = this.convert(consumed));
+      }
+      const batch = backlog.slice(0, this.o.maxPollRecords ?? backlog.length);
+      try {
+        await this.o.task.put(batch);
+      } catch (error) {
+        if (!isRetriableError(error) || this.stopping) throw error;
+        // Apache redelivers the same batch after context.timeout() (or a backoff).
+        const wait = this.redeliverAfterMs ?? backoff.next();
+        this.redeliverAfterMs = undefined;
+        this.log(`${this.id} put() failed with a retriable error, redelivering in ${wait} ms: ${String(error)}`);
+        await sleep(wait, this.stopSignal.signal);
+        continue;
+      }
+      backoff.reset();
+      this.recordsPut += batch.length;
+      backlog = backlog.slice(batch.length);
+      const rewound = this.applyRewinds();
+      if (rewound.size > 0) {
+        // Records after a rewound position come again from the consumer.
+        backlog = backlog.filter(
+          (r) => !rewound.has(topicPartitionKey({ topic: r.topic, partition: r.kafkaPartition })),
+        );
+        for (const key of rewound) backlogOffsets.delete(key);
+      }
+      if (backlog.length === 0) for (const [key, entry] of backlogOffsets) this.currentOffsets.set(key, entry);
+    }
+  }
+
+  /** Convert consumed records; offsets advance for every consumed record, also skipped or filtered ones. */
+  private convert(consumed: readonly ConsumerRecord[]): {
+    records: SinkRecord[];
+    offsets: Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>;
+  } {
+    const { keyConverter, valueConverter, headerConverter, transforms, errors } = this.o;
+    const out: SinkRecord[] = [];
+    const offsets = new Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>();
+    // Records come grouped by partition: one offsets entry per run of the same partition.
+    let lastTp: TopicPartition | undefined;
+    let lastNext = 0;
+    const closeRun = (): void => {
+      if (lastTp) offsets.set(topicPartitionKey(lastTp), { tp: lastTp, offset: { offset: lastNext } });
+    };
+    for (const r of consumed) {
+      if (lastTp === undefined || lastTp.topic !== r.topic || lastTp.partition !== r.partition) {
+        closeRun();
+        lastTp = { topic: r.topic, partition: r.partition };
+      }
+      lastNext = r.offset + 1;
+      const describe = (): string => `topic='${r.topic}', partition=${r.partition}, offset=${r.offset}`;
+      let key: SchemaAndValue | undefined;
+      let value: SchemaAndValue | undefined;
+      // Fast path without closures; on any error the tolerance operator runs the stage again (retry/skip/fail).
+      try {
+        key = keyConverter.toConnectData(r.topic, r.key);
+      } catch {
+        key = errors.execute('KEY_CONVERTER', describe, () => keyConverter.toConnectData(r.topic, r.key));
+      }
+      if (key === undefined) continue;
+      try {
+        value = valueConverter.toConnectData(r.topic, r.value);
+      } catch {
+        value = errors.execute('VALUE_CONVERTER', describe, () => valueConverter.toConnectData(r.topic, r.value));
+      }
+      if (value === undefined) continue;
+      const headers: Header[] | undefined =
+        r.headers.length === 0
+          ? NO_HEADERS
+          : errors.execute('HEADER_CONVERTER', describe, () =>
+              r.headers.map((h) => {
+                const sv = headerConverter.toConnectHeader(r.topic, h.key, h.value);
+                return { key: h.key, schema: sv.schema, value: sv.value };
+              }),
+            );
+      if (headers === undefined) continue;
+      const record: SinkRecord = {
+        topic: r.topic,
+        kafkaPartition: r.partition,
+        keySchema: key.schema,
+        key: key.value,
+        valueSchema: value.schema,
+        value: value.value,
+        timestamp: r.timestampType === 'NoTimestampType' ? null : r.timestamp,
+        headers,
+        kafkaOffset: r.offset,
+        timestampType: r.timestampType,
+        originalTopic: r.topic,
+        originalKafkaPartition: r.partition,
+        originalKafkaOffset: r.offset,
+      };
+      const transformed = transforms.isEmpty
+        ? record
+        : errors.execute('TRANSFORMATION', describe, () => transforms.apply(record));
+      if (transformed !== null && transformed !== undefined) out.push(transformed);
+    }
+    closeRun();
+    return { records: out, offsets };
+  }
+
+  /** context.offset(): seek and forget what was consumed after the new position. */
+  private applyRewinds(): Set<string> {
+    const rewound = new Set(this.rewinds.keys());
+    for (const [key, { tp, offset }] of this.rewinds) {
+      this.o.consumer.seek(tp, offset);
+      this.currentOffsets.set(key, { tp, offset: { offset } });
+      this.lastCommitted.set(key, offset);
+    }
+    this.rewinds.clear();
+    return rewound;
+  }
+
+  /** preCommit (flush) → commit what the task returned, for partitions still assigned. */
+  private async commitOffsets(only?: readonly TopicPartition[]): Promise<void> {
+    this.commitRequested = false;
+    this.nextCommitAt = Date.now() + this.o.offsetCommitIntervalMs;
+    const keys = only ? new Set(only.map(topicPartitionKey)) : undefined;
+    const current = new Map<string, OffsetAndMetadata>();
+    const tps = new Map<string, TopicPartition>();
+    for (const [key, { tp, offset }] of this.currentOffsets) {
+      if (keys && !keys.has(key)) continue;
+      current.set(key, offset);
+      tps.set(key, tp);
+    }
+    if (current.size === 0) return;
+    let toCommit: ReadonlyMap<string, OffsetAndMetadata>;
+    try {
+      toCommit = await this.o.task.preCommit(current);
+    } catch (error) {
+      // Apache rewinds to the last committed offsets so nothing unflushed is lost.
+      this.log(`${this.id} Offset commit failed, rewinding to last committed offsets: ${String(error)}`);
+      for (const [key, tp] of tps) {
+        const committed = this.lastCommitted.get(key);
+        if (committed !== undefined) this.rewinds.set(key, { tp, offset: committed });
+      }
+      this.applyRewinds();
+      return;
+    }
+    const commit = new Map<TopicPartition, number>();
+    for (const [key, offset] of toCommit) {
+      const tp = tps.get(key) ?? this.currentOffsets.get(key)?.tp;
+      if (!tp || !this.assigned.has(key)) continue;
+      if (this.lastCommitted.get(key) === offset.offset) continue;
+      commit.set(tp, offset.offset);
+    }
+    if (commit.size === 0) return;
+    try {
+      await this.o.consumer.commit(commit);
+      for (const [tp, offset] of commit) this.lastCommitted.set(topicPartitionKey(tp), offset);
+    } catch (error) {
+      this.log(`${this.id} Commit of offsets failed: ${String(error)}`);
+    }
+  }
+
+  private async onAssigned(tps: readonly TopicPartition[]): Promise<void> {
+    for (const tp of tps) this.assigned.set(topicPartitionKey(tp), tp);
+    await this.o.task.open(tps);
+    if (this.paused) this.o.consumer.pause(tps);
+  }
+
+  private async onRevoked(tps: readonly TopicPartition[]): Promise<void> {
+    await this.commitOffsets(tps);
+    await this.o.task.close(tps);
+    for (const tp of tps) {
+      const key = topicPartitionKey(tp);
+      this.assigned.delete(key);
+      this.currentOffsets.delete(key);
+      this.lastCommitted.delete(key);
+    }
+  }
+
+  private async shutdown(clean: boolean): Promise<void> {
+    if (clean) {
+      try {
+        await this.commitOffsets();
+      } catch (error) {
+        this.log(`${this.id} Final offset commit failed: ${String(error)}`);
+      }
+    }
+    try {
+      await this.o.task.close([...this.assigned.values()]);
+    } catch (error) {
+      this.log(`${this.id} Exception thrown while closing partitions: ${String(error)}`);
+    }
+    try {
+      await this.o.task.stop();
+    } catch (error) {
+      this.log(`${this.id} Exception thrown while stopping task: ${String(error)}`);
+    }
+    this.o.transforms.close();
+    await this.o.consumer.close().catch(() => undefined);
+  }
+
+  protected override onPause(): void {
+    this.o.consumer.pause([...this.assigned.values()]);
+  }
+
+  protected override onResume(): void {
+    const resume = [...this.assigned.values()].filter((tp) => !this.pausedByTask.has(topicPartitionKey(tp)));
+    this.o.consumer.resume(resume);
+  }
+}

@@ -1,0 +1,415 @@
+/**
+ * The reconciler: what Apache's distributed herder does with rebalances and `Worker.startTask`, done as a
+ * level-triggered control loop. It compares the desired state of a connector (ConfigStore) with the task
+ * instances the TaskLauncher reports and converges them, writing connector and task status on the way.
+ *
+ * Every step is derived from stored state, never from memory of a previous run, so a reconcile interrupted
+ * anywhere converges on the next one (the local stack runs it on every store change and on a timer; AWS on the
+ * DynamoDB stream, ECS task events and a schedule). Concurrent runs are safe: store updates are conditional on
+ * the connector's version, and a duplicate instance is stopped by the next run.
+ */
+import { NotFoundError, isRetriable } from '../errors';
+import type {
+  ConfigStore,
+  ConnectorConfig,
+  ConnectorState,
+  ConnectorStateChanges,
+  ConnectorStatusState,
+  OffsetStore,
+  StatusRecord,
+  StatusStore,
+  TaskInstance,
+  TaskLauncher,
+  TaskStatus,
+  TaskStatusState,
+} from '../storage/ports';
+import {
+  HEARTBEAT_TIMEOUT_PREFIX,
+  decideRelaunch,
+  describeExit,
+  heartbeatSettingsFor,
+  intentionalStopReason,
+  isCleanExit,
+  restartPolicyFor,
+} from './restart-policy';
+import type { ConnectorPlugins } from './task-configs';
+import { generateTaskConfigs, sameTaskConfigs } from './task-configs';
+import { detectedTrace, traceOf } from './trace';
+
+export const RECONCILER_WORKER_ID = 'reconciler';
+
+export interface ReconcilerOptions {
+  readonly configStore: ConfigStore;
+  readonly statusStore: StatusStore;
+  readonly launcher: TaskLauncher;
+  readonly plugins: ConnectorPlugins;
+  /** distributed-worker properties (SKC_WORKER_CONFIG); holds the worker-level restart/heartbeat settings */
+  readonly workerConfig?: Readonly<Record<string, string>>;
+  readonly resolveConfig?: (config: ConnectorConfig) => Promise<ConnectorConfig>;
+  readonly offsetStore?: OffsetStore;
+  /** `worker_id` of statuses the control plane writes */
+  readonly workerId?: string;
+  readonly now?: () => number;
+  readonly log?: (message: string, details?: Record<string, unknown>) => void;
+}
+
+export interface ReconcileReport {
+  readonly connectors: readonly string[];
+  readonly launched: readonly TaskInstance[];
+  readonly stopped: readonly string[];
+  /** earliest time a delayed relaunch is due: reconcile again then (undefined: nothing pending) */
+  readonly nextWakeAt: number | undefined;
+}
+
+const LIVE: ReadonlySet<TaskInstance['state']> = new Set(['PENDING', 'RUNNING']);
+const isLive = (i: TaskInstance): boolean => LIVE.has(i.state);
+const isGone = (i: TaskInstance): boolean => i.state === 'STOPPED';
+const MAX_CONFLICT_RETRIES = 5;
+
+interface Work {
+  launched: TaskInstance[];
+  stopped: string[];
+  nextWakeAt: number | undefined;
+}
+
+export class Reconciler {
+  private readonly workerId: string;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.workerId = options.workerId ?? RECONCILER_WORKER_ID;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Converge one connector, or all (every stored connector plus any with instances but no config). */
+  async reconcile(name?: string): Promise<ReconcileReport> {
+    const instances = await this.options.launcher.list();
+    const names =
+      name !== undefined
+        ? [name]
+        : [...new Set([...(await this.options.configStore.list()), ...instances.map((i) => i.connector)])].sort();
+    const work: Work = { launched: [], stopped: [], nextWakeAt: undefined };
+    const errors: unknown[] = [];
+    for (const connector of names) {
+      try {
+        await this.reconcileWithRetry(
+          connector,
+          instances.filter((i) => i.connector === connector),
+          work,
+          name !== undefined,
+        );
+      } catch (error) {
+        // One broken connector must not starve the others; the caller sees the first error afterwards.
+        this.options.log?.('reconcile failed', { connector, error: traceOf(error) });
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
+    return { connectors: names, ...work };
+  }
+
+  private async reconcileWithRetry(
+    name: string,
+    instances: TaskInstance[],
+    work: Work,
+    explicit: boolean,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.converge(name, instances, work, explicit);
+        return;
+      } catch (error) {
+        // A concurrent write (herder or another reconciler) won, or the connector was deleted meanwhile:
+        // start over from fresh state.
+        if (!(isRetriable(error) || error instanceof NotFoundError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        instances = (await this.options.launcher.list()).filter((i) => i.connector === name);
+      }
+    }
+  }
+
+  private async converge(name: string, instances: TaskInstance[], work: Work, explicit: boolean): Promise<void> {
+    const { configStore, statusStore } = this.options;
+    const state = await configStore.get(name);
+    if (!state) {
+      await this.stopAll(instances, 'connector deleted', work);
+      // Also after the last exit: a final heartbeat may have raced the delete.
+      if (explicit || instances.some((i) => !isGone(i))) await statusStore.deleteConnector(name);
+      return;
+    }
+    let connectorStatus = await statusStore.getConnector(name);
+    const taskStatuses = new Map((await statusStore.listTasks(name)).map((s) => [s.id, s]));
+
+    if (state.targetState === 'STOPPED') {
+      await this.convergeStopped(state, instances, taskStatuses, connectorStatus, work);
+      return;
+    }
+
+    // 1. Restart requests (KIP-745 plan): mark RESTARTING and stop the instances to restart. Only then clear the
+    // request, so a crash in between repeats the restart instead of losing it.
+    const { restartConnector, restartTasks } = restartPlan(state, connectorStatus, taskStatuses);
+    if (restartConnector) {
+      connectorStatus = await this.putConnectorStatus(name, 'RESTARTING', null, state.generation, connectorStatus);
+    }
+    for (const taskId of restartTasks) {
+      if (taskId >= state.taskConfigs.length) continue;
+      await this.putTaskStatus(name, taskId, 'RESTARTING', null, state.generation);
+      taskStatuses.set(taskId, this.taskStatus(taskId, 'RESTARTING', null, state.generation));
+      await this.stopAll(
+        instances.filter((i) => i.taskId === taskId),
+        'restart requested',
+        work,
+      );
+    }
+    // What this run stopped is shutting down: its replacement waits for the exit (next run).
+    const stoppedNow = new Set(work.stopped);
+    instances = instances.map((i) => (stoppedNow.has(i.instanceId) && isLive(i) ? { ...i, state: 'STOPPING' } : i));
+
+    // 2. Task configs: regenerate when the config changed since they were generated, or on a connector restart.
+    let current = state;
+    let connectorFailure: string | null = null;
+    let connectorVersion: string | null = connectorStatus?.version ?? null;
+    const changes: { -readonly [K in keyof ConnectorStateChanges]: ConnectorStateChanges[K] } = {};
+    if (state.taskConfigsFromVersion !== state.version || restartConnector) {
+      try {
+        const generated = await generateTaskConfigs(name, state.config, this.options);
+        connectorVersion = generated.version;
+        if (!sameTaskConfigs(generated.taskConfigs, state.taskConfigs)) {
+          changes.taskConfigs = generated.taskConfigs;
+          changes.generation = state.generation + 1;
+        }
+      } catch (error) {
+        connectorFailure = traceOf(error);
+      }
+    } else if (connectorStatus?.state === 'FAILED') {
+      // Still failed from a previous generation attempt; only a config change or a restart retries it.
+      connectorFailure = connectorStatus.trace ?? 'Connector failed';
+    }
+    const needsWrite =
+      state.taskConfigsFromVersion !== state.version ||
+      state.restartRequest !== undefined ||
+      Object.keys(state.taskRestartRequests ?? {}).length > 0 ||
+      changes.taskConfigs !== undefined;
+    if (needsWrite) {
+      // The write bumps the version by one: record that the task configs match the version it produces.
+      changes.taskConfigsFromVersion = state.version + 1;
+      if (state.restartRequest) changes.clearRestartRequest = true;
+      if (state.taskRestartRequests && Object.keys(state.taskRestartRequests).length > 0) {
+        changes.taskRestartRequests = {};
+      }
+      current = await configStore.update(name, state.version, changes);
+    }
+
+    // 3. Connector status.
+    if (connectorFailure !== null) {
+      await this.putConnectorStatus(
+        name,
+        'FAILED',
+        connectorFailure,
+        current.generation,
+        connectorStatus,
+        connectorVersion,
+      );
+    } else {
+      const desired: ConnectorStatusState = current.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+      await this.putConnectorStatus(name, desired, null, current.generation, connectorStatus, connectorVersion);
+    }
+
+    // 4. Task instances.
+    await this.convergeTasks(current, instances, taskStatuses, new Set(restartTasks), work);
+  }
+
+  private async convergeStopped(
+    state: ConnectorState,
+    instances: TaskInstance[],
+    taskStatuses: Map<number, TaskStatus>,
+    connectorStatus: StatusRecord | undefined,
+    work: Work,
+  ): Promise<void> {
+    const { configStore, statusStore } = this.options;
+    await this.stopAll(instances, 'connector stopped', work);
+    for (const taskId of taskStatuses.keys()) await statusStore.deleteTask(state.name, taskId);
+    // Apache writes an empty task-config set on stop (`GET …/tasks` → [], offsets may then be altered).
+    const pendingRestart =
+      state.restartRequest !== undefined || Object.keys(state.taskRestartRequests ?? {}).length > 0;
+    if (state.taskConfigs.length > 0 || pendingRestart || state.taskConfigsFromVersion !== state.version) {
+      const changes: { -readonly [K in keyof ConnectorStateChanges]: ConnectorStateChanges[K] } = {
+        taskConfigsFromVersion: state.version + 1,
+      };
+      if (state.taskConfigs.length > 0) {
+        changes.taskConfigs = [];
+        changes.generation = state.generation + 1;
+      }
+      if (state.restartRequest) changes.clearRestartRequest = true;
+      if (pendingRestart) changes.taskRestartRequests = {};
+      await configStore.update(state.name, state.version, changes);
+    }
+    await this.putConnectorStatus(state.name, 'STOPPED', null, state.generation, connectorStatus);
+  }
+
+  private async convergeTasks(
+    state: ConnectorState,
+    instances: TaskInstance[],
+    taskStatuses: Map<number, TaskStatus>,
+    restartRequested: ReadonlySet<number>,
+    work: Work,
+  ): Promise<void> {
+    const { name, generation } = state;
+    const taskCount = state.taskConfigs.length;
+    const now = this.now();
+    const heartbeat = heartbeatSettingsFor(this.options.workerConfig);
+    const policy = restartPolicyFor(this.options.workerConfig, state.config);
+
+    // Stop superseded (older generation), surplus (task id ≥ count), duplicate and hung instances.
+    const kept = new Map<number, TaskInstance>();
+    const live = instances.filter(isLive).sort((a, b) => a.startedAt - b.startedAt);
+    for (const instance of live) {
+      if (instance.generation !== generation) {
+        await this.stop(instance, `superseded by generation ${generation}`, work);
+      } else if (instance.taskId >= taskCount) {
+        await this.stop(instance, 'task no longer configured', work);
+      } else if (kept.has(instance.taskId)) {
+        await this.stop(instance, 'duplicate instance', work);
+      } else if (this.isHung(instance, taskStatuses.get(instance.taskId), heartbeat.timeoutMs, now)) {
+        const reason = `${HEARTBEAT_TIMEOUT_PREFIX}no status written for ${heartbeat.timeoutMs} ms`;
+        await this.options.launcher.stop(instance.instanceId, reason);
+        work.stopped.push(instance.instanceId);
+        await this.putTaskStatus(
+          name,
+          instance.taskId,
+          'FAILED',
+          detectedTrace('TaskHeartbeatTimeout', `${describeExit(instance)}: ${reason}`),
+          generation,
+        );
+      } else {
+        kept.set(instance.taskId, instance);
+      }
+    }
+    for (const taskId of taskStatuses.keys()) {
+      if (taskId >= taskCount) await this.options.statusStore.deleteTask(name, taskId);
+    }
+
+    // New instances start only when every older-generation instance is gone, as Apache stops all tasks of a
+    // connector before starting the reconfigured ones: no two generations read the same data at once.
+    const olderStillStopping = instances.some((i) => i.generation < generation && !isGone(i));
+    for (let taskId = 0; taskId < taskCount; taskId++) {
+      if (kept.has(taskId)) continue;
+      // The previous instance of this task is still shutting down (flush, commit): wait for its exit event.
+      const stoppedHere = new Set(work.stopped);
+      const shuttingDown = (i: TaskInstance) => !isGone(i) && (!isLive(i) || stoppedHere.has(i.instanceId));
+      if (instances.some((i) => i.taskId === taskId && shuttingDown(i))) continue;
+      const history = instances.filter((i) => i.taskId === taskId && i.generation === generation && isGone(i));
+      const status = taskStatuses.get(taskId);
+      const failedByItself = status?.state === 'FAILED' && status.generation === generation;
+      // A requested restart overrides the policy and any pending backoff.
+      const decision = restartRequested.has(taskId)
+        ? ({ action: 'launch', attempt: 0 } as const)
+        : decideRelaunch(history, failedByItself, policy, now);
+      if (decision.action !== 'launch') {
+        const last = decision.lastFailure;
+        if (last && status?.state !== 'FAILED') {
+          const next =
+            decision.action === 'wait'
+              ? `; relaunch attempt ${decision.attempt} in ${decision.dueAt - now} ms`
+              : '; not relaunched (task.restart.policy=never)';
+          const state: TaskStatusState = isCleanExit(last) && decision.action === 'wait' ? 'UNASSIGNED' : 'FAILED';
+          await this.putTaskStatus(
+            name,
+            taskId,
+            state,
+            detectedTrace('TaskInstanceStopped', describeExit(last) + next),
+            generation,
+          );
+        }
+        if (decision.action === 'wait') work.nextWakeAt = Math.min(work.nextWakeAt ?? Infinity, decision.dueAt);
+        continue;
+      }
+      if (olderStillStopping) continue;
+      // Keep a FAILED or RESTARTING status visible until the new instance reports; otherwise show UNASSIGNED.
+      if (!status || status.generation !== generation || (status.state !== 'FAILED' && status.state !== 'RESTARTING')) {
+        await this.putTaskStatus(name, taskId, 'UNASSIGNED', null, generation);
+      }
+      const instance = await this.options.launcher.launch({ connector: name, taskId, generation });
+      this.options.log?.('launched task instance', {
+        connector: name,
+        taskId,
+        generation,
+        instanceId: instance.instanceId,
+      });
+      work.launched.push(instance);
+    }
+  }
+
+  /** RUNNING per the launcher but silent for longer than the heartbeat timeout. */
+  private isHung(instance: TaskInstance, status: TaskStatus | undefined, timeoutMs: number, now: number): boolean {
+    if (instance.state !== 'RUNNING') return false;
+    const reported =
+      status && status.generation === instance.generation && status.workerId !== this.workerId ? status.updatedAt : 0;
+    return now - Math.max(instance.startedAt, reported) > timeoutMs;
+  }
+
+  private async stopAll(instances: readonly TaskInstance[], why: string, work: Work): Promise<void> {
+    for (const instance of instances) if (isLive(instance)) await this.stop(instance, why, work);
+  }
+
+  private async stop(instance: TaskInstance, why: string, work: Work): Promise<void> {
+    await this.options.launcher.stop(instance.instanceId, intentionalStopReason(why));
+    work.stopped.push(instance.instanceId);
+  }
+
+  private async putConnectorStatus(
+    name: string,
+    state: ConnectorStatusState,
+    trace: string | null,
+    generation: number,
+    current: StatusRecord | undefined,
+    version: string | null = current?.version ?? null,
+  ): Promise<StatusRecord> {
+    if (current && current.state === state && current.trace === trace && (current.version ?? null) === version) {
+      return current;
+    }
+    const status: StatusRecord = { state, trace, workerId: this.workerId, generation, updatedAt: this.now(), version };
+    await this.options.statusStore.putConnector(name, status);
+    return status;
+  }
+
+  private async putTaskStatus(
+    name: string,
+    taskId: number,
+    state: TaskStatusState,
+    trace: string | null,
+    generation: number,
+  ): Promise<void> {
+    await this.options.statusStore.putTask(name, taskId, this.taskStatus(taskId, state, trace, generation));
+  }
+
+  private taskStatus(id: number, state: TaskStatusState, trace: string | null, generation: number): TaskStatus {
+    return { id, state, trace, workerId: this.workerId, generation, updatedAt: this.now() };
+  }
+}
+
+/**
+ * Apache's `AbstractHerder.buildRestartPlan`: the connector restarts if `!onlyFailed` or it FAILED; a task if
+ * `includeTasks && (!onlyFailed || it FAILED)`. Single-task restarts (`POST …/tasks/{t}/restart`) add to that.
+ */
+export function restartPlan(
+  state: ConnectorState,
+  connectorStatus: StatusRecord | undefined,
+  taskStatuses: ReadonlyMap<number, TaskStatus>,
+): { restartConnector: boolean; restartTasks: number[] } {
+  const tasks = new Set<number>();
+  let restartConnector = false;
+  const request = state.restartRequest;
+  if (request) {
+    restartConnector = !request.onlyFailed || connectorStatus?.state === 'FAILED';
+    if (request.includeTasks) {
+      for (let id = 0; id < state.taskConfigs.length; id++) {
+        if (!request.onlyFailed || taskStatuses.get(id)?.state === 'FAILED') tasks.add(id);
+      }
+    }
+  }
+  for (const id of Object.keys(state.taskRestartRequests ?? {})) {
+    const taskId = Number(id);
+    if (Number.isInteger(taskId) && taskId >= 0) tasks.add(taskId);
+  }
+  return { restartConnector, restartTasks: [...tasks].sort((a, b) => a - b) };
+}

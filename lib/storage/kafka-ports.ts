@@ -1,0 +1,85 @@
+/**
+ * Ports through which the data-plane runtime talks to Kafka: produce (source tasks), consume + commit (sink
+ * tasks). Records are already converted to bytes; the adapter (lib/adapters/kafka) owns the client library.
+ */
+import type { RecordMetadata, TimestampType, TopicPartition } from '../connect/records';
+
+export interface KafkaHeader {
+  readonly key: string;
+  readonly value: Uint8Array | null;
+}
+
+export interface ProducerRecord {
+  readonly topic: string;
+  /** null lets the producer's partitioner choose (murmur2 of the key, as Java's default) */
+  readonly partition: number | null;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  /** epoch ms; null = stamped by the producer */
+  readonly timestamp: number | null;
+  readonly headers: readonly KafkaHeader[];
+}
+
+export interface ProducerPort {
+  connect(): Promise<void>;
+  /**
+   * Send a batch; resolves when every record is acknowledged (per the producer's `acks`), with the metadata of
+   * each record in input order. Rejects if any record could not be written; callers then treat the whole
+   * batch as unacknowledged. With `metadata: false` it may resolve with [] (the caller needs no per-record
+   * metadata, which saves work on the hot path).
+   */
+  send(records: readonly ProducerRecord[], options?: { readonly metadata?: boolean }): Promise<RecordMetadata[]>;
+  close(): Promise<void>;
+}
+
+export interface ConsumerRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly timestamp: number;
+  readonly timestampType: TimestampType;
+  readonly headers: readonly KafkaHeader[];
+}
+
+export interface RebalanceListener {
+  /** partitions newly assigned to this member */
+  onPartitionsAssigned(partitions: readonly TopicPartition[]): void | Promise<void>;
+  /** partitions taken away (commit what was processed of them before returning) */
+  onPartitionsRevoked(partitions: readonly TopicPartition[]): void | Promise<void>;
+}
+
+export interface ConsumerSubscription {
+  /** exact topic names (`topics`) … */
+  readonly topics?: readonly string[];
+  /** … or a pattern (`topics.regex`), matched against the cluster's topics */
+  readonly pattern?: RegExp;
+}
+
+/** A pull-style consumer in a group with manual commits (Java's KafkaConsumer as Connect uses it). */
+export interface ConsumerPort {
+  subscribe(subscription: ConsumerSubscription, listener: RebalanceListener): Promise<void>;
+  /** The records fetched so far, waiting up to `timeoutMs` for some; [] on timeout. */
+  poll(timeoutMs: number): Promise<ConsumerRecord[]>;
+  /** Commit next-offsets-to-read per partition; resolves when the group coordinator acknowledged. */
+  commit(offsets: ReadonlyMap<TopicPartition, number>): Promise<void>;
+  /** Continue consumption of `tp` at `offset` (records of it already fetched but not returned are dropped). */
+  seek(tp: TopicPartition, offset: number): void;
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  assignment(): TopicPartition[];
+  close(): Promise<void>;
+}
+
+/**
+ * Kafka client properties as Apache assembles them (`producer.*`, `consumer.*` worker keys and connector
+ * `*.override.*` keys, prefixes stripped, e.g. `bootstrap.servers`, `client.id`, `acks`, `group.id`). The
+ * adapter maps them onto its client library and reports keys it cannot honour.
+ */
+export type ClientProps = Readonly<Record<string, string>>;
+
+export interface KafkaClientFactory {
+  newProducer(props: ClientProps): ProducerPort;
+  newConsumer(props: ClientProps): ConsumerPort;
+}

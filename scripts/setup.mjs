@@ -1,0 +1,225 @@
+// Idempotent set-up of everything outside node_modules that the tests, `npm start` and the benchmarks need:
+//   - prerequisites: java >= 17, mvn (only when Maven has work to do), python3 >= 3.9 with venv (only when the
+//     venv has to be made); a missing one fails with the command that installs it;
+//   - Maven classpaths (tools/maven/pom.xml) written into .cache/maven/, resolved into the default ~/.m2;
+//   - a project-local Python venv (.venv) with moto[server] and schemathesis.
+// Each step is skipped when its result is present and was made from the same inputs (pom hash, pinned
+// requirements), so a second run touches no network and takes well under a second.
+//
+// Usage: node scripts/setup.mjs   (also imported by scripts/test.mjs and scripts/services.mjs)
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Python packages of the venv. Pinned: these versions install on Python 3.9 … 3.13. */
+export const PYTHON_REQUIREMENTS = ['moto[server]==5.2.5', 'schemathesis==4.32.5'];
+
+const cacheDir = join(root, '.cache');
+const mavenCacheDir = join(cacheDir, 'maven');
+const venvDir = join(root, '.venv');
+const pomFile = join(root, 'tools', 'maven', 'pom.xml');
+
+/** Where everything lands; test/services and the local stack read the same paths. */
+export const paths = {
+  root,
+  cacheDir,
+  pomFile,
+  mavenCacheDir,
+  /** Kafka broker 4.3.1 + log4j2 binding + kafka-tools + connect-api/connect-json, one `:`-separated line. */
+  kafkaClasspathFile: join(mavenCacheDir, 'kafka.classpath'),
+  /** DynamoDB Local and its dependencies, one `:`-separated line. */
+  dynamodbClasspathFile: join(mavenCacheDir, 'dynamodb.classpath'),
+  /** sqlite4java's native library, for -Djava.library.path. */
+  dynamodbNativeDir: join(mavenCacheDir, 'dynamodb-native'),
+  venvDir,
+  python: join(venvDir, 'bin', 'python'),
+  motoServer: join(venvDir, 'bin', 'moto_server'),
+  schemathesis: join(venvDir, 'bin', 'st'),
+};
+
+const MAVEN_PROFILES = [
+  { profile: 'kafka', outputs: [paths.kafkaClasspathFile] },
+  { profile: 'dynamodb', outputs: [paths.dynamodbClasspathFile, paths.dynamodbNativeDir] },
+];
+
+const INSTALL_HINTS = {
+  java: 'install a JDK or JRE 17+, e.g. `apt-get install -y openjdk-17-jre-headless` (or set JAVA_HOME)',
+  mvn: 'install Maven 3.6+, e.g. `apt-get install -y maven`',
+  python3: 'install Python 3.9+ with venv, e.g. `apt-get install -y python3 python3-venv` (or set PYTHON)',
+};
+
+export class SetupError extends Error {}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+
+/** The java binary the services run: $JAVA_HOME/bin/java when set, else `java` on PATH. */
+export function javaBin() {
+  const home = process.env.JAVA_HOME;
+  if (home && existsSync(join(home, 'bin', 'java'))) return join(home, 'bin', 'java');
+  return 'java';
+}
+
+function run(command, args, options = {}) {
+  return spawnSync(command, args, { encoding: 'utf8', timeout: 60_000, ...options });
+}
+
+function checkJava() {
+  const result = run(javaBin(), ['-version']);
+  if (result.error || result.status !== 0) return `java: not found (${javaBin()}); ${INSTALL_HINTS.java}`;
+  const text = `${result.stderr}${result.stdout}`;
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(text);
+  let major = match ? Number(match[1]) : NaN;
+  if (major === 1 && match?.[2]) major = Number(match[2]); // "1.8.0_…"
+  if (!(major >= 17)) return `java: version 17+ needed, found ${match ? match[0] : text.trim()}; ${INSTALL_HINTS.java}`;
+  return null;
+}
+
+function checkMaven() {
+  const result = run('mvn', ['-v', '-B']);
+  if (result.error || result.status !== 0) return `mvn: not found; ${INSTALL_HINTS.mvn}`;
+  return null;
+}
+
+function pythonBin() {
+  return process.env.PYTHON || 'python3';
+}
+
+function checkPython() {
+  const result = run(pythonBin(), ['-c', 'import sys; print("%d.%d" % sys.version_info[:2]); import venv, ensurepip']);
+  if (result.error) return `python3: not found (${pythonBin()}); ${INSTALL_HINTS.python3}`;
+  const version = result.stdout.trim().split('\n')[0] ?? '';
+  const [major, minor] = version.split('.').map(Number);
+  if (!(major === 3 && minor >= 9))
+    return `python3: version 3.9+ needed, found ${version || '?'}; ${INSTALL_HINTS.python3}`;
+  if (result.status !== 0)
+    return `python3 ${version}: the venv module (ensurepip) is missing; ${INSTALL_HINTS.python3}`;
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------------------- Maven
+
+function mavenStampFile(profile) {
+  return join(mavenCacheDir, `${profile}.sha256`);
+}
+
+function mavenInputsHash(profile) {
+  return sha256(`${profile}\n${readFileSync(pomFile, 'utf8')}`);
+}
+
+/** True when the profile's outputs exist, were made from this pom, and every jar they name is still in ~/.m2. */
+function mavenUpToDate({ profile, outputs }) {
+  if (!outputs.every((p) => existsSync(p))) return false;
+  const stamp = mavenStampFile(profile);
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== mavenInputsHash(profile)) return false;
+  const classpath = readFileSync(outputs[0], 'utf8').trim();
+  return classpath.length > 0 && classpath.split(':').every((jar) => existsSync(jar));
+}
+
+function spawnCollect(command, args, options) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', (error) => resolve({ code: -1, output: `${output}${error.message}` }));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+async function resolveMaven(profile) {
+  const args = ['-q', '-B', '-Dstyle.color=never', '-f', pomFile, `-P${profile}`, `-Dskc.cacheDir=${mavenCacheDir}`];
+  const { code, output } = await spawnCollect('mvn', [...args, 'validate'], { cwd: root });
+  if (code !== 0) {
+    throw new SetupError(`mvn -P${profile} failed (exit ${code}):\n${output.replace(ANSI_COLOUR, '')}`);
+  }
+  writeFileSync(mavenStampFile(profile), `${mavenInputsHash(profile)}\n`);
+}
+
+// ----------------------------------------------------------------------------------------------------------- venv
+
+const venvStampFile = join(venvDir, '.skc-requirements');
+const requirementsText = `${PYTHON_REQUIREMENTS.join('\n')}\n`;
+
+function venvState() {
+  if (!existsSync(paths.python)) return 'missing';
+  const probe = run(paths.python, ['-c', '']);
+  if (probe.error || probe.status !== 0) return 'broken';
+  if (!existsSync(venvStampFile) || readFileSync(venvStampFile, 'utf8') !== requirementsText) return 'stale';
+  if (!existsSync(paths.motoServer)) return 'stale';
+  return 'ok';
+}
+
+async function ensureVenv(state) {
+  if (state !== 'stale') {
+    rmSync(venvDir, { recursive: true, force: true });
+    const made = await spawnCollect(pythonBin(), ['-m', 'venv', venvDir], { cwd: root });
+    if (made.code !== 0) throw new SetupError(`${pythonBin()} -m venv .venv failed:\n${made.output}`);
+  }
+  const pipArgs = ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', ...PYTHON_REQUIREMENTS];
+  const pip = await spawnCollect(paths.python, pipArgs, { cwd: root });
+  if (pip.code !== 0) throw new SetupError(`pip install ${PYTHON_REQUIREMENTS.join(' ')} failed:\n${pip.output}`);
+  writeFileSync(venvStampFile, requirementsText);
+}
+
+// ---------------------------------------------------------------------------------------------------------- setup
+
+/**
+ * Brings the machine to the state the tests need. Resolves to a list of what was done; throws SetupError
+ * (with the install command) when a prerequisite is missing.
+ */
+export async function setup({ log = (line) => console.log(`[setup] ${line}`) } = {}) {
+  const started = Date.now();
+  const staleProfiles = MAVEN_PROFILES.filter((p) => !mavenUpToDate(p));
+  const venv = venvState();
+
+  const problems = [checkJava()];
+  if (staleProfiles.length > 0) problems.push(checkMaven());
+  if (venv !== 'ok') problems.push(checkPython());
+  const missing = problems.filter(Boolean);
+  if (missing.length > 0) {
+    throw new SetupError(`missing prerequisites:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+  }
+
+  const done = [];
+  const maven = (async () => {
+    mkdirSync(mavenCacheDir, { recursive: true });
+    for (const { profile } of staleProfiles) {
+      const t0 = Date.now();
+      log(`maven: resolving profile ${profile} (tools/maven/pom.xml) …`);
+      await resolveMaven(profile);
+      done.push(`maven ${profile} classpath resolved in ${seconds(Date.now() - t0)}`);
+      log(done.at(-1));
+    }
+  })();
+  const python = (async () => {
+    if (venv === 'ok') return;
+    const t0 = Date.now();
+    log(`venv: ${venv === 'stale' ? 'updating' : 'creating'} .venv with ${PYTHON_REQUIREMENTS.join(', ')} …`);
+    await ensureVenv(venv);
+    done.push(`venv ${venv === 'stale' ? 'updated' : 'created'} in ${seconds(Date.now() - t0)}`);
+    log(done.at(-1));
+  })();
+  const results = await Promise.allSettled([maven, python]);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+
+  const summary = done.length === 0 ? 'everything up to date' : `${done.length} step(s) done`;
+  log(`${summary} in ${seconds(Date.now() - started)}`);
+  return done;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    await setup();
+  } catch (error) {
+    console.error(`[setup] FAILED: ${error instanceof SetupError ? error.message : (error?.stack ?? error)}`);
+    process.exit(1);
+  }
+}

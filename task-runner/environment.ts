@@ -1,0 +1,41 @@
+/**
+ * The task-runner's environment: who am I (connector, task id, generation: set by the launcher, ECS container
+ * overrides or the local process launcher alike) plus the shared contract (stores, Kafka, worker properties).
+ */
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { commonEnvSchema, parseEnv } from '../lambdas/shared/env';
+
+export const taskRunnerEnvSchema = commonEnvSchema.extend({
+  SKC_CONNECTOR: z.string().min(1),
+  SKC_TASK_ID: z.coerce.number().int().nonnegative(),
+  SKC_GENERATION: z.coerce.number().int().nonnegative(),
+  SKC_WORKER_ID: z.string().min(1).optional(),
+  /** ECS sets this in every container; its task id is the natural worker id on Fargate */
+  ECS_CONTAINER_METADATA_URI_V4: z.string().optional(),
+});
+export type TaskRunnerEnv = z.output<typeof taskRunnerEnvSchema>;
+
+export function taskRunnerEnv(env: NodeJS.ProcessEnv = process.env): TaskRunnerEnv {
+  const parsed = parseEnv(taskRunnerEnvSchema, env);
+  if (parsed.SKC_STORE === 'memory') {
+    throw new Error(
+      'Invalid environment: SKC_STORE: a task-runner needs a shared store (dynamodb or local), not memory',
+    );
+  }
+  if (!parsed.SKC_BOOTSTRAP_SERVERS && !parsed.SKC_WORKER_CONFIG['bootstrap.servers']) {
+    throw new Error('Invalid environment: SKC_BOOTSTRAP_SERVERS: required by a task-runner');
+  }
+  return parsed;
+}
+
+/**
+ * `worker_id` in status: SKC_WORKER_ID, else the ECS task id (last segment of the metadata URI, which ends with
+ * `<task id>-<number>`), else `hostname:pid`.
+ */
+export function workerIdOf(env: TaskRunnerEnv, pid = process.pid): string {
+  if (env.SKC_WORKER_ID) return env.SKC_WORKER_ID;
+  const metadata = env.ECS_CONTAINER_METADATA_URI_V4?.split('/').pop();
+  if (metadata) return metadata.replace(/-\d+$/, '');
+  return `${hostname()}:${pid}`;
+}

@@ -1,0 +1,456 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import {
+  actionsOf,
+  iamStatements,
+  logicalId,
+  onlyResource,
+  RESOURCE_STAR_EXCEPTIONS,
+  resourcesOf,
+  statementsFor,
+  synth,
+  synthConstruct,
+} from './synth';
+
+const s = synth();
+const { template } = s;
+const ids = {
+  table: logicalId(s, 'Table'),
+  cluster: logicalId(s, 'Cluster'),
+  api: logicalId(s, 'ApiFunction'),
+  reconciler: logicalId(s, 'ReconcilerFunction'),
+  taskEvents: logicalId(s, 'TaskEventsFunction'),
+  taskDefinition: logicalId(s, 'TaskRunner'),
+  securityGroup: logicalId(s, 'SecurityGroup'),
+};
+const getAtt = (id: string, attr: string): object => ({ 'Fn::GetAtt': [id, attr] });
+
+function lambdaEnv(id: string): Record<string, unknown> {
+  const fn = template.findResources('AWS::Lambda::Function')[id];
+  return (
+    (fn?.['Properties'] as Record<string, { Variables: Record<string, unknown> }>)['Environment'] ?? {
+      Variables: {},
+    }
+  ).Variables;
+}
+
+describe('API Gateway', () => {
+  it('requires AWS_IAM authorization on every method, root and {proxy+}', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    expect(methods).toHaveLength(2);
+    for (const m of methods) {
+      expect(m['Properties']).toMatchObject({ HttpMethod: 'ANY', AuthorizationType: 'AWS_IAM' });
+    }
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
+  });
+
+  it('proxies to the API Lambda and writes access logs without request bodies', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false })],
+    });
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+  });
+
+  it('outputs the API URL and the table name', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('TableName', { Value: { Ref: ids.table } });
+  });
+});
+
+describe('DynamoDB table', () => {
+  it('is pk/sk, on-demand, PITR, encrypted, streamed, deletion-protected and retained, without GSIs', () => {
+    const { props, resource } = onlyResource(template, 'AWS::DynamoDB::Table');
+    expect(props).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      DeletionProtectionEnabled: true,
+    });
+    expect(props['GlobalSecondaryIndexes']).toBeUndefined();
+    expect(resource['DeletionPolicy']).toBe('Retain');
+  });
+
+  it('uses a customer-managed KMS key when given', () => {
+    const { template: t } = synthConstruct((stack) => ({
+      kafkaBootstrapServers: 'b-1:9092',
+      tableEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    }));
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+    });
+    // Every role that touches items may use the key, the task role included (Table.grant leaves keys out).
+    const keyUsers = new Set(
+      iamStatements(t)
+        .filter((st) => actionsOf(st).includes('kms:Decrypt'))
+        .flatMap((st) => st.roles),
+    );
+    expect(keyUsers.size).toBe(4); // task role, API, reconciler, task-events
+  });
+
+  it('passes its name to every composition root as SKC_TABLE_NAME with SKC_STORE=dynamodb', () => {
+    for (const id of [ids.api, ids.reconciler, ids.taskEvents]) {
+      expect(lambdaEnv(id)).toMatchObject({ SKC_STORE: 'dynamodb', SKC_TABLE_NAME: { Ref: ids.table } });
+    }
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            { Name: 'SKC_STORE', Value: 'dynamodb' },
+            { Name: 'SKC_TABLE_NAME', Value: { Ref: ids.table } },
+          ]),
+        }),
+      ],
+    });
+  });
+});
+
+describe('reconciler', () => {
+  it('consumes desired-state changes of the stream in batches, bisects on error, retries 3 times, then dead-letters', () => {
+    const { props } = onlyResource(template, 'AWS::Lambda::EventSourceMapping');
+    expect(props).toMatchObject({
+      EventSourceArn: getAtt(ids.table, 'StreamArn'),
+      FunctionName: { Ref: ids.reconciler },
+      StartingPosition: 'LATEST',
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      DestinationConfig: { OnFailure: { Destination: getAtt(logicalId(s, 'ReconcilerDlq'), 'Arn') } },
+    });
+    // Desired-state items only: the list index and STATE items, not status heartbeats.
+    expect(props['FilterCriteria']).toEqual({
+      Filters: [
+        { Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: ['CONNECTORS'] } } } }) },
+        { Pattern: JSON.stringify({ dynamodb: { Keys: { sk: { S: ['STATE'] } } } }) },
+      ],
+    });
+  });
+
+  it('also runs on a one-minute schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: getAtt(ids.reconciler, 'Arn') })],
+    });
+  });
+
+  it('gets what RunTask needs in its environment', () => {
+    expect(lambdaEnv(ids.reconciler)).toMatchObject({
+      SKC_ECS_CLUSTER: getAtt(ids.cluster, 'Arn'),
+      SKC_TASK_DEFINITION: { Ref: ids.taskDefinition },
+      SKC_CONTAINER_NAME: 'task-runner',
+      SKC_SUBNETS: { 'Fn::Join': [',', [expect.anything(), expect.anything()]] },
+      SKC_SECURITY_GROUPS: getAtt(ids.securityGroup, 'GroupId'),
+      SKC_ASSIGN_PUBLIC_IP: 'DISABLED',
+      SKC_CAPACITY_PROVIDER: 'FARGATE',
+      SKC_BOOTSTRAP_SERVERS: 'b-1.example.com:9092,b-2.example.com:9092',
+      SKC_WORKER_CONFIG: '{}',
+      SKC_KAFKA_AUTH: 'none',
+    });
+  });
+});
+
+describe('task events', () => {
+  it('receives ECS Task State Change events of this cluster only', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: { clusterArn: [getAtt(ids.cluster, 'Arn')] },
+      },
+      Targets: [Match.objectLike({ Arn: getAtt(ids.taskEvents, 'Arn') })],
+    });
+    expect(lambdaEnv(ids.taskEvents)).toMatchObject({ SKC_ECS_CLUSTER: getAtt(ids.cluster, 'Arn') });
+  });
+});
+
+describe('ECS', () => {
+  it('has a cluster with Container Insights and Fargate capacity providers', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+    template.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
+      CapacityProviders: Match.arrayWith(['FARGATE', 'FARGATE_SPOT']),
+    });
+  });
+
+  it('runs the task-runner image on ARM64 Linux with 256 CPU / 512 MiB, logging to a retained log group', () => {
+    const { props } = onlyResource(template, 'AWS::ECS::TaskDefinition');
+    expect(props).toMatchObject({
+      Cpu: '256',
+      Memory: '512',
+      RequiresCompatibilities: ['FARGATE'],
+      NetworkMode: 'awsvpc',
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+    });
+    const [container] = props['ContainerDefinitions'] as Array<Record<string, unknown>>;
+    expect(container).toMatchObject({
+      Name: 'task-runner',
+      Essential: true,
+      LogConfiguration: { LogDriver: 'awslogs', Options: expect.anything() },
+    });
+    expect(JSON.stringify(container?.['Image'])).toContain('container-assets');
+    const logGroupId = (container?.['LogConfiguration'] as { Options: { 'awslogs-group': { Ref: string } } }).Options[
+      'awslogs-group'
+    ].Ref;
+    expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.['Properties']).toMatchObject({
+      RetentionInDays: 30,
+    });
+  });
+
+  it('keeps tasks and Lambdas in one security group whose egress is Kafka and HTTPS only', () => {
+    const sg = template.findResources('AWS::EC2::SecurityGroup')[ids.securityGroup]?.['Properties'] as {
+      SecurityGroupEgress: Array<Record<string, unknown>>;
+    };
+    expect(sg.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 9092, ToPort: 9092, IpProtocol: 'tcp' }),
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
+    ]);
+  });
+});
+
+describe('Lambda functions', () => {
+  it('are exactly three, on nodejs22.x arm64', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fns).toHaveLength(3);
+    for (const fn of fns) {
+      expect(fn['Properties']).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    }
+  });
+
+  it('puts the API and the reconciler (Kafka clients) in the VPC, the task-events Lambda outside', () => {
+    const vpcConfig = (id: string): unknown =>
+      (template.findResources('AWS::Lambda::Function')[id]?.['Properties'] as Record<string, unknown>)['VpcConfig'];
+    for (const id of [ids.api, ids.reconciler]) {
+      expect(vpcConfig(id)).toMatchObject({ SecurityGroupIds: [getAtt(ids.securityGroup, 'GroupId')] });
+    }
+    expect(vpcConfig(ids.taskEvents)).toBeUndefined();
+  });
+});
+
+describe('alarms', () => {
+  it('watch failed tasks, API 5xx, reconciler errors and the reconciler dead-letter queue', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => (a['Properties'] as { MetricName: string }).MetricName,
+    );
+    expect(names.sort()).toEqual(['5XXError', 'ApproximateNumberOfMessagesVisible', 'Errors', 'FailedTasks']);
+  });
+
+  it('count failed tasks from stopped-task events of this cluster', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        detail: Match.objectLike({ clusterArn: [getAtt(ids.cluster, 'Arn')], lastStatus: ['STOPPED'] }),
+      }),
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      MetricTransformations: [Match.objectLike({ MetricName: 'FailedTasks', MetricValue: '1' })],
+    });
+    template.hasResourceProperties('AWS::Logs::ResourcePolicy', {});
+  });
+});
+
+describe('least privilege', () => {
+  it(`has no Resource "*" except for ${Object.keys(RESOURCE_STAR_EXCEPTIONS).join(', ')}`, () => {
+    const star = iamStatements(template).filter((st) => resourcesOf(st).includes('*'));
+    const actions = star.flatMap(actionsOf).sort();
+    expect(actions).toEqual(Object.keys(RESOURCE_STAR_EXCEPTIONS).sort());
+    const listTasks = star.find((st) => actionsOf(st).includes('ecs:ListTasks'));
+    expect(listTasks?.Condition).toEqual({ ArnEquals: { 'ecs:cluster': getAtt(ids.cluster, 'Arn') } });
+  });
+
+  it('has no Allow with a wildcard action', () => {
+    for (const st of iamStatements(template)) {
+      for (const a of actionsOf(st)) expect(a).not.toMatch(/\*/);
+    }
+  });
+
+  it('lets a task read configs and status and write status only, by partition-key prefix', () => {
+    const taskRole = logicalId(s, 'TaskRunner/TaskRole');
+    const statements = iamStatements(template).filter((st) => st.roles.includes(taskRole));
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: getAtt(ids.table, 'Arn'),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONNECTOR#*', 'STATUS#*'] } },
+      }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: getAtt(ids.table, 'Arn'),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STATUS#*'] } },
+      }),
+    ]);
+  });
+
+  it('scopes ecs:RunTask to every revision of the task-runner family, in this cluster', () => {
+    const [runTask, ...more] = statementsFor(template, 'ecs:RunTask');
+    expect(more).toHaveLength(0);
+    const family = (onlyResource(template, 'AWS::ECS::TaskDefinition').props['Family'] as string) ?? '';
+    expect(JSON.stringify(runTask?.Resource)).toContain(`:task-definition/${family}:*`);
+    expect(runTask?.Condition).toEqual({ ArnEquals: { 'ecs:cluster': getAtt(ids.cluster, 'Arn') } });
+  });
+
+  it('scopes StopTask, DescribeTasks and TagResource to tasks of this cluster', () => {
+    for (const action of ['ecs:StopTask', 'ecs:DescribeTasks', 'ecs:TagResource']) {
+      const [st, ...more] = statementsFor(template, action);
+      expect(more).toHaveLength(0);
+      expect(JSON.stringify(st?.Resource)).toMatch(new RegExp(`:task/",\\{"Ref":"${ids.cluster}"\\},"/\\*"`));
+    }
+    expect(statementsFor(template, 'ecs:TagResource')[0]?.Condition).toEqual({
+      StringEquals: { 'ecs:CreateAction': 'RunTask' },
+    });
+  });
+
+  it('passes only the task and execution roles, only to ECS tasks', () => {
+    const [passRole, ...more] = statementsFor(template, 'iam:PassRole');
+    expect(more).toHaveLength(0);
+    expect(passRole?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(resourcesOf(passRole!)).toEqual(
+      expect.arrayContaining([
+        getAtt(logicalId(s, 'TaskRunner/TaskRole'), 'Arn'),
+        getAtt(logicalId(s, 'TaskRunner/ExecutionRole'), 'Arn'),
+      ]),
+    );
+    expect(resourcesOf(passRole!)).toHaveLength(2);
+  });
+
+  it('gives no ECS permissions to the API and task-events Lambdas', () => {
+    const ecsHolders = new Set(
+      iamStatements(template)
+        .filter((st) => actionsOf(st).some((a) => a.startsWith('ecs:') || a === 'iam:PassRole'))
+        .flatMap((st) => st.roles),
+    );
+    expect([...ecsHolders]).toEqual([logicalId(s, 'ReconcilerFunction/ServiceRole')]);
+  });
+});
+
+describe('options', () => {
+  it('imports a VPC and opens the Kafka security group to the tasks on the Kafka port', () => {
+    const { template: t } = synthConstruct((stack) => ({
+      kafkaBootstrapServers: 'b-1:9094',
+      kafkaAuth: 'tls',
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'Existing', {
+        vpcId: 'vpc-0123456789abcdef0',
+        availabilityZones: ['us-east-1a', 'us-east-1b'],
+        privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+        privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
+      }),
+      kafkaSecurityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Brokers', 'sg-0b0b0b0b0b0b0b0b0'),
+    }));
+    expect(t.findResources('AWS::EC2::VPC')).toEqual({});
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: 'sg-0b0b0b0b0b0b0b0b0',
+      FromPort: 9094,
+      ToPort: 9094,
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: Match.objectLike({ SubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] }),
+    });
+  });
+
+  it('runs on Fargate Spot with other sizes when asked', () => {
+    const { template: t } = synth({ fargateSpot: true, taskCpu: 512, taskMemoryMiB: 1024 });
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SKC_CAPACITY_PROVIDER: 'FARGATE_SPOT' }) },
+    });
+  });
+
+  it('grants the SASL/SCRAM secret to every Kafka client and passes it by ARN', () => {
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:AmazonMSK_skc-AbCdEf';
+    const { template: t } = synth({ kafkaAuth: 'sasl-scram', kafkaSecretArn: secretArn });
+    const reads = statementsFor(t, 'secretsmanager:GetSecretValue');
+    expect(reads).toHaveLength(3); // task role, API, reconciler
+    for (const st of reads) expect(st.Resource).toBe(secretArn);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ SKC_KAFKA_AUTH: 'sasl-scram-512', SKC_KAFKA_SECRET_ARN: secretArn }),
+      },
+    });
+    expect(JSON.stringify(t.toJSON())).not.toMatch(/"password"/i);
+  });
+
+  it('scopes MSK IAM grants to the cluster and to its topics and groups', () => {
+    const cluster = 'arn:aws:kafka:us-east-1:111111111111:cluster/skc/0123abcd-1234-5678-9abc-def012345678-2';
+    const { template: t } = synth({ kafkaAuth: 'msk-iam', mskClusterArn: cluster });
+    const kafka = iamStatements(t).filter((st) => actionsOf(st).some((a) => a.startsWith('kafka-cluster:')));
+    expect(kafka.length).toBeGreaterThan(0);
+    const resources = new Set(kafka.flatMap(resourcesOf));
+    expect([...resources].sort()).toEqual(
+      [
+        cluster,
+        'arn:aws:kafka:us-east-1:111111111111:group/skc/0123abcd-1234-5678-9abc-def012345678-2/*',
+        'arn:aws:kafka:us-east-1:111111111111:topic/skc/0123abcd-1234-5678-9abc-def012345678-2/*',
+      ].sort(),
+    );
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: Match.arrayWith([Match.objectLike({ FromPort: 9098 })]),
+    });
+  });
+
+  it('makes a private API reachable only through the VPC endpoint', () => {
+    const { template: t } = synth({ privateApi: true });
+    t.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['PRIVATE'], VpcEndpointIds: [Match.anyValue()] },
+      Policy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { StringNotEquals: { 'aws:SourceVpce': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+  });
+
+  it('leaves methods open only when apiAuthorization is none', () => {
+    const { template: t } = synth({ apiAuthorization: 'none' });
+    for (const m of Object.values(t.findResources('AWS::ApiGateway::Method'))) {
+      expect(m['Properties']).toMatchObject({ AuthorizationType: 'NONE' });
+    }
+  });
+
+  it('passes worker properties through as JSON and refuses clear-text secrets in them', () => {
+    const workerConfig = {
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable': 'false',
+      'offset.storage.topic': 'connect-offsets',
+      'producer.ssl.truststore.password': '${file:/run/secrets/kafka.properties:truststore.password}',
+    };
+    const { template: t } = synth({ workerConfig });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SKC_WORKER_CONFIG: JSON.stringify(workerConfig) }) },
+    });
+    expect(() => synth({ workerConfig: { 'producer.sasl.jaas.config': 'ScramLoginModule password="x";' } })).toThrow(
+      /looks like a secret/,
+    );
+  });
+
+  it('rejects inconsistent Kafka authentication settings', () => {
+    expect(() => synth({ kafkaAuth: 'sasl-scram' })).toThrow(/requires kafkaSecret/);
+    expect(() => synth({ kafkaAuth: 'msk-iam' })).toThrow(/requires mskClusterArn/);
+  });
+
+  it('rejects plug-in directories outside the Docker build context', () => {
+    expect(() => synth({ pluginPaths: ['/tmp'] })).toThrow(/inside/);
+    expect(() => synth({ pluginPaths: ['no/such/dir'] })).toThrow(/is not a directory/);
+    expect(() => synth({ pluginPaths: ['test/infra'] })).toThrow(/excluded from the Docker build context/);
+  });
+});

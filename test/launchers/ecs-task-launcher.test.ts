@@ -1,0 +1,175 @@
+import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { EcsTaskLauncher, instanceState, tagValue } from '../../lib/adapters/ecs/ecs-task-launcher';
+import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
+import { Reconciler } from '../../lib/scheduler/reconciler';
+import { testPlugins } from '../scheduler/fakes';
+import { ecsClientConfig, uniqueName } from '../services/env';
+import { launcherContract } from './launcher-contract';
+
+/** A default-VPC subnet of moto's EC2 (moto creates one per availability zone), through the EC2 query API. */
+async function motoSubnet(endpoint: string): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x',
+    },
+    body: 'Action=DescribeSubnets&Version=2016-11-15',
+  });
+  const subnet = /<subnetId>([^<]+)<\/subnetId>/.exec(await response.text())?.[1];
+  if (!subnet) throw new Error('moto returned no subnet');
+  return subnet;
+}
+
+let client: ECSClient | undefined;
+
+/**
+ * moto moves an ECS task one lifecycle step (RUNNING → DEACTIVATING → …) per DescribeTasks by default; real tasks
+ * stay RUNNING until they stop. Make moto's tasks advance only after very many looks.
+ */
+async function keepMotoTasksRunning(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/state-manager/set-transition`, {
+    method: 'POST',
+    body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }),
+  });
+  if (!response.ok) throw new Error(`moto state manager: ${response.status}`);
+}
+
+async function ecsLauncher(startedBy: string) {
+  const config = ecsClientConfig();
+  client ??= new ECSClient(config);
+  const cluster = uniqueName('cluster');
+  await client.send(new CreateClusterCommand({ clusterName: cluster }));
+  const family = uniqueName('task-runner');
+  const taskDefinition = await client.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      // moto needs container-level cpu/memory to place the task
+      containerDefinitions: [
+        { name: 'task-runner', image: 'skc/task-runner:test', essential: true, cpu: 256, memory: 512 },
+      ],
+    }),
+  );
+  const subnet = await motoSubnet(config.endpoint);
+  await keepMotoTasksRunning(config.endpoint);
+  return {
+    cluster,
+    launcher: new EcsTaskLauncher({
+      client,
+      cluster,
+      taskDefinition: taskDefinition.taskDefinition!.taskDefinitionArn!,
+      subnets: [subnet],
+      securityGroups: [],
+      startedBy,
+    }),
+  };
+}
+
+launcherContract('ECS launcher on moto', async () => {
+  const { launcher } = await ecsLauncher('skc-contract');
+  // same cluster would be the harder case, but moto keys started-by per cluster too; a second deployment
+  // (other startedBy) on its own cluster must not see ours either
+  const { launcher: other } = await ecsLauncher('skc-other');
+  return {
+    launcher,
+    other,
+    cleanup: async () => {
+      client?.destroy();
+    },
+  };
+});
+
+describe('EcsTaskLauncher request shape', () => {
+  const launcher = new EcsTaskLauncher({
+    client: {} as ECSClient,
+    cluster: 'c',
+    taskDefinition: 'arn:td',
+    subnets: ['subnet-1', 'subnet-2'],
+    securityGroups: ['sg-1'],
+    assignPublicIp: 'ENABLED',
+    capacityProvider: 'FARGATE_SPOT',
+    environment: { SKC_STORE: 'dynamodb' },
+  });
+
+  it('runs FARGATE_SPOT through the capacity-provider strategy, awsvpc, env overrides and tags', () => {
+    const input = launcher.runTaskInput({ connector: 'my connector#1', taskId: 3, generation: 9 });
+    expect(input).toMatchObject({
+      cluster: 'c',
+      taskDefinition: 'arn:td',
+      count: 1,
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }],
+      startedBy: 'serverless-kafka-connect',
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' },
+      },
+      overrides: {
+        containerOverrides: [
+          {
+            name: 'task-runner',
+            environment: [
+              { name: 'SKC_STORE', value: 'dynamodb' },
+              { name: 'SKC_CONNECTOR', value: 'my connector#1' },
+              { name: 'SKC_TASK_ID', value: '3' },
+              { name: 'SKC_GENERATION', value: '9' },
+            ],
+          },
+        ],
+      },
+      tags: [
+        { key: 'skc:connector', value: 'my connector_1' },
+        { key: 'skc:task', value: '3' },
+        { key: 'skc:generation', value: '9' },
+      ],
+    });
+    expect(input.launchType).toBeUndefined();
+  });
+
+  it('maps ECS statuses to instance states', () => {
+    expect(instanceState({ lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' })).toBe('PENDING');
+    expect(instanceState({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING' })).toBe('RUNNING');
+    expect(instanceState({ lastStatus: 'RUNNING', desiredStatus: 'STOPPED' })).toBe('STOPPING');
+    expect(instanceState({ lastStatus: 'DEACTIVATING', desiredStatus: 'RUNNING' })).toBe('STOPPING');
+    expect(instanceState({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED' })).toBe('STOPPED');
+    expect(tagValue('a/b:c=d@e f+g-h.i_j')).toBe('a/b:c=d@e f+g-h.i_j');
+  });
+});
+
+describe('Reconciler driving ECS tasks on moto', () => {
+  it('runs one ECS task per task config and replaces them on a new generation', async () => {
+    const { launcher } = await ecsLauncher(uniqueName('skc-reconcile').slice(0, 36));
+    const configStore = new InMemoryConfigStore();
+    const statusStore = new InMemoryStatusStore();
+    const reconciler = new Reconciler({ configStore, statusStore, launcher, plugins: testPlugins });
+    const created = await configStore.create(
+      'orders',
+      { name: 'orders', 'connector.class': 'PartitionedSource', 'tasks.max': '1' },
+      'STARTED',
+    );
+    await reconciler.reconcile();
+    const live = async () =>
+      (await launcher.list())
+        .filter((i) => i.state === 'RUNNING' || i.state === 'PENDING')
+        .map((i) => [i.taskId, i.generation]);
+    expect(await live()).toEqual([[0, 1]]);
+
+    const state = await configStore.get('orders');
+    await configStore.update('orders', state!.version, { config: { ...created.config, 'tasks.max': '2' } });
+    await reconciler.reconcile(); // stops generation 1 (moto stops at once)
+    await reconciler.reconcile(); // launches generation 2
+    expect((await live()).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    const stopped = (await launcher.list()).filter((i) => i.state === 'STOPPED');
+    expect(stopped.map((i) => i.stoppedReason)).toEqual(['Stopped by reconciler: superseded by generation 2']);
+
+    await configStore.delete('orders');
+    await reconciler.reconcile();
+    expect(await live()).toEqual([]);
+  });
+});

@@ -1,0 +1,168 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProcessLauncher } from '../../lib/adapters/local/process-launcher';
+import type { TaskInstance } from '../../lib/storage/ports';
+import { uniqueName, waitFor } from '../services/env';
+import { launcherContract } from './launcher-contract';
+
+const FAKE_RUNNER = join(__dirname, 'fake-task-runner.mjs');
+
+function makeLauncher(
+  dir: string,
+  env: Record<string, string> = {},
+  extra: Partial<ConstructorParameters<typeof ProcessLauncher>[0]> = {},
+) {
+  return new ProcessLauncher({
+    args: [FAKE_RUNNER],
+    env: { PATH: process.env.PATH ?? '', FAKE_ENV_DIR: dir, ...env },
+    runDir: join(dir, 'run'),
+    logDir: join(dir, 'logs'),
+    stopGraceMs: 2_000,
+    ...extra,
+  });
+}
+
+const dirs: string[] = [];
+const launchers: ProcessLauncher[] = [];
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skc-launcher-'));
+  dirs.push(dir);
+  return dir;
+}
+function track(launcher: ProcessLauncher): ProcessLauncher {
+  launchers.push(launcher);
+  return launcher;
+}
+
+afterAll(async () => {
+  for (const launcher of launchers) await launcher.stopAll('test cleanup');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+launcherContract('local process launcher', async () => {
+  const launcher = track(makeLauncher(scratch()));
+  const other = track(makeLauncher(scratch()));
+  return { launcher, other, cleanup: async () => undefined };
+});
+
+describe('ProcessLauncher (local specifics)', () => {
+  it('passes the container env contract and captures stdout/stderr in a log file per instance', async () => {
+    const dir = scratch();
+    const launcher = track(makeLauncher(dir, { SKC_STORE: 'local', SKC_STATE_DIR: '/somewhere' }));
+    const connector = uniqueName('env');
+    const instance = await launcher.launch({ connector, taskId: 1, generation: 4 });
+    const envFile = join(dir, `${instance.instanceId}.json`);
+    const { env } = await waitFor(() => (existsSync(envFile) ? JSON.parse(readFileSync(envFile, 'utf8')) : undefined), {
+      timeoutMs: 10_000,
+      description: 'fake runner wrote its env',
+    });
+    expect(env).toMatchObject({
+      SKC_CONNECTOR: connector,
+      SKC_TASK_ID: '1',
+      SKC_GENERATION: '4',
+      SKC_STORE: 'local',
+      SKC_STATE_DIR: '/somewhere',
+    });
+    const log = launcher.logFile(instance.instanceId)!;
+    await waitFor(() => readFileSync(log, 'utf8').includes('a line on stderr'), {
+      timeoutMs: 10_000,
+      description: 'log',
+    });
+    expect(readFileSync(log, 'utf8')).toContain(`fake task-runner ${instance.instanceId} started for ${connector}-1`);
+  });
+
+  it('reports a crash (non-zero exit) and a SIGKILL with exit code and reason, and calls onExit', async () => {
+    const exits: TaskInstance[] = [];
+    const dir = scratch();
+    const crashing = track(
+      makeLauncher(dir, { FAKE_EXIT_AFTER_MS: '100', FAKE_EXIT_CODE: '3' }, { onExit: (i) => exits.push(i) }),
+    );
+    const crashed = await crashing.launch({ connector: uniqueName('crash'), taskId: 0, generation: 1 });
+    await crashing.waitForExit(crashed.instanceId);
+    expect(exits).toEqual([
+      expect.objectContaining({
+        instanceId: crashed.instanceId,
+        state: 'STOPPED',
+        exitCode: 3,
+        stoppedReason: 'Exited with code 3',
+      }),
+    ]);
+
+    const killed = await crashing.launch({ connector: uniqueName('kill'), taskId: 0, generation: 1 });
+    const { pid } = await waitFor(
+      () =>
+        existsSync(join(dir, `${killed.instanceId}.json`))
+          ? JSON.parse(readFileSync(join(dir, `${killed.instanceId}.json`), 'utf8'))
+          : undefined,
+      { timeoutMs: 10_000, description: 'runner started' },
+    );
+    process.kill(pid, 'SIGKILL');
+    await crashing.waitForExit(killed.instanceId);
+    const listed = (await crashing.list()).find((i) => i.instanceId === killed.instanceId);
+    expect(listed).toMatchObject({ state: 'STOPPED', exitCode: 137, stoppedReason: 'Killed by signal SIGKILL' });
+    expect(existsSync(join(dir, 'run', `${killed.instanceId}.json`))).toBe(false);
+  });
+
+  it('escalates to SIGKILL when SIGTERM is ignored past the grace period', async () => {
+    const dir = scratch();
+    const launcher = track(makeLauncher(dir, { FAKE_IGNORE_SIGTERM: 'true' }, { stopGraceMs: 300 }));
+    const instance = await launcher.launch({ connector: uniqueName('stubborn'), taskId: 0, generation: 1 });
+    await waitFor(() => existsSync(join(dir, `${instance.instanceId}.json`)), {
+      timeoutMs: 10_000,
+      description: 'started',
+    });
+    await launcher.stop(instance.instanceId, 'Stopped by reconciler: test');
+    await launcher.waitForExit(instance.instanceId);
+    const listed = (await launcher.list()).find((i) => i.instanceId === instance.instanceId);
+    expect(listed?.stoppedReason).toBe('Stopped by reconciler: test (Killed by signal SIGKILL)');
+  });
+
+  it('a new launcher on the same run dir adopts live orphans and notices when they exit', async () => {
+    const dir = scratch();
+    const first = makeLauncher(dir);
+    const connector = uniqueName('orphan');
+    const instance = await first.launch({ connector, taskId: 0, generation: 2 });
+    first.close(); // the local stack died without stopping its children
+
+    const exits: TaskInstance[] = [];
+    const second = track(makeLauncher(dir, {}, { onExit: (i) => exits.push(i), adoptedPollMs: 50 }));
+    const adopted = second.recover();
+    expect(adopted).toEqual([
+      expect.objectContaining({
+        instanceId: instance.instanceId,
+        connector,
+        taskId: 0,
+        generation: 2,
+        state: 'RUNNING',
+      }),
+    ]);
+    await second.stop(instance.instanceId, 'Stopped by reconciler: superseded');
+    await waitFor(() => exits.length === 1, { timeoutMs: 10_000, description: 'adopted orphan exit noticed' });
+    expect(exits[0]).toMatchObject({ instanceId: instance.instanceId, state: 'STOPPED' });
+    expect(readdirSync(join(dir, 'run'))).toEqual([]);
+  });
+
+  it('turns pid files of orphans that died meanwhile into stopped history', async () => {
+    const dir = scratch();
+    const first = makeLauncher(dir, { FAKE_EXIT_AFTER_MS: '50' });
+    const connector = uniqueName('dead');
+    const instance = await first.launch({ connector, taskId: 0, generation: 1 });
+    const pidFile = join(dir, 'run', `${instance.instanceId}.json`);
+    const record = readFileSync(pidFile, 'utf8');
+    await first.waitForExit(instance.instanceId);
+    writeFileSync(pidFile, record); // as if the stack had died before it saw the exit
+
+    const second = makeLauncher(dir);
+    expect(second.recover()).toEqual([]);
+    expect(await second.list()).toEqual([
+      expect.objectContaining({
+        instanceId: instance.instanceId,
+        connector,
+        state: 'STOPPED',
+        stoppedReason: 'Exited while the local stack was not running',
+      }),
+    ]);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+});
