@@ -1,12 +1,5 @@
 import type { ConfigDef } from './config-def';
-import type {
-  OffsetAndMetadata,
-  RecordMetadata,
-  SinkRecord,
-  SourceMap,
-  SourceRecord,
-  TopicPartition,
-} from './records';
+import type { OffsetAndMetadata, RecordMetadata, SinkRecord, SourceMap, SourceRecord, TopicPartition } from './records';
 
 /**
  * The plugin SPI, with Kafka Connect's names and life cycle. Plugins extend these abstract classes;

@@ -40,7 +40,13 @@ export interface ConnectorState {
 export type ConnectorStateChanges = Partial<
   Pick<
     ConnectorState,
-    'config' | 'targetState' | 'taskConfigs' | 'generation' | 'taskConfigsFromVersion' | 'restartRequest' | 'taskRestartRequests'
+    | 'config'
+    | 'targetState'
+    | 'taskConfigs'
+    | 'generation'
+    | 'taskConfigsFromVersion'
+    | 'restartRequest'
+    | 'taskRestartRequests'
   >
 > & {
   /** remove the pending restart request (set it to undefined is ambiguous under exactOptionalPropertyTypes) */
