@@ -114,7 +114,9 @@ async function acquireLockFile(lockFile: string, timeoutMs: number, staleMs: num
       const [content, stat] = await Promise.all([fs.readFile(lockFile, 'utf8'), fs.stat(lockFile)]);
       const pid = Number.parseInt(content, 10);
       const ownerDead = Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
-      if (ownerDead || Date.now() - stat.mtimeMs > staleMs) {
+      // An empty lock older than a moment means its creator died between creating it and writing its pid.
+      const abandoned = content.trim() === '' && Date.now() - stat.mtimeMs > 1_000;
+      if (ownerDead || abandoned || Date.now() - stat.mtimeMs > staleMs) {
         // Re-check just before breaking, so a contender that broke it first and now holds it keeps it.
         if ((await fs.readFile(lockFile, 'utf8')) === content) await fs.rm(lockFile, { force: true });
         continue;
