@@ -1,10 +1,10 @@
 /** The ECS TaskLauncher from the reconciler's environment. */
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { createEcsClient } from '../../lib/adapters/ecs/ecs-client';
 import { EcsTaskLauncher } from '../../lib/adapters/ecs/ecs-task-launcher';
 import type { EcsEnv } from './env';
 
 export function createEcsLauncher(env: EcsEnv, environment: Readonly<Record<string, string>> = {}): EcsTaskLauncher {
-  const client = new ECSClient(env.SKC_ECS_ENDPOINT ? { endpoint: env.SKC_ECS_ENDPOINT } : {});
+  const client = createEcsClient(env.SKC_ECS_ENDPOINT);
   return new EcsTaskLauncher({
     client,
     cluster: env.SKC_ECS_CLUSTER,
