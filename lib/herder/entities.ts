@@ -72,39 +72,8 @@ export interface PluginInfo {
   version?: string;
 }
 
-export interface ConfigKeyInfo {
-  name: string;
-  type: string;
-  required: boolean;
-  default_value: string | null;
-  importance: string;
-  documentation: string | null;
-  group: string | null;
-  order_in_group: number;
-  width: string;
-  display_name: string | null;
-  dependents: string[];
-}
-
-export interface ConfigValueInfo {
-  name: string;
-  value: string | null;
-  recommended_values: string[];
-  errors: string[];
-  visible: boolean;
-}
-
-export interface ConfigInfo {
-  definition: ConfigKeyInfo | null;
-  value: ConfigValueInfo | null;
-}
-
-export interface ConfigInfos {
-  name: string;
-  error_count: number;
-  groups: string[];
-  configs: ConfigInfo[];
-}
+// The REST shapes of plugin configs are defined once, beside ConfigDef.
+export type { ConfigInfo, ConfigInfos, ConfigKeyInfo, ConfigValueInfo } from '../connect/config-def';
 
 export interface LoggerLevel {
   level: string;
