@@ -99,6 +99,11 @@ export function suppressAcceptedFindings(
       reason: 'This queue is itself the dead-letter (on-failure) destination of the reconciler stream mapping.',
     },
   ]);
+  const taskStoppedDlq = connect.taskStoppedQueue.deadLetterQueue?.queue;
+  if (taskStoppedDlq)
+    NagSuppressions.addResourceSuppressions(taskStoppedDlq, [
+      { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the task-stopped queue.' },
+    ]);
   NagSuppressions.addResourceSuppressions(
     connect.api,
     [

@@ -213,6 +213,8 @@ export class ServerlessKafkaConnect extends Construct {
   public readonly reconcilerFunction: lambdaNodejs.NodejsFunction;
   public readonly taskEventsFunction: lambdaNodejs.NodejsFunction;
   public readonly reconcilerDeadLetterQueue: sqs.Queue;
+  /** ECS task stops on their way to the reconciler (FIFO: one reconcile of them at a time). */
+  public readonly taskStoppedQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[] = [];
 
   private readonly logRetention: logs.RetentionDays;
@@ -428,6 +430,41 @@ export class ServerlessKafkaConnect extends Construct {
       eventPattern: { ...taskStateChange, detail: { clusterArn: [this.cluster.clusterArn] } },
       targets: [new eventsTargets.LambdaFunction(this.taskEventsFunction)],
     });
+
+    // An unplanned task stop wakes the reconciler at once (the relaunch would otherwise wait for the schedule).
+    // Through a FIFO queue with one message group: a burst of stops (a broker outage fails every task at once)
+    // is reconciled in batches, one at a time, instead of by concurrent runs that would each launch the missing
+    // tasks. Our own StopTask calls (UserInitiated) need no reconcile.
+    const taskStoppedDlq = new sqs.Queue(this, 'TaskStoppedDlq', {
+      fifo: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.taskStoppedQueue = new sqs.Queue(this, 'TaskStoppedQueue', {
+      fifo: true,
+      contentBasedDeduplication: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.hours(1), // the one-minute schedule re-converges anything older
+      visibilityTimeout: Duration.minutes(12), // 6× the reconciler's timeout, as Lambda's SQS guide advises
+      deadLetterQueue: { queue: taskStoppedDlq, maxReceiveCount: 3 },
+    });
+    new events.Rule(this, 'TaskStoppedRule', {
+      description: 'Unplanned stops of Kafka Connect tasks, to relaunch them without waiting for the schedule',
+      eventPattern: {
+        ...taskStateChange,
+        detail: {
+          clusterArn: [this.cluster.clusterArn],
+          lastStatus: ['STOPPED'],
+          stopCode: [{ 'anything-but': 'UserInitiated' }],
+        },
+      },
+      targets: [new eventsTargets.SqsQueue(this.taskStoppedQueue, { messageGroupId: 'task-stopped' })],
+    });
+    this.reconcilerFunction.addEventSource(
+      new lambdaEventSources.SqsEventSource(this.taskStoppedQueue, { batchSize: 10, reportBatchItemFailures: false }),
+    );
 
     // ---- Kafka credentials ----
     const kafkaClients: iam.IGrantable[] = [taskRole, this.apiFunction, this.reconcilerFunction];

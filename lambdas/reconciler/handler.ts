@@ -1,10 +1,12 @@
 /**
  * The reconciler Lambda. DynamoDB stream records → reconcile the connectors whose desired state (`STATE` or
- * list-index item) changed; any other event (the one-minute schedule) → reconcile all. Status items are
+ * list-index item) changed; an ECS task of ours STOPPED → reconcile its connector (relaunch without waiting for
+ * the schedule); any other event (the one-minute schedule) → reconcile all. Status items are
  * ignored: the reconciler writes them itself, and heartbeats would wake it every few seconds.
  */
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { connectorOfPk, LIST_PARTITION, STATE_SK } from '../../lib/adapters/dynamodb/table';
+import { ECS_TASK_STATE_CHANGE, instanceOfTaskStateChange } from '../../lib/adapters/ecs/task-state-change';
 import type { Reconciler, ReconcileReport } from '../../lib/scheduler/reconciler';
 import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../shared/env';
 import { createEcsLauncher } from '../shared/ecs';
@@ -31,8 +33,45 @@ export function connectorsInStreamEvent(event: DynamoDBStreamEvent): string[] {
   return [...names].sort();
 }
 
-const isStreamEvent = (event: unknown): event is DynamoDBStreamEvent =>
-  typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records);
+const recordsOf = (event: unknown): Record<string, unknown>[] | undefined => {
+  const records = typeof event === 'object' && event !== null ? (event as { Records?: unknown }).Records : undefined;
+  return Array.isArray(records) ? (records as Record<string, unknown>[]) : undefined;
+};
+
+const isTaskStateChange = (event: unknown): boolean =>
+  typeof event === 'object' &&
+  event !== null &&
+  (event as Record<string, unknown>)['detail-type'] === ECS_TASK_STATE_CHANGE;
+
+/** A task of ours that stopped → its connector; another cluster user's task or a non-stop → none. */
+const connectorsOfTaskStateChange = (event: unknown): string[] => {
+  const instance = instanceOfTaskStateChange(event);
+  return instance?.state === 'STOPPED' ? [instance.connector] : [];
+};
+
+const parseJson = (body: unknown): unknown => {
+  try {
+    return typeof body === 'string' ? (JSON.parse(body) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The connectors an event concerns; undefined: all of them (the schedule). DynamoDB stream batches name the
+ * connectors whose desired state changed; ECS task stops arrive through an SQS FIFO queue (one reconcile at a
+ * time for them, and a burst of stops of one connector coalesces into one batch).
+ */
+export function connectorsOfEvent(event: unknown): string[] | undefined {
+  const records = recordsOf(event);
+  if (records?.every((r) => r['eventSource'] === 'aws:sqs')) {
+    const names = records.flatMap((r) => connectorsOfTaskStateChange(parseJson(r['body'])));
+    return [...new Set(names)].sort();
+  }
+  if (records) return connectorsInStreamEvent(event as DynamoDBStreamEvent);
+  if (isTaskStateChange(event)) return connectorsOfTaskStateChange(event);
+  return undefined;
+}
 
 /** Time kept free at the end of an invocation. */
 const SAFETY_MS = 10_000;
@@ -44,7 +83,7 @@ export async function handleReconcileEvent(
   reconciler: Reconciler,
   remainingMs: () => number,
 ): Promise<{ reconciled: string[] }> {
-  const names = isStreamEvent(event) ? connectorsInStreamEvent(event) : undefined;
+  const names = connectorsOfEvent(event);
   if (names !== undefined && names.length === 0) return { reconciled: [] };
   const run = async (): Promise<ReconcileReport> => {
     if (names === undefined) return reconciler.reconcile();

@@ -1,16 +1,18 @@
 /**
  * The task-events Lambda: ECS "Task State Change" events of our task-runner containers. When one stops
  * unplanned, its task status shows FAILED with the exit code and reason at once, and an EMF metric
- * `TaskFailures` (namespace ServerlessKafkaConnect, dimension Connector) is emitted. When the function also has
- * the reconciler's RunTask settings (SKC_TASK_DEFINITION …), it reconciles that connector right away;
- * otherwise the reconciler's schedule relaunches the task.
+ * `TaskFailures` (namespace ServerlessKafkaConnect, dimension Connector) is emitted. The relaunch is the
+ * reconciler's: in the stack it receives the same STOPPED events (and reconciles that connector at once); this
+ * function only reconciles itself when given the reconciler's RunTask settings (SKC_TASK_DEFINITION …).
  */
-import { z } from 'zod';
-import { ENV_CONNECTOR, ENV_GENERATION, ENV_TASK_ID, instanceState } from '../../lib/adapters/ecs/ecs-task-launcher';
+import { ecsTaskStateChange, instanceOfEvent } from '../../lib/adapters/ecs/task-state-change';
 import { recordInstanceStopped } from '../../lib/scheduler/instance-events';
 import type { StopVerdict } from '../../lib/scheduler/instance-events';
 import type { Reconciler } from '../../lib/scheduler/reconciler';
-import type { ConfigStore, StatusStore, TaskInstance } from '../../lib/storage/ports';
+import type { ConfigStore, StatusStore } from '../../lib/storage/ports';
+
+export { instanceOfEvent };
+export type { EcsTaskStateChange } from '../../lib/adapters/ecs/task-state-change';
 import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../shared/env';
 import { createEcsLauncher } from '../shared/ecs';
 import { createLogger } from '../shared/logger';
@@ -18,68 +20,6 @@ import { createReconciler } from '../shared/reconciler';
 import { createStores } from '../shared/stores';
 
 const logger = createLogger('skc-task-events');
-
-const ecsTaskStateChange = z.object({
-  'detail-type': z.literal('ECS Task State Change'),
-  detail: z.object({
-    taskArn: z.string(),
-    lastStatus: z.string(),
-    desiredStatus: z.string().optional(),
-    startedBy: z.string().optional(),
-    stoppedReason: z.string().optional(),
-    startedAt: z.string().optional(),
-    createdAt: z.string().optional(),
-    stoppedAt: z.string().optional(),
-    containers: z
-      .array(z.object({ name: z.string().optional(), exitCode: z.number().optional(), reason: z.string().optional() }))
-      .default([]),
-    overrides: z
-      .object({
-        containerOverrides: z
-          .array(
-            z.object({
-              name: z.string().optional(),
-              environment: z.array(z.object({ name: z.string(), value: z.string() })).default([]),
-            }),
-          )
-          .default([]),
-      })
-      .optional(),
-  }),
-});
-export type EcsTaskStateChange = z.infer<typeof ecsTaskStateChange>;
-
-/** The event as a TaskInstance, if it is one of ours (identity in the container environment). */
-export function instanceOfEvent(event: EcsTaskStateChange, containerName = 'task-runner'): TaskInstance | undefined {
-  const d = event.detail;
-  const env = new Map(
-    (d.overrides?.containerOverrides ?? [])
-      .filter((c) => c.name === containerName)
-      .flatMap((c) => c.environment)
-      .map((e) => [e.name, e.value]),
-  );
-  const connector = env.get(ENV_CONNECTOR);
-  const taskId = Number(env.get(ENV_TASK_ID));
-  const generation = Number(env.get(ENV_GENERATION));
-  if (connector === undefined || !Number.isInteger(taskId) || !Number.isInteger(generation)) return undefined;
-  const container = d.containers.find((c) => c.name === containerName) ?? d.containers[0];
-  const state = instanceState(d);
-  const reason = [d.stoppedReason, container?.reason].filter(Boolean).join('; ');
-  const time = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
-  const startedAt = time(d.startedAt) ?? time(d.createdAt) ?? Date.now();
-  return {
-    instanceId: d.taskArn,
-    connector,
-    taskId,
-    generation,
-    state,
-    startedAt,
-    ...(state === 'STOPPED'
-      ? { stoppedAt: time(d.stoppedAt) ?? Date.now(), exitCode: container?.exitCode ?? null }
-      : {}),
-    ...(reason ? { stoppedReason: reason } : {}),
-  };
-}
 
 /** CloudWatch embedded metric format: one log line becomes a metric, no API call. */
 export function taskFailureMetric(connector: string, now = Date.now()): string {

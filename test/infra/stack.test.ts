@@ -122,7 +122,10 @@ describe('DynamoDB table', () => {
 
 describe('reconciler', () => {
   it('consumes desired-state changes of the stream in batches, bisects on error, retries 3 times, then dead-letters', () => {
-    const { props } = onlyResource(template, 'AWS::Lambda::EventSourceMapping');
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    const stream = mappings.filter((m) => JSON.stringify(m).includes('StreamArn'));
+    expect(stream).toHaveLength(1);
+    const props = stream[0]!['Properties'] as Record<string, unknown>;
     expect(props).toMatchObject({
       EventSourceArn: getAtt(ids.table, 'StreamArn'),
       FunctionName: { Ref: ids.reconciler },
@@ -176,6 +179,33 @@ describe('task events', () => {
       Targets: [Match.objectLike({ Arn: getAtt(ids.taskEvents, 'Arn') })],
     });
     expect(lambdaEnv(ids.taskEvents)).toMatchObject({ SKC_ECS_CLUSTER: getAtt(ids.cluster, 'Arn') });
+  });
+
+  it('sends unplanned stops to the reconciler through an encrypted FIFO queue, one batch at a time', () => {
+    const queueId = logicalId(s, 'TaskStoppedQueue');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: {
+          clusterArn: [getAtt(ids.cluster, 'Arn')],
+          lastStatus: ['STOPPED'],
+          stopCode: [{ 'anything-but': 'UserInitiated' }],
+        },
+      },
+      Targets: [Match.objectLike({ Arn: getAtt(queueId, 'Arn'), SqsParameters: { MessageGroupId: 'task-stopped' } })],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(queueId, 'Arn'),
+      FunctionName: { Ref: ids.reconciler },
+      BatchSize: 10,
+    });
   });
 });
 
