@@ -150,37 +150,69 @@ export class EcsTaskLauncher implements TaskLauncher {
 
   /** undefined for tasks that are not ours (no identity in the environment). */
   private toInstance(task: Task): TaskInstance | undefined {
-    if (task.startedBy !== undefined && task.startedBy !== this.startedBy) return undefined;
-    const env = new Map(
-      (task.overrides?.containerOverrides ?? [])
-        .filter((c) => c.name === this.containerName)
-        .flatMap((c) => c.environment ?? [])
-        .map((e) => [e.name ?? '', e.value ?? '']),
-    );
-    const connector = env.get(ENV_CONNECTOR);
-    const taskId = Number(env.get(ENV_TASK_ID));
-    const generation = Number(env.get(ENV_GENERATION));
-    if (!task.taskArn || connector === undefined || !Number.isInteger(taskId) || !Number.isInteger(generation)) {
-      return undefined;
-    }
-    const state = instanceState(task);
-    const container = task.containers?.find((c) => c.name === this.containerName) ?? task.containers?.[0];
+    if (!task.taskArn || (task.startedBy !== undefined && task.startedBy !== this.startedBy)) return undefined;
     const startedAt = (task.startedAt ?? task.createdAt ?? new Date()).getTime();
-    const reason = [task.stoppedReason, container?.reason].filter((r) => r && r.length > 0).join('; ');
-    return {
-      instanceId: task.taskArn,
-      connector,
-      taskId,
-      generation,
-      state,
-      startedAt,
-      ...(state === 'STOPPED'
-        ? { stoppedAt: (task.stoppedAt ?? task.stoppingAt ?? new Date(startedAt)).getTime() }
-        : {}),
-      ...(state === 'STOPPED' ? { exitCode: container?.exitCode ?? null } : {}),
-      ...(reason ? { stoppedReason: reason } : {}),
-    };
+    return taskInstanceOf(
+      {
+        taskArn: task.taskArn,
+        lastStatus: task.lastStatus,
+        desiredStatus: task.desiredStatus,
+        stoppedReason: task.stoppedReason,
+        startedAt,
+        stoppedAt: (task.stoppedAt ?? task.stoppingAt ?? new Date(startedAt)).getTime(),
+        containers: task.containers ?? [],
+        containerOverrides: task.overrides?.containerOverrides ?? [],
+      },
+      this.containerName,
+    );
   }
+}
+
+/** What identifies one of our instances in an ECS task, as DescribeTasks and EventBridge events both carry it. */
+export interface EcsTaskView {
+  readonly taskArn: string;
+  readonly lastStatus?: string | undefined;
+  readonly desiredStatus?: string | undefined;
+  readonly stoppedReason?: string | undefined;
+  readonly startedAt: number;
+  /** when it stopped (used only once STOPPED) */
+  readonly stoppedAt: number;
+  readonly containers: readonly {
+    name?: string | undefined;
+    exitCode?: number | undefined;
+    reason?: string | undefined;
+  }[];
+  readonly containerOverrides: readonly {
+    name?: string | undefined;
+    environment?: readonly { name?: string | undefined; value?: string | undefined }[] | undefined;
+  }[];
+}
+
+/** The ECS task as one of our TaskInstances; undefined when its container carries no identity of ours. */
+export function taskInstanceOf(task: EcsTaskView, containerName: string): TaskInstance | undefined {
+  const env = new Map(
+    task.containerOverrides
+      .filter((c) => c.name === containerName)
+      .flatMap((c) => c.environment ?? [])
+      .map((e) => [e.name ?? '', e.value ?? '']),
+  );
+  const connector = env.get(ENV_CONNECTOR);
+  const taskId = Number(env.get(ENV_TASK_ID));
+  const generation = Number(env.get(ENV_GENERATION));
+  if (connector === undefined || !Number.isInteger(taskId) || !Number.isInteger(generation)) return undefined;
+  const state = instanceState(task);
+  const container = task.containers.find((c) => c.name === containerName) ?? task.containers[0];
+  const reason = [task.stoppedReason, container?.reason].filter((r) => r && r.length > 0).join('; ');
+  return {
+    instanceId: task.taskArn,
+    connector,
+    taskId,
+    generation,
+    state,
+    startedAt: task.startedAt,
+    ...(state === 'STOPPED' ? { stoppedAt: task.stoppedAt, exitCode: container?.exitCode ?? null } : {}),
+    ...(reason ? { stoppedReason: reason } : {}),
+  };
 }
 
 /** ECS lifecycle states after RUNNING: the container is on its way out, whatever the desired status says. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { TaskInstance } from '../../storage/ports';
-import { ENV_CONNECTOR, ENV_GENERATION, ENV_TASK_ID, instanceState } from './ecs-task-launcher';
+import { taskInstanceOf } from './ecs-task-launcher';
 
 export const ECS_TASK_STATE_CHANGE = 'ECS Task State Change';
 
@@ -42,33 +42,16 @@ export type EcsTaskStateChange = z.infer<typeof ecsTaskStateChange>;
 /** The event as a TaskInstance, if it is one of ours (identity in the container environment). */
 export function instanceOfEvent(event: EcsTaskStateChange, containerName = 'task-runner'): TaskInstance | undefined {
   const d = event.detail;
-  const env = new Map(
-    (d.overrides?.containerOverrides ?? [])
-      .filter((c) => c.name === containerName)
-      .flatMap((c) => c.environment)
-      .map((e) => [e.name, e.value]),
-  );
-  const connector = env.get(ENV_CONNECTOR);
-  const taskId = Number(env.get(ENV_TASK_ID));
-  const generation = Number(env.get(ENV_GENERATION));
-  if (connector === undefined || !Number.isInteger(taskId) || !Number.isInteger(generation)) return undefined;
-  const container = d.containers.find((c) => c.name === containerName) ?? d.containers[0];
-  const state = instanceState(d);
-  const reason = [d.stoppedReason, container?.reason].filter(Boolean).join('; ');
   const time = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
-  const startedAt = time(d.startedAt) ?? time(d.createdAt) ?? Date.now();
-  return {
-    instanceId: d.taskArn,
-    connector,
-    taskId,
-    generation,
-    state,
-    startedAt,
-    ...(state === 'STOPPED'
-      ? { stoppedAt: time(d.stoppedAt) ?? Date.now(), exitCode: container?.exitCode ?? null }
-      : {}),
-    ...(reason ? { stoppedReason: reason } : {}),
-  };
+  return taskInstanceOf(
+    {
+      ...d,
+      startedAt: time(d.startedAt) ?? time(d.createdAt) ?? Date.now(),
+      stoppedAt: time(d.stoppedAt) ?? Date.now(),
+      containerOverrides: d.overrides?.containerOverrides ?? [],
+    },
+    containerName,
+  );
 }
 
 /** The event as one of our TaskInstances; undefined for anything else (another shape, a foreign task). */
