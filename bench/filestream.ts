@@ -10,9 +10,14 @@
  *   5. Kafka's own org.apache.kafka.tools.ProducerPerformance (Java), same count, size and acks
  *
  * It prints records/s and MB/s (payload bytes), each ratio, and the peak RSS (VmHWM) of the connector processes.
- * Connector and baselines run alternately for BENCH_FILESTREAM_ROUNDS rounds (default 3; the median is reported),
- * since the machine may be shared. Env: BENCH_FILESTREAM_LINES (default 1000000), BENCH_FILESTREAM_CONVERTER
- * (default StringConverter), KAFKA_BOOTSTRAP_SERVERS (use a running broker instead of starting one).
+ * Connector and baselines run alternately for BENCH_FILESTREAM_ROUNDS rounds (default 3), since the machine may be
+ * shared: each round prints its own connector/baseline ratios (connector and baseline ran back to back, so they saw
+ * the same load), and the summary gives the median of each figure and the median of the per-round ratios.
+ * Env: BENCH_FILESTREAM_LINES (default 1000000), BENCH_FILESTREAM_CONVERTER (default StringConverter),
+ * BENCH_FILESTREAM_PARTS (default `source,sink`; `sink` alone reads the raw producer's topic),
+ * BENCH_FILESTREAM_NODE_ARGS (extra node arguments for the connector processes, e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`), BENCH_FILESTREAM_WORKER_PROPS (extra worker properties, `;`-separated),
+ * KAFKA_BOOTSTRAP_SERVERS (use a running broker instead of starting one).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -35,6 +40,7 @@ import { createKafka } from '../lib/adapters/kafka/client';
 import { projectRoot, servicePaths } from '../test/services/paths';
 import { startServices } from '../test/services/index';
 import type { ServiceStack } from '../test/services/index';
+import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
 
 const LINES = Number(process.env.BENCH_FILESTREAM_LINES ?? 1_000_000);
 const LINE_BYTES = 100;
@@ -47,16 +53,45 @@ const BATCH_OVERHEAD = 61;
 const MAX_REQUEST_RECORDS = 2000;
 const TOTAL_MB = (LINES * LINE_BYTES) / 1e6;
 const ROUNDS = Number(process.env.BENCH_FILESTREAM_ROUNDS ?? 3);
+const PARTS = new Set((process.env.BENCH_FILESTREAM_PARTS ?? 'source,sink').split(',').map((p) => p.trim()));
+/** extra worker properties (`;`-separated `key=value`), e.g. `consumer.max.poll.records=2000`, for experiments */
+const WORKER_PROPS = (process.env.BENCH_FILESTREAM_WORKER_PROPS ?? '').split(';').filter((p) => p.includes('='));
+// The connector process gets the flags its `connect-standalone` shebang gives it, plus any extra ones.
+const NODE_ARGS = [
+  ...TASK_PROCESS_NODE_FLAGS,
+  ...(process.env.BENCH_FILESTREAM_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
+];
+/**
+ * The connector's consumer settings (lib/adapters/kafka/consumer.ts with Apache's defaults), given to the raw
+ * consumer too so both fetch alike: max.partition.fetch.bytes 1 MiB (kafkajs' and Java's default),
+ * fetch.max.wait.ms 500, fetch.min.bytes 1, manual commits, one partition handled at a time.
+ */
+const FETCH = { maxBytesPerPartition: 1048576, maxWaitTimeInMs: 500, minBytes: 1 } as const;
 
 interface Result {
   readonly label: string;
   readonly seconds: number;
   readonly peakRssMiB?: number;
+  /** CPU seconds (user + system) the measuring process spent in the measured interval: less noisy than wall time */
+  readonly cpuSeconds?: number;
 }
 
 const rate = (r: Result): string =>
   `${(LINES / r.seconds).toFixed(0).padStart(9)} records/s ${(TOTAL_MB / r.seconds).toFixed(1).padStart(7)} MB/s` +
-  `${r.seconds.toFixed(2).padStart(8)} s${r.peakRssMiB === undefined ? '' : `   peak RSS ${r.peakRssMiB.toFixed(0)} MiB`}`;
+  `${r.seconds.toFixed(2).padStart(8)} s` +
+  `${r.cpuSeconds === undefined ? '' : `   CPU ${r.cpuSeconds.toFixed(2)} s`}` +
+  `${r.peakRssMiB === undefined ? '' : `   peak RSS ${r.peakRssMiB.toFixed(0)} MiB`}`;
+
+/** utime + stime of a live process, in seconds (Linux /proc; clock ticks are 100/s on every Linux we run on). */
+const cpuSecondsOf = (pid: number): number => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+};
 
 const line = (i: number): string => {
   const head = `${i}:`;
@@ -120,13 +155,21 @@ const workerProps = (dir: string, bootstrap: string): string => {
       'value.converter.schemas.enable=false',
       `offset.storage.file.filename=${join(dir, `offsets-${Date.now()}`)}`,
       'offset.flush.interval.ms=10000',
+      ...WORKER_PROPS,
     ].join('\n'),
   );
   return file;
 };
 
 const startConnector = (cli: string, worker: string, connector: string, dir: string): ChildProcess => {
-  const child = spawn(process.execPath, [cli, worker, connector], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [...NODE_ARGS, cli, '--override', 'listeners=http://127.0.0.1:0', worker, connector],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr?.on('data', (d: Buffer) => {
     log += d.toString();
@@ -187,6 +230,7 @@ const benchSink = async (cli: string, dir: string, bootstrap: string, topic: str
   const size = (): number => (existsSync(output) ? statSync(output).size : 0);
   await poll(() => (size() > 0 ? true : undefined), 120000, 'first line in the sink file');
   const started = process.hrtime.bigint();
+  const cpuStarted = cpuSecondsOf(child.pid ?? -1);
   let peak = 0;
   await poll(
     () => {
@@ -197,14 +241,15 @@ const benchSink = async (cli: string, dir: string, bootstrap: string, topic: str
     'every line in the sink file',
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuSeconds = cpuSecondsOf(child.pid ?? -1) - cpuStarted;
   peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0);
   await stopProcess(child);
   rmSync(output, { force: true });
-  return { label: 'connector topic → FileStreamSink', seconds, peakRssMiB: peak };
+  return { label: 'connector topic → FileStreamSink', seconds, cpuSeconds, peakRssMiB: peak };
 };
 
 /** 3. raw kafkajs producer, the connector's batching: ≤1 MiB requests, one in flight, acks=all. */
-const benchRawProducer = async (kafka: Kafka, admin: Admin): Promise<Result> => {
+const benchRawProducer = async (kafka: Kafka, admin: Admin): Promise<Result & { topic: string }> => {
   const topic = `bench-raw-${Date.now()}`;
   await createTopic(admin, topic);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -228,28 +273,42 @@ const benchRawProducer = async (kafka: Kafka, admin: Admin): Promise<Result> => 
   if (batch.length > 0) await producer.send({ topic, acks: -1, messages: batch });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await producer.disconnect();
-  return { label: 'raw kafkajs producer', seconds };
+  return { label: 'raw kafkajs producer', seconds, topic };
 };
 
 /** 4. raw kafkajs consumer: first batch to the last record. */
 const benchRawConsumer = async (kafka: Kafka, topic: string): Promise<Result> => {
-  const consumer = kafka.consumer({ groupId: `bench-raw-${Date.now()}` });
+  const consumer = kafka.consumer({ groupId: `bench-raw-${Date.now()}`, allowAutoTopicCreation: false, ...FETCH });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let count = 0;
   let started = 0n;
   let finished = 0n;
+  let cpuStarted: NodeJS.CpuUsage | undefined;
+  let cpu: NodeJS.CpuUsage | undefined;
   await consumer.run({
     autoCommit: false,
+    partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch }) => {
-      if (started === 0n) started = process.hrtime.bigint();
+      if (started === 0n) {
+        started = process.hrtime.bigint();
+        cpuStarted = process.cpuUsage();
+      }
       count += batch.messages.length;
-      if (count >= LINES && finished === 0n) finished = process.hrtime.bigint();
+      if (count >= LINES && finished === 0n) {
+        finished = process.hrtime.bigint();
+        cpu = process.cpuUsage(cpuStarted);
+      }
     },
   });
   await poll(() => (finished !== 0n ? true : undefined), 600000, 'raw consumer to read every record');
   await consumer.disconnect();
-  return { label: 'raw kafkajs consumer', seconds: Number(finished - started) / 1e9 };
+  const cpuSeconds = cpu === undefined ? undefined : (cpu.user + cpu.system) / 1e6;
+  return {
+    label: 'raw kafkajs consumer',
+    seconds: Number(finished - started) / 1e9,
+    ...(cpuSeconds === undefined ? {} : { cpuSeconds }),
+  };
 };
 
 /** 5. Kafka's ProducerPerformance on the same broker. */
@@ -323,43 +382,75 @@ async function main(): Promise<void> {
       const sorted = [...results].sort((a, b) => a.seconds - b.seconds);
       return sorted[Math.floor(sorted.length / 2)] as Result;
     };
-    const sources: (Result & { topic: string })[] = [];
+    const medianOf = (values: number[]): number =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+    /** connector throughput / baseline throughput */
+    const ratio = (connector: Result, baseline: Result): number => baseline.seconds / connector.seconds;
+    const verdict = (r: number): string =>
+      `${r.toFixed(2)}× ${r >= 0.8 ? '(meets ≥ 0.8×)' : '(below the 0.8× target)'}`;
+    const sources: Result[] = [];
     const rawProducers: Result[] = [];
     const sinks: Result[] = [];
     const rawConsumers: Result[] = [];
+    const sourceRatios: number[] = [];
+    const sinkRatios: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const s = await benchSource(cli, dir, bootstrap, admin, input);
+      const s = PARTS.has('source') ? await benchSource(cli, dir, bootstrap, admin, input) : undefined;
       const rp = await benchRawProducer(kafka, admin);
-      const k = await benchSink(cli, dir, bootstrap, s.topic);
-      const rc = await benchRawConsumer(kafka, s.topic);
-      for (const r of [s, rp, k, rc]) console.log(`[filestream] round ${round}: ${r.label.padEnd(38)} ${rate(r)}`);
-      sources.push(s);
+      // The sink reads what the source connector wrote (or, sink alone, the raw producer's identical records).
+      const topic = s?.topic ?? rp.topic;
+      const k = PARTS.has('sink') ? await benchSink(cli, dir, bootstrap, topic) : undefined;
+      const rc = PARTS.has('sink') ? await benchRawConsumer(kafka, topic) : undefined;
+      for (const r of [s, rp, k, rc]) {
+        if (r) console.log(`[filestream] round ${round}: ${r.label.padEnd(38)} ${rate(r)}`);
+      }
       rawProducers.push(rp);
-      sinks.push(k);
-      rawConsumers.push(rc);
+      if (s) {
+        sources.push(s);
+        sourceRatios.push(ratio(s, rp));
+        console.log(`[filestream] round ${round}: ratio source / raw producer ${ratio(s, rp).toFixed(2)}×`);
+      }
+      if (k && rc) {
+        sinks.push(k);
+        rawConsumers.push(rc);
+        sinkRatios.push(ratio(k, rc));
+        console.log(
+          `[filestream] round ${round}: ratio sink / raw consumer   ${ratio(k, rc).toFixed(2)}×` +
+            (k.cpuSeconds !== undefined && rc.cpuSeconds !== undefined
+              ? ` (CPU per record: raw ${rc.cpuSeconds.toFixed(2)} s / sink ${k.cpuSeconds.toFixed(2)} s = ${(rc.cpuSeconds / k.cpuSeconds).toFixed(2)}×)`
+              : ''),
+        );
+      }
     }
-    const source = median(sources);
-    const rawProducer = median(rawProducers);
-    const sink = median(sinks);
-    const rawConsumer = median(rawConsumers);
-    const java = await benchJava(bootstrap, admin);
-    console.log(`[filestream] median of ${ROUNDS} round(s):`);
-    for (const r of [source, rawProducer, sink, rawConsumer, ...(java ? [java] : [])]) {
-      console.log(`[filestream] ${r.label.padEnd(38)} ${rate(r)}`);
-    }
+    const java = PARTS.has('source') ? await benchJava(bootstrap, admin) : undefined;
     const peak = (rs: Result[]) => Math.max(...rs.map((r) => r.peakRssMiB ?? 0)).toFixed(0);
-    console.log(`[filestream] peak RSS of the connector process: source ${peak(sources)} MiB, sink ${peak(sinks)} MiB`);
-
-    const ratio = (a: Result, b: Result): string => (b.seconds / a.seconds).toFixed(2);
-    console.log(
-      `[filestream] ratio source connector / raw kafkajs producer: ${ratio(source, rawProducer)}× (target ≥ 0.8×)`,
-    );
-    console.log(
-      `[filestream] ratio sink connector / raw kafkajs consumer:   ${ratio(sink, rawConsumer)}× (target ≥ 0.8×)`,
-    );
-    if (java) {
-      console.log(`[filestream] ratio raw kafkajs producer / Java ProducerPerformance: ${ratio(rawProducer, java)}×`);
-      console.log(`[filestream] ratio source connector / Java ProducerPerformance:    ${ratio(source, java)}×`);
+    console.log(`[filestream] ===== summary: median of ${ROUNDS} round(s) =====`);
+    if (sources.length > 0) {
+      const source = median(sources);
+      const rawProducer = median(rawProducers);
+      console.log(`[filestream] ${source.label.padEnd(38)} ${rate(source)}`);
+      console.log(`[filestream] ${rawProducer.label.padEnd(38)} ${rate(rawProducer)}`);
+      if (java) console.log(`[filestream] ${java.label.padEnd(38)} ${rate(java)}`);
+      console.log(`[filestream] SOURCE connector / raw kafkajs producer: ${verdict(medianOf(sourceRatios))}`);
+      console.log(`[filestream]   (ratio of the medians ${ratio(source, rawProducer).toFixed(2)}×)`);
+      if (java) {
+        console.log(
+          `[filestream]   raw kafkajs producer / Java ProducerPerformance: ${ratio(rawProducer, java).toFixed(2)}×`,
+        );
+        console.log(
+          `[filestream]   source connector / Java ProducerPerformance:    ${ratio(source, java).toFixed(2)}×`,
+        );
+      }
+      console.log(`[filestream]   peak RSS of the source connector process: ${peak(sources)} MiB`);
+    }
+    if (sinks.length > 0) {
+      const sink = median(sinks);
+      const rawConsumer = median(rawConsumers);
+      console.log(`[filestream] ${sink.label.padEnd(38)} ${rate(sink)}`);
+      console.log(`[filestream] ${rawConsumer.label.padEnd(38)} ${rate(rawConsumer)}`);
+      console.log(`[filestream] SINK connector / raw kafkajs consumer:   ${verdict(medianOf(sinkRatios))}`);
+      console.log(`[filestream]   (ratio of the medians ${ratio(sink, rawConsumer).toFixed(2)}×)`);
+      console.log(`[filestream]   peak RSS of the sink connector process: ${peak(sinks)} MiB`);
     }
   } finally {
     await admin.disconnect().catch(() => undefined);

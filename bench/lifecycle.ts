@@ -7,6 +7,10 @@
  * - `tasks.max` 1 → 8 on a sink of an 8-partition topic → all 8 tasks RUNNING;
  * - SIGKILL of a task process → the task RUNNING again in a new process (default backoff: 1 s);
  * - RSS of one busy task-runner (source pumping lines) and one idle one (sink without traffic).
+ *
+ * The scale-up is broken down (indented lines): when the superseded instance got SIGTERM and exited, when the
+ * new instances were launched, and each new task-runner's start-up milestones from its `task started` log line.
+ * `SKC_BENCH_KEEP=1` keeps the scratch dir (state, task logs) for a closer look.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -34,6 +38,66 @@ async function bundle(dir: string): Promise<string> {
   await build({ ...common, entryPoints: ['lambdas/local/main.ts'], outfile: join(dir, 'local-stack.js') });
   return join(dir, 'local-stack.js');
 }
+
+interface TaskLogLine {
+  timestamp?: string;
+  message?: string;
+  startupMs?: Record<string, number>;
+}
+
+/**
+ * Where the time of the scale-up went, from the local stack's log (when the new instances were launched) and the
+ * task-runners' logs: the superseded instance's SIGTERM and exit, each new one's `task started` line with its
+ * start-up milestones (ms since its process started).
+ */
+function scaleBreakdown(stateDir: string, connector: string, t0: number, stackLines: { at: number; line: string }[]) {
+  const logs = join(stateDir, 'logs');
+  const parse = (text: string): TaskLogLine | undefined => {
+    try {
+      return JSON.parse(text) as TaskLogLine;
+    } catch {
+      return undefined;
+    }
+  };
+  const at = (line: TaskLogLine | undefined) => (line?.timestamp ? Date.parse(line.timestamp) - t0 : undefined);
+  const started: { origin: number; startupMs: Record<string, number> }[] = [];
+  for (const file of readdirSync(logs).filter((f) => f.startsWith(`${connector}-`))) {
+    const lines = readLines(join(logs, file))
+      .map(parse)
+      .filter((l): l is TaskLogLine => l !== undefined);
+    const startedLine = lines.find((l) => l.message === 'task started');
+    const startedAt = at(startedLine);
+    if (startedAt === undefined || !startedLine?.startupMs) continue;
+    if (startedAt < 0) {
+      // the superseded instance
+      const sigterm = at(lines.find((l) => l.message?.startsWith('SIGTERM')));
+      const ended = at(lines.find((l) => l.message?.startsWith('task ended')));
+      if (sigterm !== undefined) report('  old instance: SIGTERM received at', `${sigterm} ms`);
+      if (ended !== undefined) report('  old instance: flushed, committed, left the group at', `${ended} ms`);
+    } else {
+      started.push({ origin: startedAt - (startedLine.startupMs['reported'] ?? 0), startupMs: startedLine.startupMs });
+    }
+  }
+  const launches = stackLines.filter(
+    (l) => l.at >= t0 && l.line.includes('launched task instance') && l.line.includes(`"${connector}"`),
+  );
+  if (launches.length > 0) {
+    report(`  ${launches.length} new instances launched`, range(launches.map((l) => l.at - t0)));
+  }
+  if (started.length === 0) return;
+  report('  new task processes started', range(started.map((s) => s.origin)));
+  const keys = [...new Set(started.flatMap((s) => Object.keys(s.startupMs)))];
+  for (const key of keys) {
+    const values = started.map((s) => s.startupMs[key]).filter((v): v is number => v !== undefined);
+    report(`  task-runner ${key} (ms after its process start)`, range(values));
+  }
+}
+
+const range = (values: number[]): string => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  return `${sorted[0] ?? 0}–${sorted[sorted.length - 1] ?? 0} ms (median ${median})`;
+};
 
 async function main(): Promise<void> {
   const services = await startServices(['kafka']);
@@ -63,8 +127,14 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    stack.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-    stack.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    /** the stack's log lines with their arrival time (the stack's own lines carry no timestamp) */
+    const stackLines: { at: number; line: string }[] = [];
+    const collect = (c: Buffer) => {
+      out += c.toString();
+      for (const line of c.toString().split('\n')) if (line) stackLines.push({ at: Date.now(), line });
+    };
+    stack.stdout?.on('data', collect);
+    stack.stderr?.on('data', collect);
     const url = await waitFor(() => /Kafka Connect REST API: (\S+)/.exec(out)?.[1], { timeoutMs: 60_000 });
     const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const response = await fetch(`${url}${path}`, {
@@ -122,6 +192,22 @@ async function main(): Promise<void> {
     await call('PUT', '/connectors/sink/config', { ...sinkConfig, 'tasks.max': '8' });
     await allRunning('sink', 8);
     report('tasks.max 1 → 8 → all 8 tasks RUNNING', since(t1));
+    scaleBreakdown(stateDir, 'sink', t1, stackLines);
+    // RUNNING does not wait for the consumer-group join (as in Apache); when the group settles, for the record.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        async () => {
+          const [group] = (await admin.describeGroups(['connect-sink'])).groups;
+          return group?.state === 'Stable' && group.members.length === 8;
+        },
+        { timeoutMs: 120_000, intervalMs: 50 },
+      );
+      report('  consumer group connect-sink stable with 8 members at', since(t1));
+    } finally {
+      await admin.disconnect();
+    }
 
     // 3. SIGKILL → RUNNING again in a new process
     const before = await allRunning('src', 1);
@@ -153,7 +239,8 @@ async function main(): Promise<void> {
       stack.kill('SIGINT'); // Ctrl-C: stops every task process
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.SKC_BENCH_KEEP) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
     await services.stop();
   }
 }

@@ -5,6 +5,11 @@
  * ConfigStore get + conditional update, StatusStore task heartbeat (fenced put), OffsetStore put (durable) and
  * get (read to end). Memory and file adapters always; DynamoDB Local and Kafka when `BENCH_STORES_SERVICES`
  * (default `dynamodb,kafka`) lists them — they are started for the run with the test services' launcher.
+ *
+ * With Kafka it also measures a cold KafkaOffsetStore (start + first `get`, what a task start or a REST
+ * `GET /connectors/x/offsets` Lambda pays) against a second broker that keeps Apache's default
+ * `group.initial.rebalance.delay.ms=3000`: the test broker sets it to 0, which would hide what a real cluster
+ * (MSK, Confluent) charges a reader that joins a consumer group. `BENCH_STORES_COLD_RUNS` (default 5) starts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,12 +23,14 @@ import { KafkaOffsetStore } from '../lib/adapters/kafka/offsets-topic-store';
 import { FileConfigStore } from '../lib/adapters/local/file-config-store';
 import { FileOffsetStore } from '../lib/adapters/local/file-offset-store';
 import { FileStatusStore } from '../lib/adapters/local/file-status-store';
+import { startKafkaBroker } from '../lib/adapters/local/kafka-broker';
 import { InMemoryConfigStore, InMemoryOffsetStore, InMemoryStatusStore } from '../lib/adapters/local/memory-stores';
 import type { ConfigStore, OffsetStore, StatusStore } from '../lib/storage/ports';
 import { startServices } from '../test/services/index';
 import type { ServiceName } from '../test/services/index';
 
 const OPS = Number(process.env.BENCH_STORES_OPS ?? 200);
+const COLD_RUNS = Number(process.env.BENCH_STORES_COLD_RUNS ?? 5);
 
 async function measure(label: string, op: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < Math.min(20, OPS); i++) await op(-1 - i); // warm-up
@@ -75,6 +82,48 @@ async function benchOffsets(adapter: string, store: OffsetStore): Promise<void> 
   await store.stop();
 }
 
+/**
+ * Start + first `get` of a fresh KafkaOffsetStore on an existing offsets topic (100 keys), against a broker with
+ * Apache's default `group.initial.rebalance.delay.ms` (3000): the cold path of every task start and offsets Lambda.
+ */
+async function benchOffsetsColdStart(): Promise<void> {
+  const broker = await startKafkaBroker({ config: { 'group.initial.rebalance.delay.ms': 3000 } });
+  try {
+    const kafka = createKafka({
+      bootstrapServers: broker.bootstrapServers,
+      clientId: 'bench-cold',
+      logLevel: 'nothing',
+    });
+    const topic = `bench-offsets-cold-${Date.now()}`;
+    const options = { kafka, topic, partitions: 25, replicationFactor: 1 };
+    const seed = new KafkaOffsetStore(options);
+    await seed.start();
+    await seed.put(
+      'bench',
+      Array.from({ length: 100 }, (_, i) => ({ partition: { filename: `f${i}` }, offset: { position: i } })),
+    );
+    await seed.stop();
+    const times: number[] = [];
+    for (let run = 0; run < COLD_RUNS; run++) {
+      const t0 = process.hrtime.bigint();
+      const store = new KafkaOffsetStore(options);
+      await store.start();
+      const got = await store.get('bench', [{ filename: 'f99' }]);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      await store.stop();
+      if (got.size !== 1 || [...got.values()][0]?.['position'] !== 99) throw new Error('cold get read a wrong offset');
+    }
+    times.sort((a, b) => a - b);
+    const at = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))]!.toFixed(0);
+    console.log(
+      `${'kafka offsets start+first get (delay 3000)'.padEnd(44)} p50 ${at(0.5).padStart(7)} ms  ` +
+        `max ${at(1).padStart(7)} ms  (${COLD_RUNS} cold starts)`,
+    );
+  } finally {
+    await broker.stop();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`# store adapters: ${OPS} sequential operations each`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skc-bench-stores-'));
@@ -116,6 +165,7 @@ async function main(): Promise<void> {
         'kafka',
         new KafkaOffsetStore({ kafka, topic: `bench-offsets-${Date.now()}`, partitions: 25, replicationFactor: 1 }),
       );
+      await benchOffsetsColdStart();
     }
   } finally {
     await stack.stop();

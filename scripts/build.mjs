@@ -22,7 +22,9 @@ if (Object.keys(present).length > 0) {
     target: 'node22',
     format: 'cjs',
     sourcemap: true,
-    banner: { js: '#!/usr/bin/env node' },
+    // The `connect-standalone` bin runs tasks: it gets TASK_PROCESS_NODE_FLAGS (lib/runtime/task-process.ts; a test
+    // keeps the two in sync). `env -S` splits the flags off (GNU coreutils ≥ 8.30, macOS, FreeBSD).
+    banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=32' },
     logLevel: 'warning',
   });
 }

@@ -2,25 +2,48 @@
  * `connect-standalone [--override key=value …] worker.properties [connector1.properties connector2.json …]`
  *
  * Composition root of standalone mode: loads the worker config (Apache's file; `bootstrap.servers` can be
- * overridden by `CONNECT_BOOTSTRAP_SERVERS` or `--override`), loads plugins from `plugin.path`, checks that the
- * broker answers (bounded retry), then runs every connector's tasks in this process with source offsets in
- * `offset.storage.file.filename`. SIGTERM/SIGINT: stop tasks (send what was polled, flush offsets, commit the
- * sink groups), exit 0. Exit codes as Apache's: 1 usage, 2 worker/startup error, 3 connector error.
- * See docs/standalone.md.
+ * overridden by `CONNECT_BOOTSTRAP_SERVERS` or `--override`), loads plugins from `plugin.path`, checks the
+ * connector files and that the broker answers (bounded retry), then serves the Kafka Connect REST API on
+ * `listeners` (the API Lambda's handler over in-memory config and status stores, as Apache's StandaloneHerder)
+ * and creates the connectors of the files through it. The reconciler runs their tasks in this process
+ * (InProcessLauncher), source offsets in `offset.storage.file.filename`. SIGTERM/SIGINT: stop tasks (send what
+ * was polled, flush offsets, commit the sink groups), exit 0. Exit codes as Apache's: 1 usage, 2 worker/startup
+ * error (also a listener that cannot bind), 3 connector error. See docs/standalone.md.
  */
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { KafkajsClientFactory } from '../lib/adapters/kafka/client-factory';
 import { createKafka } from '../lib/adapters/kafka/client';
 import type { KafkaClientLogger } from '../lib/adapters/kafka/client';
 import { FileOffsetStore } from '../lib/adapters/local/file-offset-store';
-import { ConfigDef } from '../lib/connect/config-def';
-import type { SourceConnector } from '../lib/connect/connector';
-import { configErrorMessage, validateConnectorConfig } from '../lib/config/connector-config';
-import { registryResolver } from '../lib/herder/connector-validation';
+import { InProcessLauncher, offsetsAfterStops } from '../lib/adapters/local/in-process-launcher';
+import { InMemoryConfigStore, InMemoryStatusStore } from '../lib/adapters/local/memory-stores';
+import { ConfigProviders } from '../lib/config/config-providers';
+import { configErrorMessage } from '../lib/config/connector-config';
+import { connectorValidation } from '../lib/herder/connector-validation';
 import { PluginRegistry } from '../lib/plugins/registry';
-import { loadConnector, loadStandaloneWorkerConfig, parseArgs, StandaloneError } from '../lib/runtime/standalone';
-import type { ConnectorConfigCheck, StandaloneArgs } from '../lib/runtime/standalone';
-import { Worker } from '../lib/runtime/worker';
+import {
+  advertisedWorkerId,
+  bindUrl,
+  loadConnector,
+  loadStandaloneWorkerConfig,
+  parseArgs,
+  parseListeners,
+  removedRestKeyNotes,
+  restServerError,
+  standaloneSchedulingProps,
+  StandaloneError,
+} from '../lib/runtime/standalone';
+import type { ConnectorConfigCheck, RestListener, StandaloneArgs } from '../lib/runtime/standalone';
+import { ReconcileLoop } from '../lib/scheduler/reconcile-loop';
+import { Reconciler } from '../lib/scheduler/reconciler';
+import { heartbeatSettingsFor, intentionalStopReason } from '../lib/scheduler/restart-policy';
 import type { WorkerConfig } from '../lib/config/worker-config';
+import { apiEnvSchema, compose } from '../lambdas/api/composition';
+import { createApiHandler } from '../lambdas/api/handler';
+import type { RestApi } from '../lib/rest/router';
+import { startHttpServer } from '../lambdas/local/http-server';
+import type { HttpServer, ProxyHandler } from '../lambdas/local/http-server';
 
 const log = (level: 'INFO' | 'WARN' | 'ERROR', message: string): void => {
   process.stderr.write(`[${new Date().toISOString()}] ${level} ${message}\n`);
@@ -63,34 +86,53 @@ const lookupKafkaClusterId = async (worker: WorkerConfig): Promise<string> => {
   }
 };
 
-/** The herder's create-time validation (framework + connector keys), as Apache's standalone herder runs it. */
+/** The herder's create-time validation, run on each connector file before the broker is contacted. */
 const connectorCheck = (registry: PluginRegistry): ConnectorConfigCheck => {
-  const plugins = registryResolver(registry);
+  const validation = connectorValidation(registry);
   return (config) => {
-    const connector = registry.newConnector(config['connector.class'] ?? '');
-    const connectorType = registry.connectorType(config['connector.class'] ?? '');
-    // A plugin that duck-types the SPI may have no ConfigDef: then only the framework keys are checked.
-    const own = connector.config() as unknown;
-    const infos = validateConnectorConfig({
-      connectorDef: own instanceof ConfigDef ? own : new ConfigDef(),
-      connectorType,
-      config,
-      plugins,
-      ...(connectorType === 'source'
-        ? {
-            exactlyOnceSupport: (c: Readonly<Record<string, string>>) =>
-              (connector as SourceConnector).exactlyOnceSupport(c),
-          }
-        : {}),
-    });
+    const className = config['connector.class'] ?? '';
+    const infos = validation.validate(registry.newConnector(className), registry.connectorType(className), config);
     return configErrorMessage(infos);
   };
+};
+
+/** The REST API on every listener, served by the API Lambda's handler; a listener that cannot bind → exit 2. */
+const startRestServers = async (
+  listeners: readonly RestListener[],
+  rawListeners: string,
+  handler: ProxyHandler,
+): Promise<{ servers: HttpServer[]; ports: number[] }> => {
+  const servers: HttpServer[] = [];
+  try {
+    for (const listener of listeners) {
+      try {
+        servers.push(await startHttpServer({ handler, listeners: bindUrl(listener) }));
+      } catch (error) {
+        throw restServerError(listener, rawListeners, error);
+      }
+    }
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.close().catch(() => undefined)));
+    throw error;
+  }
+  return { servers, ports: servers.map((s) => Number(new URL(s.url).port)) };
+};
+
+/** Jetty's `InetAddress.getLocalHost().getHostAddress()`: this host name's IPv4 address. */
+const localHostAddress = async (): Promise<string> => {
+  try {
+    return (await lookup(hostname(), { family: 4 })).address;
+  } catch {
+    return hostname();
+  }
 };
 
 const main = async (args: StandaloneArgs): Promise<void> => {
   log('INFO', 'Kafka Connect standalone worker initializing ...');
   const worker = loadStandaloneWorkerConfig(args);
   for (const note of worker.notes) log('INFO', note);
+  for (const note of removedRestKeyNotes(worker.originals)) log('WARN', note);
+  const listeners = parseListeners(worker.listeners);
   const registry = PluginRegistry.withBuiltins();
   if (worker.pluginPath) {
     log('INFO', 'Scanning for plugin classes. This might take a moment ...');
@@ -112,21 +154,85 @@ const main = async (args: StandaloneArgs): Promise<void> => {
   } catch (error) {
     throw new StandaloneError(String(error instanceof Error ? error.message : error), 2, { cause: error });
   }
-  const kafka = new KafkajsClientFactory({
-    logger: kafkaLogger,
-    onWarnings: (clientId, warnings) => warnings.forEach((w) => log('WARN', `${clientId}: ${w}`)),
-  });
-  const runtime = new Worker(
-    { worker, registry, kafka, offsetStore, log: (m) => log('WARN', m) },
-    {
-      connector: (name, state, trace) =>
-        log(state === 'FAILED' ? 'ERROR' : 'INFO', `Connector ${name} is ${state}${trace ? `\n${trace}` : ''}`),
-      task: (name, id, state, trace) =>
-        log(state === 'FAILED' ? 'ERROR' : 'INFO', `Task ${name}-${id} is ${state}${trace ? `\n${trace}` : ''}`),
-    },
-  );
 
-  // Tasks that failed leave nothing on the event loop; standalone keeps running until told to stop, as Apache.
+  // As Apache's, the REST server binds first (its port is part of the worker id) and serves the API once wired.
+  let serve: (api: RestApi) => void = () => undefined;
+  const api = new Promise<RestApi>((resolve) => (serve = resolve));
+  const rawListeners = worker.originals['listeners'] ?? worker.listeners.join(',');
+  const rest = await startRestServers(
+    listeners,
+    rawListeners,
+    createApiHandler(() => api),
+  );
+  const workerId = advertisedWorkerId(listeners[0]!, rest.ports[0]!, worker, await localHostAddress());
+  for (const server of rest.servers) {
+    log('INFO', `REST server listening at ${server.url}/, advertising URL http://${workerId}/`);
+  }
+
+  // Apache's StandaloneHerder keeps connector configs and status in memory only. The local stack's control loop
+  // runs over them: herder writes → reconciler → tasks in this process (InProcessLauncher).
+  const configStore = new InMemoryConfigStore();
+  const statusStore = new InMemoryStatusStore();
+  const scheduling = standaloneSchedulingProps(worker.originals);
+  const providers = ConfigProviders.fromWorkerConfig(worker.originals);
+  let trigger: (name: string) => void = () => undefined;
+  const launcher = new InProcessLauncher({
+    configStore,
+    statusStore,
+    registry,
+    worker,
+    kafka: new KafkajsClientFactory({
+      logger: kafkaLogger,
+      onWarnings: (clientId, warnings) => warnings.forEach((w) => log('WARN', `${clientId}: ${w}`)),
+    }),
+    offsetStore,
+    resolveConfig: (config) => providers.transform(config).data,
+    workerId,
+    heartbeatIntervalMs: heartbeatSettingsFor(scheduling).intervalMs,
+    onExit: (instance) => trigger(instance.connector),
+    onTaskState: (name, id, state, trace) =>
+      log(state === 'FAILED' ? 'ERROR' : 'INFO', `Task ${name}-${id} is ${state}${trace ? `\n${trace}` : ''}`),
+    log: (message) => log('WARN', message),
+  });
+  // The REST API is the API Lambda's composition over these stores, with the offsets file for source offsets.
+  const composition = await compose(
+    apiEnvSchema.parse({
+      SKC_STORE: 'memory',
+      SKC_BOOTSTRAP_SERVERS: worker.bootstrapServers.join(','),
+      SKC_WORKER_CONFIG: JSON.stringify(worker.originals),
+      ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
+    }),
+    { configStore, statusStore, registry, offsetStore: async () => offsetsAfterStops(offsetStore, launcher) },
+  );
+  serve(composition.api);
+  const reconciler = new Reconciler({
+    configStore,
+    statusStore,
+    launcher,
+    plugins: registry,
+    workerConfig: scheduling,
+    resolveConfig: async (config) => providers.transform(config).data,
+    offsetStore,
+    workerId,
+    log: (message, details) => log('INFO', `${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
+  });
+  const loop = new ReconcileLoop((name) => reconciler.reconcile(name), {
+    onError: (error) => log('ERROR', `Reconcile failed: ${String(error)}`),
+  });
+  trigger = (name) => loop.trigger(name);
+  const unsubscribe = configStore.subscribe((name) => loop.trigger(name));
+  loop.start();
+
+  const stopWorker = async (): Promise<void> => {
+    unsubscribe();
+    await loop.stop();
+    await Promise.all(rest.servers.map((s) => s.close().catch(() => undefined)));
+    await launcher.stopAll(intentionalStopReason('worker shutting down'));
+    await offsetStore.stop();
+    await composition.close();
+  };
+
+  // Failed tasks leave nothing on the event loop; standalone keeps running until told to stop, as Apache.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -136,31 +242,36 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     }
     stopping = true;
     log('INFO', `Kafka Connect stopping (${signal})`);
-    void runtime
-      .stop()
-      .then(() => offsetStore.stop())
-      .then(
-        () => {
-          clearInterval(keepAlive);
-          log('INFO', 'Kafka Connect stopped');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          log('ERROR', `Error while stopping: ${String(error)}`);
-          process.exit(1);
-        },
-      );
+    void stopWorker().then(
+      () => {
+        clearInterval(keepAlive);
+        log('INFO', 'Kafka Connect stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log('ERROR', `Error while stopping: ${String(error)}`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
+  // Apache's `processExtraArgs`: each file through the herder; a connector that cannot start stops the worker.
   for (const { file, connector } of connectors) {
     try {
-      await runtime.startConnector(connector.name, connector.config);
+      await composition.herder.createConnector({
+        name: connector.name,
+        config: connector.config,
+        ...(connector.initialState ? { initial_state: connector.initialState } : {}),
+      });
+      await loop.idle();
+      const status = await statusStore.getConnector(connector.name);
+      if (status?.state === 'FAILED') throw new Error(status.trace ?? `Connector ${connector.name} failed`);
       log('INFO', `Created connector ${connector.name}`);
     } catch (error) {
-      log('ERROR', `Failed to create job for ${file}`);
-      await runtime.stop().catch(() => undefined);
+      log('ERROR', `Failed to create connector for ${file}`);
+      await stopWorker().catch(() => undefined);
       throw new StandaloneError(
         `Stopping after connector error: ${error instanceof Error ? error.message : String(error)}`,
         3,

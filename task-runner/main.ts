@@ -23,6 +23,12 @@ import { taskRunnerEnv, workerIdOf } from './environment';
 
 const logger = createLogger('skc-task-runner');
 
+/** Start-up milestones in ms since the process started (performance.now() counts from the process's time origin). */
+const startup: Record<string, number> = { modulesLoaded: Math.round(performance.now()) };
+const mark = (name: string): void => {
+  startup[name] = Math.round(performance.now());
+};
+
 async function main(): Promise<number> {
   const env = taskRunnerEnv();
   const connector = env.SKC_CONNECTOR;
@@ -32,7 +38,9 @@ async function main(): Promise<number> {
   logger.appendKeys({ connector, taskId, generation, workerId });
 
   const { configStore, statusStore } = await createStores(env);
+  mark('storesReady');
   const state = await configStore.get(connector);
+  mark('stateLoaded');
   const rawTaskConfig = state?.taskConfigs[taskId];
   if (!state || state.generation !== generation || !rawTaskConfig || state.targetState === 'STOPPED') {
     logger.info('not wanted any more (deleted, stopped or superseded): exiting');
@@ -62,9 +70,15 @@ async function main(): Promise<number> {
     const connectorConfig = providers.transform(state.config).data;
     const taskConfig = providers.transform(rawTaskConfig).data;
 
+    const connectorInstance = registry.newConnector(connectorConfig['connector.class'] ?? '');
     const topicsOffsets = offsetsTopicStore(worker, `connect-offsets-${connector}-${taskId}`);
-    offsetStore = topicsOffsets;
-    await topicsOffsets.start();
+    // Only source tasks use the offsets topic (a sink's offsets are its consumer group's commits, as in Apache).
+    // Starting it costs a topic check, three clients and a group join of its reader: a sink skips all that.
+    if (connectorInstance.type === 'source') {
+      offsetStore = topicsOffsets;
+      await topicsOffsets.start();
+      mark('offsetsStarted');
+    }
     // Fencing: a superseded instance must not move source offsets under its successor.
     const fencedOffsets: OffsetStore = {
       start: () => topicsOffsets.start(),
@@ -83,9 +97,16 @@ async function main(): Promise<number> {
     const task = createWorkerTask(
       { worker, registry, kafka, offsetStore: fencedOffsets, log: (message) => logger.info(message) },
       { connector, taskId, connectorConfig, taskConfig },
-      registry.newConnector(connectorConfig['connector.class'] ?? ''),
-      supervisor.onState,
+      connectorInstance,
+      (state, trace, version) => {
+        if (startup['reported'] === undefined) {
+          mark('reported');
+          logger.info('task started', { state, startupMs: startup });
+        }
+        supervisor.onState(state, trace, version);
+      },
     );
+    mark('taskBuilt');
     const stop = (signal: string) => {
       logger.info(`${signal}: stopping the task (flush, commit)`);
       supervisor.requestStop();

@@ -18,6 +18,7 @@ import { createApiHandler } from '../api/handler';
 import { startHttpServer } from '../local/http-server';
 import { commonEnvSchema, parseEnv } from './env';
 import { createReconciler } from './reconciler';
+import { TASK_PROCESS_NODE_FLAGS } from '../../lib/runtime/task-process';
 
 export interface LocalStackOptions {
   readonly stateDir: string;
@@ -70,7 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // The reconcile loop needs the reconciler, which needs the launcher: its exit hook is bound late.
   let trigger: (name?: string) => void = () => undefined;
   const launcher = new ProcessLauncher({
-    args: ['--enable-source-maps', options.taskRunnerScript ?? defaultTaskRunnerScript()],
+    args: ['--enable-source-maps', ...TASK_PROCESS_NODE_FLAGS, options.taskRunnerScript ?? defaultTaskRunnerScript()],
     env: { ...process.env, ...rawEnv },
     runDir: join(stateDir, 'run'),
     logDir: join(stateDir, 'logs'),

@@ -83,7 +83,6 @@ export interface ConsumerSettings {
   autoCommitInterval?: number;
   rackId?: string;
   metadataMaxAge?: number;
-  allowAutoTopicCreation?: boolean;
 }
 
 export interface ClientConfigMapping {
@@ -387,7 +386,12 @@ export function mapClientConfig(
         else noEquivalent(key);
         break;
       case 'allow.auto.create.topics':
-        if (type === 'consumer') consumer.allowAutoTopicCreation = bool(key, value);
+        // Deliberately not Java's default (true): a sink task waits for a missing topic instead of having its
+        // consumer's metadata request create it with the broker's defaults (lib/adapters/kafka/consumer.ts).
+        if (type === 'consumer')
+          warnings.push(
+            `consumer config '${key}' is ignored: a sink task waits for missing topics and never auto-creates them`,
+          );
         else noEquivalent(key);
         break;
       default:

@@ -7,6 +7,7 @@ import type { Schema } from '../connect/schema-types';
 import { newConverterConfigDef } from './converter-config';
 
 const CONFIG_DEF: ConfigDef = newConverterConfigDef();
+const NULL_BYTES: SchemaAndValue = Object.freeze({ schema: Schemas.OPTIONAL_BYTES_SCHEMA, value: null });
 
 /** `org.apache.kafka.connect.converters.ByteArrayConverter`: bytes pass through untouched. */
 export class ByteArrayConverter implements Converter, HeaderConverter {
@@ -31,6 +32,8 @@ export class ByteArrayConverter implements Converter, HeaderConverter {
   }
 
   toConnectData(_topic: string, bytes: Uint8Array | null): SchemaAndValue {
+    // A null (most keys) needs no object of its own per record: one shared, frozen answer.
+    if (bytes === null) return NULL_BYTES;
     return { schema: Schemas.OPTIONAL_BYTES_SCHEMA, value: bytes };
   }
 

@@ -53,10 +53,12 @@ function encode(text: string, charset: Charset): Uint8Array {
 }
 
 function decode(bytes: Uint8Array, charset: Charset): string {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  // Hot path of every sink record: consumers hand us Buffers already, so no new view object per record; a
+  // zero-argument toString() is Node's shortest UTF-8 path (straight to utf8Slice).
+  const b = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   switch (charset) {
     case 'UTF-8':
-      return b.toString('utf8');
+      return b.toString();
     case 'UTF-16LE':
       return b.toString('utf16le');
     case 'UTF-16BE':
@@ -90,6 +92,8 @@ const CONFIG_DEF: ConfigDef = newConverterConfigDef().define({
   displayName: 'Encoding',
 });
 
+const NULL_STRING: SchemaAndValue = Object.freeze({ schema: Schemas.OPTIONAL_STRING_SCHEMA, value: null });
+
 /**
  * `org.apache.kafka.connect.storage.StringConverter`: writes `value.toString()` in `converter.encoding`
  * (UTF-8 by default), reads every value as an optional string.
@@ -113,7 +117,9 @@ export class StringConverter implements Converter, HeaderConverter {
   }
 
   toConnectData(_topic: string, bytes: Uint8Array | null): SchemaAndValue {
-    return { schema: Schemas.OPTIONAL_STRING_SCHEMA, value: bytes === null ? null : decode(bytes, this.charset) };
+    // A null (most keys) needs no object of its own per record: one shared, frozen answer.
+    if (bytes === null) return NULL_STRING;
+    return { schema: Schemas.OPTIONAL_STRING_SCHEMA, value: decode(bytes, this.charset) };
   }
 
   fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null {

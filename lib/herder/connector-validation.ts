@@ -4,7 +4,7 @@
  * predicates, converter sub-configs, client overrides) with plugin classes resolved through the registry.
  */
 import type { Connector, SourceConnector } from '../connect/connector';
-import type { ConfigDef } from '../connect/config-def';
+import { ConfigDef } from '../connect/config-def';
 import {
   connectorPluginConfig,
   type PluginKind,
@@ -40,8 +40,10 @@ export function connectorValidation(registry: PluginRegistry): ConnectorValidati
   const plugins = registryResolver(registry);
   return {
     validate(connector: Connector, connectorType, config) {
+      // A plugin that duck-types the SPI may have no ConfigDef: then only the framework keys are checked.
+      const own = connector.config() as ConfigDef | undefined;
       return validateConnectorConfig({
-        connectorDef: connector.config(),
+        connectorDef: typeof own?.configKeys === 'function' ? own : new ConfigDef(),
         connectorType,
         config,
         plugins,

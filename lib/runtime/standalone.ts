@@ -1,7 +1,7 @@
 /**
- * Standalone mode (Apache's `ConnectStandalone`), as functions a composition root (the `connect-standalone`
- * CLI, later a herder with the REST API) can call: parse the command line, load the worker config with
- * overrides, load and validate connector files, start them on a Worker, stop everything.
+ * Standalone mode (Apache's `ConnectStandalone`), as functions the `connect-standalone` composition root calls:
+ * parse the command line, load the worker config with overrides, load and validate connector files, parse the
+ * REST `listeners` and derive the worker id, and the scheduling settings of the in-process reconciler.
  *
  * Exit codes as Apache's: 1 usage, 2 worker config or startup error, 3 connector file or connector error.
  */
@@ -103,3 +103,98 @@ export const loadConnector = (path: string, check: ConnectorConfigCheck): Connec
   }
   return file;
 };
+
+// ---- REST listeners (Apache's `RestServer.createConnector` / `advertisedUrl`) ----
+
+export interface RestListener {
+  /** as configured, e.g. `http://:8083` */
+  readonly listener: string;
+  /** empty: every interface */
+  readonly host: string;
+  /** 0 picks a free port */
+  readonly port: number;
+}
+
+/** Apache's `RestServer.LISTENER_PATTERN` (`protocol://hostname:port`, IPv6 hosts in brackets). */
+const LISTENER_PATTERN = /^(.*):\/\/\[?([0-9a-zA-Z\-%._:]*)\]?:(-?[0-9]+)$/;
+
+/** Parse `listeners` as Apache does; errors (exit 2, as Apache's REST server start) name the listener. */
+export const parseListeners = (listeners: readonly string[]): RestListener[] => {
+  if (listeners.length === 0) {
+    throw new StandaloneError(
+      'Invalid value for listeners, at least one URL is expected, ex: http://localhost:8080,https://localhost:8443.',
+      2,
+    );
+  }
+  return listeners.map((raw) => {
+    const listener = raw.trim();
+    const match = LISTENER_PATTERN.exec(listener);
+    const bad = (why: string) => new StandaloneError(`Invalid listener '${listener}' in listeners: ${why}`, 2);
+    if (!match) throw bad("Listener doesn't have the right format (protocol://hostname:port).");
+    const protocol = (match[1] ?? '').toLowerCase();
+    if (protocol !== 'http' && protocol !== 'https') throw bad('Listener protocol must be either "http" or "https".');
+    if (protocol === 'https') throw bad('https listeners are not supported by connect-standalone; use http://.');
+    const port = Number(match[3]);
+    if (port < 0 || port > 65535) throw bad(`port ${port} is out of range.`);
+    return { listener, host: match[2] ?? '', port };
+  });
+};
+
+/** The URL to bind: an empty host binds every interface (Jetty's null host). */
+export const bindUrl = (listener: RestListener): string => {
+  const host = listener.host === '' ? '0.0.0.0' : listener.host.includes(':') ? `[${listener.host}]` : listener.host;
+  return `http://${host}:${listener.port}`;
+};
+
+/**
+ * Apache's worker id (`advertisedUrl` host + ":" + port): `rest.advertised.host.name`, else the listener's host,
+ * else this machine's address (Jetty's `InetAddress.getLocalHost()`); `rest.advertised.port`, else the
+ * listener's port, else the port actually bound (listener port 0).
+ */
+export const advertisedWorkerId = (
+  listener: RestListener,
+  boundPort: number,
+  advertised: { readonly restAdvertisedHostName: string | null; readonly restAdvertisedPort: number | null },
+  localHostAddress: string,
+): string => {
+  const host = advertised.restAdvertisedHostName || listener.host || localHostAddress;
+  const port = advertised.restAdvertisedPort ?? (listener.port > 0 ? listener.port : boundPort);
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+};
+
+/** A listener that could not be bound: exit 2 (Apache: `Unable to initialize REST server`), saying what to do. */
+export const restServerError = (listener: RestListener, rawListeners: string, error: unknown): StandaloneError => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message =
+    code === 'EADDRINUSE'
+      ? `Unable to initialize REST server: the address of listener ${listener.listener} (listeners=${rawListeners}) ` +
+        'is already in use, probably by another Kafka Connect worker or `npm start`. Stop that process, or set ' +
+        "another port with 'listeners' in the worker properties or --override listeners=http://:<port> " +
+        '(port 0 picks a free one).'
+      : `Unable to initialize REST server on listener ${listener.listener} (listeners=${rawListeners}): ` +
+        `${error instanceof Error ? error.message : String(error)}`;
+  return new StandaloneError(message, 2, { cause: error });
+};
+
+/** REST keys Apache Kafka 4.0 removed (4.x `RestServerConfig` no longer defines them): ignored, with a warning. */
+const REMOVED_REST_KEYS = ['rest.host.name', 'rest.port'] as const;
+
+export const removedRestKeyNotes = (props: Readonly<Record<string, string>>): string[] =>
+  REMOVED_REST_KEYS.filter((key) => props[key] !== undefined).map(
+    (key) => `'${key}' was removed in Apache Kafka 4.0 and is ignored: use 'listeners' (e.g. listeners=http://:8083)`,
+  );
+
+// ---- scheduling of the in-process tasks ----
+
+/**
+ * Worker properties for the reconciler of standalone mode. A failed task stays FAILED until restarted over REST,
+ * as Apache's worker never restarts a task by itself (the worker file may still set `task.restart.policy`). No
+ * heartbeat timeout: in one process the launcher sees every task end, so a silent task cannot have been lost.
+ */
+export const standaloneSchedulingProps = (
+  originals: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> => ({
+  'task.restart.policy': 'never',
+  ...originals,
+  'task.heartbeat.timeout.ms': String(Number.MAX_SAFE_INTEGER),
+});

@@ -37,6 +37,12 @@ export interface WorkerSinkTaskOptions {
 const POLL_TIMEOUT_MS = 500;
 const NO_HEADERS: Header[] = [];
 
+/** For error reports: the record's coordinates, built only when a stage failed. */
+const describeRecord =
+  (r: ConsumerRecord): (() => string) =>
+  () =>
+    `topic='${r.topic}', partition=${r.partition}, offset=${r.offset}`;
+
 export class WorkerSinkTask extends WorkerTask {
   private readonly o: WorkerSinkTaskOptions;
   /** next offset to read per partition, for everything handed to put() */
@@ -120,7 +126,9 @@ export class WorkerSinkTask extends WorkerTask {
         if (consumed.length === 0) continue;
         ({ records: backlog, offsets: backlogOffsets } = this.convert(consumed));
       }
-      const batch = backlog.slice(0, this.o.maxPollRecords ?? backlog.length);
+      // Without max.poll.records the whole backlog is one put(): no copy of it.
+      const max = this.o.maxPollRecords;
+      const batch = max === undefined || backlog.length <= max ? backlog : backlog.slice(0, max);
       try {
         await this.o.task.put(batch);
       } catch (error) {
@@ -134,7 +142,7 @@ export class WorkerSinkTask extends WorkerTask {
       }
       backoff.reset();
       this.recordsPut += batch.length;
-      backlog = backlog.slice(batch.length);
+      backlog = batch === backlog ? [] : backlog.slice(batch.length);
       const rewound = this.applyRewinds();
       if (rewound.size > 0) {
         // Records after a rewound position come again from the consumer.
@@ -153,6 +161,7 @@ export class WorkerSinkTask extends WorkerTask {
     offsets: Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>;
   } {
     const { keyConverter, valueConverter, headerConverter, transforms, errors } = this.o;
+    const noTransforms = transforms.isEmpty;
     const out: SinkRecord[] = [];
     const offsets = new Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>();
     // Records come grouped by partition: one offsets entry per run of the same partition.
@@ -167,26 +176,28 @@ export class WorkerSinkTask extends WorkerTask {
         lastTp = { topic: r.topic, partition: r.partition };
       }
       lastNext = r.offset + 1;
-      const describe = (): string => `topic='${r.topic}', partition=${r.partition}, offset=${r.offset}`;
       let key: SchemaAndValue | undefined;
       let value: SchemaAndValue | undefined;
-      // Fast path without closures; on any error the tolerance operator runs the stage again (retry/skip/fail).
+      // Fast path without closures (this loop runs per record: no allocation that is not the record's own); on
+      // any error the tolerance operator runs the stage again (retry/skip/fail).
       try {
         key = keyConverter.toConnectData(r.topic, r.key);
       } catch {
-        key = errors.execute('KEY_CONVERTER', describe, () => keyConverter.toConnectData(r.topic, r.key));
+        key = errors.execute('KEY_CONVERTER', describeRecord(r), () => keyConverter.toConnectData(r.topic, r.key));
       }
       if (key === undefined) continue;
       try {
         value = valueConverter.toConnectData(r.topic, r.value);
       } catch {
-        value = errors.execute('VALUE_CONVERTER', describe, () => valueConverter.toConnectData(r.topic, r.value));
+        value = errors.execute('VALUE_CONVERTER', describeRecord(r), () =>
+          valueConverter.toConnectData(r.topic, r.value),
+        );
       }
       if (value === undefined) continue;
       const headers: Header[] | undefined =
         r.headers.length === 0
           ? NO_HEADERS
-          : errors.execute('HEADER_CONVERTER', describe, () =>
+          : errors.execute('HEADER_CONVERTER', describeRecord(r), () =>
               r.headers.map((h) => {
                 const sv = headerConverter.toConnectHeader(r.topic, h.key, h.value);
                 return { key: h.key, schema: sv.schema, value: sv.value };
@@ -208,9 +219,12 @@ export class WorkerSinkTask extends WorkerTask {
         originalKafkaPartition: r.partition,
         originalKafkaOffset: r.offset,
       };
-      const transformed = transforms.isEmpty
-        ? record
-        : errors.execute('TRANSFORMATION', describe, () => transforms.apply(record));
+      if (noTransforms) {
+        out.push(record);
+        continue;
+      }
+      // Through the operator directly: a transformation may keep state, so it must not run twice on an error.
+      const transformed = errors.execute('TRANSFORMATION', describeRecord(r), () => transforms.apply(record));
       if (transformed !== null && transformed !== undefined) out.push(transformed);
     }
     closeRun();
@@ -312,6 +326,11 @@ export class WorkerSinkTask extends WorkerTask {
 
   protected override onPause(): void {
     this.o.consumer.pause([...this.assigned.values()]);
+  }
+
+  /** As Apache's WorkerSinkTask.stop() wakes its consumer: shut down now, not when the poll times out. */
+  protected override onStop(): void {
+    this.o.consumer.wakeup?.();
   }
 
   protected override onResume(): void {

@@ -8,7 +8,8 @@ import { stackTrace } from './error-handling';
 export type TaskState = 'RUNNING' | 'PAUSED' | 'FAILED' | 'UNASSIGNED';
 
 export interface TaskStateListener {
-  (state: TaskState, trace: string | null): void;
+  /** `version`: the task plugin's version(), shown in its status as Apache 4.x does (set by createWorkerTask) */
+  (state: TaskState, trace: string | null, version?: string | null): void;
 }
 
 export abstract class WorkerTask {

@@ -65,6 +65,11 @@ const LIVE: ReadonlySet<TaskInstance['state']> = new Set(['PENDING', 'RUNNING'])
 const isLive = (i: TaskInstance): boolean => LIVE.has(i.state);
 const isGone = (i: TaskInstance): boolean => i.state === 'STOPPED';
 const MAX_CONFLICT_RETRIES = 5;
+/**
+ * Launches of one connector run this many at a time: each is a process spawn or an ECS RunTask (0.1–0.5 s), and
+ * scaling to n tasks should not take n times that; the cap stays well inside ECS's RunTask rate limit.
+ */
+const LAUNCH_CONCURRENCY = 10;
 
 interface Work {
   launched: TaskInstance[];
@@ -291,6 +296,7 @@ export class Reconciler {
     // New instances start only when every older-generation instance is gone, as Apache stops all tasks of a
     // connector before starting the reconfigured ones: no two generations read the same data at once.
     const olderStillStopping = instances.some((i) => i.generation < generation && !isGone(i));
+    const toLaunch: { taskId: number; status: TaskStatus | undefined }[] = [];
     for (let taskId = 0; taskId < taskCount; taskId++) {
       if (kept.has(taskId)) continue;
       // The previous instance of this task is still shutting down (flush, commit): wait for its exit event.
@@ -324,6 +330,9 @@ export class Reconciler {
         continue;
       }
       if (olderStillStopping) continue;
+      toLaunch.push({ taskId, status });
+    }
+    const launches = await mapConcurrently(toLaunch, LAUNCH_CONCURRENCY, async ({ taskId, status }) => {
       // Keep a FAILED or RESTARTING status visible until the new instance reports; otherwise show UNASSIGNED.
       if (!status || status.generation !== generation || (status.state !== 'FAILED' && status.state !== 'RESTARTING')) {
         await this.putTaskStatus(name, taskId, 'UNASSIGNED', null, generation);
@@ -335,8 +344,15 @@ export class Reconciler {
         generation,
         instanceId: instance.instanceId,
       });
-      work.launched.push(instance);
+      return instance;
+    });
+    let failure: { reason: unknown } | undefined;
+    for (const launch of launches) {
+      if (launch.status === 'fulfilled') work.launched.push(launch.value);
+      else failure ??= launch;
     }
+    // Every launch has settled (none still running after this reconcile returns); the first failure is reported.
+    if (failure) throw failure.reason;
   }
 
   /** RUNNING per the launcher but silent for longer than the heartbeat timeout. */
@@ -385,6 +401,28 @@ export class Reconciler {
   private taskStatus(id: number, state: TaskStatusState, trace: string | null, generation: number): TaskStatus {
     return { id, state, trace, workerId: this.workerId, generation, updatedAt: this.now() };
   }
+}
+
+/** `fn` over `items`, at most `limit` at a time; results in input order, like Promise.allSettled. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array<PromiseSettledResult<R>>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        results[index] = { status: 'fulfilled', value: await fn(items[index] as T) };
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /**

@@ -43,6 +43,7 @@ export interface TaskSupervisorOptions {
 export class TaskSupervisor {
   private state: TaskStatusState = 'UNASSIGNED';
   private trace: string | null = null;
+  private version: string | null = null;
   private reported = false;
   private stopping = false;
   private fenced = false;
@@ -56,9 +57,14 @@ export class TaskSupervisor {
   }
 
   /** The runtime's state listener. */
-  readonly onState = (state: 'RUNNING' | 'PAUSED' | 'FAILED' | 'UNASSIGNED', trace: string | null): void => {
+  readonly onState = (
+    state: 'RUNNING' | 'PAUSED' | 'FAILED' | 'UNASSIGNED',
+    trace: string | null,
+    version?: string | null,
+  ): void => {
     this.state = state;
     this.trace = trace;
+    if (version !== undefined) this.version = version;
     this.reported = true;
     this.write();
   };
@@ -132,7 +138,14 @@ export class TaskSupervisor {
   private write(): void {
     if (this.stopping) return;
     const { connector, taskId, generation, workerId, statusStore } = this.options;
-    const status = { state: this.state, trace: this.trace, workerId, generation, updatedAt: this.now() };
+    const status = {
+      state: this.state,
+      trace: this.trace,
+      workerId,
+      generation,
+      updatedAt: this.now(),
+      ...(this.version === null ? {} : { version: this.version }),
+    };
     this.writes = this.writes
       .then(async () => {
         const accepted = await statusStore.putTask(connector, taskId, status);

@@ -69,6 +69,8 @@ export interface ConsumerPort {
   pause(partitions: readonly TopicPartition[]): void;
   resume(partitions: readonly TopicPartition[]): void;
   assignment(): TopicPartition[];
+  /** Java's wakeup(): a poll() in progress returns now (with what it has), e.g. when the task stops. */
+  wakeup?(): void;
   close(): Promise<void>;
 }
 

@@ -93,6 +93,7 @@ describe('mapClientConfig', () => {
       'isolation.level': 'read_committed',
       'client.rack': 'use1-az1',
       'partition.assignment.strategy': 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor',
+      'allow.auto.create.topics': 'true',
       acks: 'all',
     });
     expect(consumer).toEqual({
@@ -112,6 +113,7 @@ describe('mapClientConfig', () => {
     });
     expect(warnings).toEqual([
       "consumer config 'partition.assignment.strategy' has no kafkajs equivalent and is ignored",
+      "consumer config 'allow.auto.create.topics' is ignored: a sink task waits for missing topics and never auto-creates them",
       "consumer config 'acks' has no kafkajs equivalent and is ignored",
     ]);
   });

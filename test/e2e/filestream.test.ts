@@ -41,6 +41,7 @@ describe('local stack end to end: FileStreamSource → Kafka → FileStreamSink'
       const status = await api.waitForState(name, 'RUNNING', 1);
       expect(status.connector.worker_id).toBe('reconciler');
       expect(status.tasks[0]?.worker_id).toMatch(/^.+:\d+$/); // hostname:pid of the task process
+      expect(status.tasks[0]?.version).toMatch(/^4\.\d+\.\d+/); // the task plugin's version, as Apache 4.x shows
     }
     await waitFor(() => readLines(output).length >= 5, {
       timeoutMs: 60_000,

@@ -126,7 +126,7 @@ export class Api {
 export interface ConnectorStatus {
   name: string;
   connector: { state: string; worker_id: string; trace?: string };
-  tasks: { id: number; state: string; worker_id: string; trace?: string }[];
+  tasks: { id: number; state: string; worker_id: string; trace?: string; version?: string }[];
   type: string;
 }
 

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 
 const instance = (process.argv.find((a) => a.startsWith('--skc-instance=')) || '').slice('--skc-instance='.length);
 if (process.env.FAKE_ENV_DIR) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('SKC_')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k.startsWith('SKC_') || k === 'NODE_COMPILE_CACHE'),
+  );
   writeFileSync(join(process.env.FAKE_ENV_DIR, `${instance}.json`), JSON.stringify({ pid: process.pid, env }));
 }
 console.log(`fake task-runner ${instance} started for ${process.env.SKC_CONNECTOR}-${process.env.SKC_TASK_ID}`);

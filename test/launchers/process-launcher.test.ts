@@ -72,6 +72,29 @@ describe('ProcessLauncher (local specifics)', () => {
     expect(readFileSync(log, 'utf8')).toContain(`fake task-runner ${instance.instanceId} started for ${connector}-1`);
   });
 
+  it("gives the children Node's compile cache beside the run dir, unless the environment has one or it is off", async () => {
+    const envOf = async (dir: string, launcher: ProcessLauncher) => {
+      const instance = await launcher.launch({ connector: uniqueName('cache'), taskId: 0, generation: 1 });
+      const envFile = join(dir, `${instance.instanceId}.json`);
+      const { env } = await waitFor(
+        () => (existsSync(envFile) ? JSON.parse(readFileSync(envFile, 'utf8')) : undefined),
+        { timeoutMs: 10_000, description: 'fake runner wrote its env' },
+      );
+      return env as Record<string, string>;
+    };
+    const dir = scratch();
+    expect((await envOf(dir, track(makeLauncher(dir)))).NODE_COMPILE_CACHE).toBe(join(dir, 'compile-cache'));
+    const own = scratch();
+    const ownCache = join(own, 'mine');
+    expect((await envOf(own, track(makeLauncher(own, { NODE_COMPILE_CACHE: ownCache })))).NODE_COMPILE_CACHE).toBe(
+      ownCache,
+    );
+    const off = scratch();
+    expect(
+      (await envOf(off, track(makeLauncher(off, {}, { compileCacheDir: false })))).NODE_COMPILE_CACHE,
+    ).toBeUndefined();
+  });
+
   it('reports a crash (non-zero exit) and a SIGKILL with exit code and reason, and calls onExit', async () => {
     const exits: TaskInstance[] = [];
     const dir = scratch();

@@ -99,6 +99,30 @@ describe('Reconciler', () => {
     expect((await t.taskStates('c1')).map(([id]) => id)).toEqual([0]);
   });
 
+  it('launches the tasks of a scale-up concurrently; one failed launch does not hold back the others', async () => {
+    const t = setup();
+    await t.create('c1', source(4));
+    // Launches wait on a gate: all four must be in flight before the first may finish (ECS RunTask takes 0.1–0.5 s
+    // each; one after the other, a scale-up to n tasks would take n times that).
+    const launch = t.launcher.launch.bind(t.launcher);
+    let inFlight = 0;
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    t.launcher.launch = async (spec) => {
+      if (++inFlight === 4) openGate();
+      await gate;
+      if (spec.taskId === 2) throw new Error('RunTask throttled');
+      return launch(spec);
+    };
+    await expect(t.reconciler.reconcile('c1')).rejects.toThrow('RunTask throttled');
+    expect(t.launcher.live('c1').map((i) => i.taskId)).toEqual([0, 1, 3]);
+
+    t.launcher.launch = launch; // the next run launches the missing task
+    const again = await t.reconciler.reconcile('c1');
+    expect(again.launched.map((i) => i.taskId)).toEqual([2]);
+    expect(t.launcher.live('c1')).toHaveLength(4);
+  });
+
   it('keeps the generation when a config change does not change the task configs', async () => {
     const t = setup();
     await t.create('c1', source(2));

@@ -7,10 +7,13 @@ import { waitFor } from '../services/env';
 class FakeTask implements SupervisedTask {
   paused = false;
   private finish: ((error?: Error) => void) | undefined;
-  constructor(private readonly report: (state: 'RUNNING' | 'PAUSED' | 'FAILED', trace: string | null) => void) {}
+  constructor(
+    private readonly report: (state: 'RUNNING' | 'PAUSED' | 'FAILED', trace: string | null, version?: string) => void,
+  ) {}
   run(initial: 'STARTED' | 'PAUSED' = 'STARTED'): Promise<void> {
     this.paused = initial === 'PAUSED';
-    this.report(this.paused ? 'PAUSED' : 'RUNNING', null);
+    // WorkerTask's listener carries the task plugin's version (createWorkerTask adds it).
+    this.report(this.paused ? 'PAUSED' : 'RUNNING', null, '1.2.3');
     return new Promise((resolve, reject) => {
       this.finish = (error) => (error ? reject(error) : resolve());
     });
@@ -59,10 +62,10 @@ async function setup(target: 'STARTED' | 'PAUSED' = 'STARTED') {
 }
 
 describe('TaskSupervisor', () => {
-  it('reports RUNNING with its worker id and generation, and heartbeats', async () => {
+  it('reports RUNNING with its worker id, generation and plugin version, and heartbeats', async () => {
     const t = await setup();
     const first = await waitFor(() => t.statusStore.getTask('c', 0), { timeoutMs: 5000, description: 'status' });
-    expect(first).toMatchObject({ state: 'RUNNING', workerId: 'host:1', generation: 1, trace: null });
+    expect(first).toMatchObject({ state: 'RUNNING', workerId: 'host:1', generation: 1, trace: null, version: '1.2.3' });
     await waitFor(async () => ((await t.statusStore.getTask('c', 0))?.updatedAt ?? 0) > first.updatedAt, {
       timeoutMs: 5000,
       description: 'a newer heartbeat',

@@ -28,7 +28,11 @@ afterEach(async () => {
 });
 
 const start = async (args: string[], cwd: string): Promise<RunningCli> => {
-  const cli = await startCli(args, { cwd, env: { CONNECT_BOOTSTRAP_SERVERS: kafkaBootstrap() } });
+  // Each worker serves its REST API on a free port: test files run in parallel (Apache's default is :8083).
+  const cli = await startCli(['--override', 'listeners=http://127.0.0.1:0', ...args], {
+    cwd,
+    env: { CONNECT_BOOTSTRAP_SERVERS: kafkaBootstrap() },
+  });
   running.push(cli);
   return cli;
 };

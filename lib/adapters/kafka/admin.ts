@@ -33,7 +33,7 @@ export async function ensureTopic(kafka: Kafka, topic: string, options: EnsureTo
     if (existing.includes(topic)) return false;
     const configEntries = Object.entries(options.configEntries ?? {}).map(([name, value]) => ({ name, value }));
     try {
-      return await admin.createTopics({
+      const created = await admin.createTopics({
         waitForLeaders: true,
         topics: [
           {
@@ -44,6 +44,8 @@ export async function ensureTopic(kafka: Kafka, topic: string, options: EnsureTo
           },
         ],
       });
+      if (created) await waitForPartitionLeaders(admin, topic, options.partitions ?? 1);
+      return created;
     } catch (error) {
       // Lost a race with another creator (or auto-creation): the topic exists, which is all we asked for.
       if ((error as { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS') return false;
@@ -52,6 +54,26 @@ export async function ensureTopic(kafka: Kafka, topic: string, options: EnsureTo
       throw error;
     }
   });
+}
+
+/**
+ * kafkajs's `waitForLeaders` settles on the first metadata answer naming leaders; a broker can still answer
+ * UNKNOWN_TOPIC_OR_PARTITION to the next request for a just-created topic (KRaft metadata propagates to the
+ * request handlers asynchronously). Wait until a fresh metadata request shows every partition led, so the
+ * caller's next produce, fetch or offset commit does not fail on it. Bounded: a topic that exists is enough.
+ */
+async function waitForPartitionLeaders(admin: Admin, topic: string, partitions: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 500)) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const led = topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+      if (led >= partitions) return;
+    } catch {
+      // not visible yet: ask again
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 export interface ClusterInfo {

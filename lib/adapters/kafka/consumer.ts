@@ -3,8 +3,16 @@
  * push-style `eachBatch`. Fetched batches wait in a bounded buffer until poll() takes them; the handler holds
  * kafkajs back while the buffer is full. Rebalance callbacks run inside poll(), as Java's do, so they never
  * interleave with put(). Offsets are committed only by commit() (auto-commit off).
+ *
+ * Topics that do not exist (yet). kafkajs fixes its subscription when it starts and fails on a topic the cluster
+ * does not have; Java's consumer instead keeps the subscription and picks topics up as its metadata shows them.
+ * So the kafkajs consumer is only ever subscribed to topics that exist: a metadata check (one Metadata request of
+ * an admin client, which never auto-creates) resolves `topics` / `topics.regex` against the cluster; while
+ * something is missing (or for a pattern, always) it is repeated, and when the set of existing topics grows, the
+ * kafkajs consumer rejoins the group with the larger subscription — inside poll(), after the runtime committed
+ * and closed the old assignment (Java's eager rebalance: revoke everything, then assign).
  */
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { ConsumerSettings } from '../../config/client-config';
 import type { TimestampType, TopicPartition } from '../../connect/records';
 import { topicPartitionKey } from '../../connect/records';
@@ -16,15 +24,42 @@ import type {
   RebalanceListener,
 } from '../../storage/kafka-ports';
 
-/** How long subscribe() waits for its topics to exist (auto-created by the broker or by a source). */
-const SUBSCRIBE_TIMEOUT_MS = 120000;
-
-/** Records buffered before the eachBatch handler stops kafkajs from fetching more. */
+/** Records buffered before the eachBatch handler stops kafkajs from fetching more (about one 1 MiB fetch ahead). */
 const MAX_BUFFERED_RECORDS = 10000;
 
+/** How long the kafkajs subscription waits for the metadata of topics that exist (leaders being elected). */
+const SUBSCRIBE_TIMEOUT_MS = 120000;
+
+/** Java's `max.poll.records` default: the most records one poll() returns. */
+const MAX_POLL_RECORDS_DEFAULT = 500;
+
+// Java's `fetch.max.wait.ms` default. kafkajs' own is 5 s, and it heartbeats and stops only between
+// fetches: an idle consumer noticed rebalances late and took up to 5 s to leave its group on close.
+const FETCH_MAX_WAIT_MS_DEFAULT = 500;
+
+/**
+ * How often the subscription is resolved against the cluster's topics while a named topic is missing or for a
+ * `topics.regex`, unless `metadata.max.age.ms` is set. Java refreshes every metadata.max.age.ms (5 min); one
+ * Metadata request every 5 s per task is cheap, and a new topic is then consumed within seconds.
+ */
+const TOPIC_REFRESH_MS_DEFAULT = 5000;
+/** While named topics are missing the first checks come faster (a topic is often created right after the sink). */
+const TOPIC_REFRESH_FIRST_MS = 250;
+
+/** Topics the brokers mark internal; Java's `exclude.internal.topics=true` keeps patterns from matching them. */
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
+
+/**
+ * One fetched batch of one partition, as kafkajs decoded it. ConsumerRecords are made from it only when poll()
+ * hands them out, so they live from poll() to put() and die young (cheap for the garbage collector).
+ */
 interface BufferedBatch {
   readonly key: string;
-  records: ConsumerRecord[];
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: KafkaMessage[];
+  /** index of the next message to hand out */
+  next: number;
 }
 
 type RebalanceEvent = { kind: 'assigned' | 'revoked'; partitions: TopicPartition[] };
@@ -53,6 +88,7 @@ export class KafkajsConsumer implements ConsumerPort {
   private readonly consumer: Consumer;
   private readonly buffer: BufferedBatch[] = [];
   private buffered = 0;
+  private readonly maxPollRecords: number;
   private readonly paused = new Map<string, TopicPartition>();
   private assigned = new Map<string, TopicPartition>();
   private readonly events: RebalanceEvent[] = [];
@@ -60,22 +96,46 @@ export class KafkajsConsumer implements ConsumerPort {
   private dataWaiter: (() => void) | undefined;
   private roomWaiters: (() => void)[] = [];
   private closed = false;
+  /** consumer.run(): resolves once the first group join completed */
+  private running: Promise<void> | undefined;
+  private runFailure: unknown;
+  private subscription: ConsumerSubscription = {};
+  /** kafkajs' run() was called (it refuses pause/resume/seek before) and not stopped since */
+  private runCalled = false;
+  /** topics the kafkajs consumer is subscribed to (all exist) */
+  private readonly subscribed = new Set<string>();
+  /** existing topics of the subscription not yet subscribed: poll() rejoins with them */
+  private pendingTopics: string[] | undefined;
+  /** batches of the previous membership arriving while poll() rejoins are dropped */
+  private rejoining = false;
+  private admin: Admin | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshAttempt = 0;
+  /** a metadata check in progress (close() lets it finish, so it leaves no admin connection behind) */
+  private refreshing: Promise<void> | undefined;
+  private readonly kafka: Kafka;
+  /** parse cache: the records of a batch mostly share one timestamp (a string from kafkajs) */
+  private lastTimestampText = '';
+  private lastTimestamp = 0;
 
   constructor(
     kafka: Kafka,
     private readonly settings: ConsumerSettings,
   ) {
+    this.kafka = kafka;
+    this.maxPollRecords = settings.maxPollRecords ?? MAX_POLL_RECORDS_DEFAULT;
     this.consumer = kafka.consumer({
       groupId: settings.groupId ?? 'connect-unnamed',
-      // Java's consumer default allow.auto.create.topics=true: subscribing to a missing topic creates it (broker permitting).
-      allowAutoTopicCreation: settings.allowAutoTopicCreation ?? true,
+      // Never subscribed to a topic that is not in the metadata (see above): nothing to auto-create. A sink task
+      // waits for its topics, as Apache's does on a cluster without auto-creation.
+      allowAutoTopicCreation: false,
       ...(settings.sessionTimeout !== undefined ? { sessionTimeout: settings.sessionTimeout } : {}),
       ...(settings.heartbeatInterval !== undefined ? { heartbeatInterval: settings.heartbeatInterval } : {}),
       ...(settings.rebalanceTimeout !== undefined ? { rebalanceTimeout: settings.rebalanceTimeout } : {}),
       ...(settings.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: settings.maxBytesPerPartition } : {}),
       ...(settings.maxBytes !== undefined ? { maxBytes: settings.maxBytes } : {}),
       ...(settings.minBytes !== undefined ? { minBytes: settings.minBytes } : {}),
-      ...(settings.maxWaitTimeInMs !== undefined ? { maxWaitTimeInMs: settings.maxWaitTimeInMs } : {}),
+      maxWaitTimeInMs: settings.maxWaitTimeInMs ?? FETCH_MAX_WAIT_MS_DEFAULT,
       ...(settings.readUncommitted !== undefined ? { readUncommitted: settings.readUncommitted } : {}),
       ...(settings.rackId !== undefined ? { rackId: settings.rackId } : {}),
       ...(settings.metadataMaxAge !== undefined ? { metadataMaxAge: settings.metadataMaxAge } : {}),
@@ -84,6 +144,7 @@ export class KafkajsConsumer implements ConsumerPort {
 
   async subscribe(subscription: ConsumerSubscription, listener: RebalanceListener): Promise<void> {
     this.listener = listener;
+    this.subscription = subscription;
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       const next = new Map<string, TopicPartition>();
       for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
@@ -100,46 +161,146 @@ export class KafkajsConsumer implements ConsumerPort {
       this.dataWaiter?.();
     });
     await this.consumer.connect();
-    const topics: (string | RegExp)[] = subscription.pattern
-      ? [subscription.pattern]
-      : [...(subscription.topics ?? [])];
+    // Like Java's subscribe(), this returns at once when a topic does not exist yet: the task is RUNNING and
+    // starts consuming when the topic appears.
+    const existing = await this.existingTopics();
+    this.startRunning(existing);
+    this.scheduleRefresh();
+  }
+
+  /** The subscription's topics that exist now (one Metadata request; an admin client never auto-creates). */
+  private async existingTopics(): Promise<string[]> {
+    if (this.admin === undefined) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    const all = await this.admin.listTopics();
+    const { pattern, topics } = this.subscription;
+    if (pattern) return all.filter((t) => !INTERNAL_TOPICS.has(t) && pattern.test(t)).sort();
+    const present = new Set(all);
+    return (topics ?? []).filter((t) => present.has(t));
+  }
+
+  private missingNamedTopics(): boolean {
+    return !this.subscription.pattern && (this.subscription.topics ?? []).some((t) => !this.subscribed.has(t));
+  }
+
+  /** Check the cluster's topics again later: for a pattern always, for named topics while one is missing. */
+  private scheduleRefresh(): void {
+    if (this.closed) return;
+    if (!this.subscription.pattern && !this.missingNamedTopics()) {
+      // Every named topic is subscribed: no more checks, so no admin connection to keep open.
+      const admin = this.admin;
+      this.admin = undefined;
+      void admin?.disconnect().catch(() => undefined);
+      return;
+    }
+    const every = this.settings.metadataMaxAge ?? TOPIC_REFRESH_MS_DEFAULT;
+    const delay = this.subscription.pattern
+      ? every
+      : Math.min(TOPIC_REFRESH_FIRST_MS * 2 ** this.refreshAttempt++, every);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshing = this.refresh();
+    }, delay);
+    // A pending check must not keep a finished process alive.
+    this.refreshTimer.unref();
+  }
+
+  private async refresh(): Promise<void> {
+    this.refreshTimer = undefined;
+    if (this.closed) return;
+    try {
+      const pending = new Set(this.pendingTopics);
+      const added = (await this.existingTopics()).filter((t) => !this.subscribed.has(t) && !pending.has(t));
+      if (added.length > 0 && !this.closed) {
+        if (this.running === undefined) {
+          // Nothing consumed yet: no assignment to give back, start right here.
+          this.startRunning(added);
+        } else {
+          // A rejoin revokes the current assignment, and revocation callbacks run in poll(): hand it over.
+          this.pendingTopics = [...(this.pendingTopics ?? []), ...added];
+          this.dataWaiter?.();
+        }
+      }
+    } catch {
+      // The cluster did not answer this time (it may be restarting): check again at the next interval.
+    }
+    this.scheduleRefresh();
+  }
+
+  /** Subscribe kafkajs to `topics` (existing ones) and run it in the background; no-op for none. */
+  private startRunning(topics: readonly string[]): void {
+    if (topics.length === 0 || this.closed) return;
+    for (const t of topics) this.subscribed.add(t);
     const fromBeginning = (this.settings.autoOffsetReset ?? 'earliest') === 'earliest';
-    // A topic that does not exist yet answers UNKNOWN_TOPIC_OR_PARTITION while the broker auto-creates it; kafkajs
-    // gives up at once, Java's consumer keeps waiting: retry (it is idempotent) with a growing pause.
+    // Like Java's subscribe(), joining the group happens in the background: Apache reports a sink task
+    // RUNNING once start() returned, while its consumer may still be joining. Assignments arrive through poll().
+    this.running = this.subscribeKafkajs([...this.subscribed], fromBeginning)
+      .then(() => {
+        this.runCalled = true;
+        return this.consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: true,
+          partitionsConsumedConcurrently: 1,
+          eachBatch: (payload) => this.onBatch(payload),
+        });
+      })
+      .catch((error: unknown) => {
+        this.runFailure = error;
+        this.dataWaiter?.();
+      });
+  }
+
+  /**
+   * kafkajs' subscribe() asks for the topics' metadata and gives up at once on an error such as
+   * LEADER_NOT_AVAILABLE of a topic created a moment ago; Java's consumer keeps waiting. The topics exist, so a
+   * retry (it is idempotent) with a growing pause settles it.
+   */
+  private async subscribeKafkajs(topics: string[], fromBeginning: boolean): Promise<void> {
     for (let attempt = 0, deadline = Date.now() + SUBSCRIBE_TIMEOUT_MS; ; attempt++) {
       try {
         await this.consumer.subscribe({ topics, fromBeginning });
-        break;
+        return;
       } catch (error) {
         const retriable = (error as { retriable?: unknown }).retriable === true;
         if (!retriable || this.closed || Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
       }
     }
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+  }
+
+  /**
+   * Java's eager rebalance on a subscription change: the runtime commits and closes everything assigned
+   * (onPartitionsRevoked), then the kafkajs consumer leaves and joins again with the new topics; the new
+   * assignment arrives through GROUP_JOIN as usual.
+   */
+  private async rejoinWithPendingTopics(): Promise<void> {
+    const topics = this.pendingTopics ?? [];
+    this.pendingTopics = undefined;
+    // The join in flight (if any) completes first: kafkajs can only stop a consumer that finished starting.
+    await this.running;
+    const revoked = [...this.assigned.values()];
+    if (revoked.length > 0) await this.listener?.onPartitionsRevoked(revoked);
+    this.rejoining = true;
+    try {
+      this.assigned = new Map();
+      this.paused.clear();
+      this.dropBuffered(() => true);
+      await this.consumer.stop();
+      this.runCalled = false;
+    } finally {
+      this.rejoining = false;
+    }
+    this.running = undefined;
+    this.startRunning(topics);
   }
 
   private async onBatch({ batch, isRunning, isStale, heartbeat }: EachBatchPayload): Promise<void> {
-    if (batch.isEmpty() || isStale() || this.closed) return;
+    if (batch.isEmpty() || isStale() || this.closed || this.rejoining) return;
     const { topic, partition } = batch;
-    const timestampType: TimestampType = 'CreateTime';
-    const records = batch.messages.map((m: KafkaMessage): ConsumerRecord => ({
-      topic,
-      partition,
-      offset: Number(m.offset),
-      key: m.key ?? null,
-      value: m.value ?? null,
-      timestamp: Number(m.timestamp),
-      timestampType,
-      headers: fromKafkajsHeaders(m.headers),
-    }));
-    this.buffer.push({ key: topicPartitionKey({ topic, partition }), records });
-    this.buffered += records.length;
+    const messages: KafkaMessage[] = batch.messages;
+    this.buffer.push({ key: topicPartitionKey({ topic, partition }), topic, partition, messages, next: 0 });
+    this.buffered += messages.length;
     this.dataWaiter?.();
     // Backpressure: keep kafkajs from fetching further while poll() has enough to hand out.
     while (this.buffered > MAX_BUFFERED_RECORDS && isRunning() && !isStale() && !this.closed) {
@@ -159,6 +320,8 @@ export class KafkajsConsumer implements ConsumerPort {
   }
 
   async poll(timeoutMs: number): Promise<ConsumerRecord[]> {
+    if (this.runFailure !== undefined) throw this.runFailure;
+    if (this.pendingTopics !== undefined) await this.rejoinWithPendingTopics();
     await this.runRebalanceCallbacks();
     if (!this.hasDeliverable()) {
       await new Promise<void>((resolve) => {
@@ -170,25 +333,63 @@ export class KafkajsConsumer implements ConsumerPort {
         const timer = setTimeout(done, timeoutMs);
         this.dataWaiter = done;
       });
+      if (this.runFailure !== undefined) throw this.runFailure;
+      if (this.pendingTopics !== undefined) await this.rejoinWithPendingTopics();
       await this.runRebalanceCallbacks();
     }
+    return this.take(this.maxPollRecords);
+  }
+
+  /** Up to `max` records of unpaused partitions, in fetch order; ConsumerRecords are made here (see BufferedBatch). */
+  private take(max: number): ConsumerRecord[] {
     const out: ConsumerRecord[] = [];
-    for (let i = 0; i < this.buffer.length;) {
+    const timestampType: TimestampType = 'CreateTime';
+    for (let i = 0; i < this.buffer.length && out.length < max;) {
       const batch = this.buffer[i] as BufferedBatch;
       if (this.paused.has(batch.key)) {
         i++;
         continue;
       }
-      for (const r of batch.records) out.push(r);
-      this.buffer.splice(i, 1);
+      const { topic, partition, messages } = batch;
+      const end = Math.min(messages.length, batch.next + (max - out.length));
+      // Per record on the hot path: one plain loop, one object per record, nothing else allocated.
+      for (let j = batch.next; j < end; j++) {
+        const m = messages[j] as KafkaMessage;
+        out.push({
+          topic,
+          partition,
+          offset: Number(m.offset),
+          key: m.key ?? null,
+          value: m.value ?? null,
+          timestamp: this.timestampOf(m.timestamp),
+          timestampType,
+          headers: fromKafkajsHeaders(m.headers),
+        });
+        // Let the message (its offset/timestamp strings, headers object…) die now rather than with the batch:
+        // fewer survivors per scavenge. kafkajs keeps its own array (messagesWithinOffset) for its bookkeeping.
+        messages[j] = undefined as unknown as KafkaMessage;
+      }
+      batch.next = end;
+      if (end === messages.length) this.buffer.splice(i, 1);
     }
     this.buffered -= out.length;
-    for (const w of this.roomWaiters.splice(0)) w();
+    if (this.buffered <= MAX_BUFFERED_RECORDS) for (const w of this.roomWaiters.splice(0)) w();
     return out;
   }
 
+  /** kafkajs gives timestamps as decimal strings; a 13-digit Number() parse per record is measurable. */
+  private timestampOf(text: string): number {
+    if (text !== this.lastTimestampText) {
+      this.lastTimestampText = text;
+      this.lastTimestamp = Number(text);
+    }
+    return this.lastTimestamp;
+  }
+
   private hasDeliverable(): boolean {
-    return this.events.length > 0 || this.buffer.some((b) => !this.paused.has(b.key));
+    return (
+      this.events.length > 0 || this.pendingTopics !== undefined || this.buffer.some((b) => !this.paused.has(b.key))
+    );
   }
 
   private async runRebalanceCallbacks(): Promise<void> {
@@ -213,12 +414,13 @@ export class KafkajsConsumer implements ConsumerPort {
 
   pause(partitions: readonly TopicPartition[]): void {
     for (const tp of partitions) this.paused.set(topicPartitionKey(tp), tp);
-    this.consumer.pause(groupByTopic(partitions));
+    // kafkajs refuses pause/resume before run(); before it nothing is assigned, so there is nothing to pause there.
+    if (partitions.length > 0 && this.runCalled) this.consumer.pause(groupByTopic(partitions));
   }
 
   resume(partitions: readonly TopicPartition[]): void {
     for (const tp of partitions) this.paused.delete(topicPartitionKey(tp));
-    this.consumer.resume(groupByTopic(partitions));
+    if (partitions.length > 0 && this.runCalled) this.consumer.resume(groupByTopic(partitions));
     if (this.hasDeliverable()) this.dataWaiter?.();
   }
 
@@ -226,10 +428,21 @@ export class KafkajsConsumer implements ConsumerPort {
     return [...this.assigned.values()];
   }
 
+  /** Ends a poll() in progress at once (a stopping task then shuts down without its poll timeout). */
+  wakeup(): void {
+    this.dataWaiter?.();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    await this.refreshing;
     for (const w of this.roomWaiters.splice(0)) w();
     this.dataWaiter?.();
+    // A join still in flight completes first, so the member leaves the group (LeaveGroup) instead of
+    // lingering until the session timeout and holding up its successors' rebalance.
+    await this.running;
+    await this.admin?.disconnect().catch(() => undefined);
     await this.consumer.disconnect();
   }
 
@@ -237,7 +450,7 @@ export class KafkajsConsumer implements ConsumerPort {
     for (let i = this.buffer.length - 1; i >= 0; i--) {
       const batch = this.buffer[i] as BufferedBatch;
       if (match(batch.key)) {
-        this.buffered -= batch.records.length;
+        this.buffered -= batch.messages.length - batch.next;
         this.buffer.splice(i, 1);
       }
     }

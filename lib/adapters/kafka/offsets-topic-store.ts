@@ -4,18 +4,17 @@
  * encoded by lib/storage/offsets-codec; records are partitioned like the Java producer's default partitioner
  * (murmur2 of the key bytes, positive, modulo the partition count).
  *
- * Reading works like Apache's `KafkaBasedLog`: a consumer reads the whole topic from the beginning into a map
- * (last write per key wins, tombstones delete) and keeps consuming while the store runs; `get`/`list` first
- * "read to end": they fetch the topic's end offsets and wait until the consumer has passed them, so they see
- * every write acknowledged before the call (read-your-writes across processes). kafkajs has no group-less
- * assignment, so the reader uses a unique consumer group that never commits.
+ * Reading works like Apache's `KafkaBasedLog`: a group-less log reader (./log-reader: no consumer group, so no
+ * JoinGroup and its `group.initial.rebalance.delay.ms` on every start, and no group left on the broker) reads the
+ * whole topic from the beginning into a map (last write per key wins, tombstones delete) and keeps reading while
+ * the store runs; `get`/`list` first "read to end": they fetch the topic's end offsets and wait until the reader
+ * has passed them, so they see every write acknowledged before the call (read-your-writes across processes).
  *
  * `put` produces with acks=all, one in-flight request and serialised calls (offsets of one partition are
  * applied in order), resolving once the broker has acknowledged.
  */
-import { randomUUID } from 'node:crypto';
 import { ConfigResourceTypes } from 'kafkajs';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { SourceMap } from '../../connect/records';
 import {
   decodeOffsetKey,
@@ -27,7 +26,8 @@ import {
 } from '../../storage/offsets-codec';
 import type { OffsetStore, SourceOffsetEntry } from '../../storage/ports';
 import { lookupOffsets } from '../local/memory-stores';
-import { ensureTopic } from './admin';
+import { ensureTopic, withAdmin } from './admin';
+import { KafkaLogReader } from './log-reader';
 
 export interface KafkaOffsetStoreOptions {
   /** from `createKafka` (./client) with the worker's connection settings */
@@ -49,23 +49,13 @@ export interface KafkaOffsetStoreOptions {
 export const OFFSET_STORAGE_PARTITIONS_DEFAULT = 25;
 export const OFFSET_STORAGE_REPLICATION_FACTOR_DEFAULT = 3;
 
-interface Waiter {
-  readonly targets: Map<number, number>;
-  readonly resolve: () => void;
-}
-
 export class KafkaOffsetStore implements OffsetStore {
   /** offsets-topic key string → decoded live entry (tombstoned keys are removed) */
   private readonly entries = new Map<string, { connector: string; partition: SourceMap; offset: SourceMap }>();
-  /** next offset to read, per topic partition */
-  private readonly positions = new Map<number, number>();
-  private waiters: Waiter[] = [];
-  private admin: Admin | undefined;
-  private consumer: Consumer | undefined;
+  private reader: KafkaLogReader | undefined;
   private producer: Producer | undefined;
   private starting: Promise<void> | undefined;
   private writes: Promise<unknown> = Promise.resolve();
-  private failure: Error | undefined;
 
   constructor(private readonly options: KafkaOffsetStoreOptions) {}
 
@@ -80,7 +70,6 @@ export class KafkaOffsetStore implements OffsetStore {
 
   private async doStart(): Promise<void> {
     const { kafka, topic } = this.options;
-    this.failure = undefined;
     await this.retrying(() =>
       ensureTopic(kafka, topic, {
         partitions: this.options.partitions ?? OFFSET_STORAGE_PARTITIONS_DEFAULT,
@@ -88,41 +77,28 @@ export class KafkaOffsetStore implements OffsetStore {
         configEntries: { ...this.options.topicConfigs, 'cleanup.policy': 'compact' },
       }),
     );
-    this.admin = kafka.admin();
-    await this.admin.connect();
-    const admin = this.admin;
-    await this.retrying(() => admin.fetchTopicMetadata({ topics: [topic] })); // learn the new topic's leaders
-    await this.verifyCompacted(this.admin);
+    await withAdmin(kafka, (admin) => this.verifyCompacted(admin));
     this.producer = kafka.producer({
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       // Java's default partitioner for keyed records, with our murmur2 (checked against Kafka's test vectors).
       createPartitioner: () => (args) => partitionForKey(args.message.key as Buffer, args.partitionMetadata.length),
     });
-    await this.producer.connect();
-    this.consumer = kafka.consumer({
-      groupId: `skc-offsets-reader-${randomUUID()}`,
-      maxWaitTimeInMs: 250,
-      allowAutoTopicCreation: false,
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        const position = this.positions.get(batch.partition) ?? 0;
-        for (const message of batch.messages) {
-          // A consumer restarted by kafkajs re-reads from the beginning: never re-apply older records.
-          if (Number(message.offset) >= position) this.apply(message.key, message.value);
-        }
-        const next = Number(batch.lastOffset()) + 1;
-        if (next > position) this.positions.set(batch.partition, next);
-        this.wakeWaiters();
+    this.reader = new KafkaLogReader({
+      kafka,
+      topic,
+      description: 'offsets topic',
+      onRecords: (_partition, records) => {
+        for (const { key, value } of records) this.apply(key, value);
       },
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.fail(payload.error);
-    });
+    // Both connect independently; the reader also waits out a just-created topic's leader elections. Settle both
+    // before failing, so that stop() never races a half-started client.
+    const started = await Promise.allSettled([
+      this.producer.connect(),
+      this.reader.start(this.options.readToEndTimeoutMs ?? 30_000),
+    ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
   }
 
   /**
@@ -176,26 +152,6 @@ export class KafkaOffsetStore implements OffsetStore {
     else this.entries.set(mapKey, { connector: decodedKey.connector, partition: decodedKey.partition, offset });
   }
 
-  private reached(targets: Map<number, number>): boolean {
-    for (const [partition, end] of targets) if ((this.positions.get(partition) ?? 0) < end) return false;
-    return true;
-  }
-
-  private wakeWaiters(): void {
-    const pending: Waiter[] = [];
-    for (const waiter of this.waiters) {
-      if (this.reached(waiter.targets)) waiter.resolve();
-      else pending.push(waiter);
-    }
-    this.waiters = pending;
-  }
-
-  private fail(error: Error): void {
-    this.failure = error;
-    for (const waiter of this.waiters) waiter.resolve();
-    this.waiters = [];
-  }
-
   /**
    * Runs `fn`, retrying errors kafkajs marks retriable (a new topic's partitions not yet known to every broker
    * component, leadership moving) until `readToEndTimeoutMs` has passed.
@@ -212,41 +168,17 @@ export class KafkaOffsetStore implements OffsetStore {
     }
   }
 
-  /** Log start/end offsets per partition. */
-  private fetchEndOffsets(): Promise<{ partition: number; high: string; low: string }[]> {
-    return this.retrying(() => this.admin!.fetchTopicOffsets(this.options.topic));
-  }
-
   /** Waits until everything written before this call has been read. */
   private async readToEnd(): Promise<void> {
     await this.start();
-    if (this.failure) throw this.failure;
-    const offsets = await this.fetchEndOffsets();
-    const targets = new Map<number, number>();
-    for (const { partition, high, low } of offsets) {
-      // An empty partition (low = high) has nothing to read even if its offsets start above 0.
-      if (Number(high) > Number(low)) targets.set(partition, Number(high));
-    }
-    if (this.reached(targets)) return;
-    const timeoutMs = this.options.readToEndTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
+    const reader = this.reader;
     try {
-      await Promise.race([
-        new Promise<void>((resolve) => this.waiters.push({ targets, resolve })),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new Error(`Timed out after ${timeoutMs} ms reading offsets topic ${this.options.topic} to its end`),
-              ),
-            timeoutMs,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
+      if (!reader) throw new Error('not started');
+      await reader.readToEnd(this.options.readToEndTimeoutMs ?? 30_000);
+    } catch (error) {
+      if (this.reader !== reader) throw new Error('KafkaOffsetStore stopped', { cause: error });
+      throw error;
     }
-    if (this.failure) throw this.failure;
   }
 
   async get(connector: string, partitions: readonly SourceMap[]): Promise<Map<string, SourceMap | null>> {
@@ -279,14 +211,9 @@ export class KafkaOffsetStore implements OffsetStore {
 
   async stop(): Promise<void> {
     await this.writes;
-    const { consumer, producer, admin } = this;
-    this.consumer = this.producer = this.admin = undefined;
+    const { reader, producer } = this;
+    this.reader = this.producer = undefined;
     this.starting = undefined;
-    await Promise.all([
-      consumer?.disconnect().catch(() => undefined),
-      producer?.disconnect().catch(() => undefined),
-      admin?.disconnect().catch(() => undefined),
-    ]);
-    this.fail(new Error('KafkaOffsetStore stopped'));
+    await Promise.all([reader?.stop(), producer?.disconnect().catch(() => undefined)]);
   }
 }

@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { TASK_PROCESS_NODE_FLAGS } from '../../lib/runtime/task-process';
+
+const root = join(__dirname, '..', '..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+/** Every process that runs tasks starts with the same Node flags; three places name them outside TypeScript. */
+describe('Node flags of task processes', () => {
+  it('are in the task-runner image command and the connect-standalone shebang', () => {
+    const cmd = read('task-runner/Dockerfile')
+      .split('\n')
+      .find((line) => line.startsWith('CMD '));
+    const banner = /banner: \{ js: '([^']+)' \}/.exec(read('scripts/build.mjs'))?.[1];
+    for (const flag of TASK_PROCESS_NODE_FLAGS) {
+      expect(cmd).toContain(`"${flag}"`);
+      expect(banner?.split(' ')).toContain(flag);
+    }
+  });
+
+  it('start connect-standalone through its shebang, run directly as an installed bin is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-shebang-'));
+    const banner = /banner: \{ js: '([^']+)' \}/.exec(read('scripts/build.mjs'))![1]!;
+    const bin = join(dir, 'connect-standalone');
+    // Print the flags V8 got instead of the whole CLI: the shebang is what is under test.
+    await build({
+      stdin: { contents: 'console.log(JSON.stringify(process.execArgv));', loader: 'js' },
+      outfile: `${bin}.js`,
+      platform: 'node',
+      banner: { js: banner },
+      logLevel: 'error',
+    });
+    copyFileSync(`${bin}.js`, bin);
+    chmodSync(bin, 0o755);
+    // `env` finds `node` on the PATH: the one running this test.
+    const path = `${join(process.execPath, '..')}:${process.env.PATH ?? ''}`;
+    const run = spawnSync(bin, [], { encoding: 'utf8', env: { ...process.env, PATH: path } });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(expect.arrayContaining([...TASK_PROCESS_NODE_FLAGS]));
+  });
+});
