@@ -134,8 +134,12 @@ export class WorkerSourceTask extends WorkerTask {
         continue;
       }
       if (records === null || records.length === 0) continue;
-      this.enqueue(records);
-      await this.dispatch(false);
+      // Convert one request's worth at a time and dispatch it: the next request is ready (and acknowledgements
+      // are taken) while the rest of a large poll() batch is converted, rather than after all of it.
+      for (let from = 0; from < records.length; from += this.maxRequestRecords) {
+        this.enqueue(records, from, Math.min(records.length, from + this.maxRequestRecords));
+        await this.dispatch(false);
+      }
     }
   }
 
@@ -143,10 +147,11 @@ export class WorkerSourceTask extends WorkerTask {
     if (this.sendError !== undefined) throw this.sendError;
   }
 
-  /** Transform and convert records into produce chunks (synchronous: converters are CPU work). */
-  private enqueue(records: readonly SourceRecord[]): void {
+  /** Transform and convert records[from, to) into produce chunks (synchronous: converters are CPU work). */
+  private enqueue(records: readonly SourceRecord[], from: number, to: number): void {
     let chunk = this.queue.at(-1) ?? this.newChunk();
-    for (const original of records) {
+    for (let i = from; i < to; i++) {
+      const original = records[i] as SourceRecord;
       const produced = this.convert(original);
       const size = produced ? recordSize(produced) : 0;
       if (
@@ -171,44 +176,68 @@ export class WorkerSourceTask extends WorkerTask {
     }
   }
 
-  /** Transform + convert one record; undefined when it is dropped (filtered, or skipped by errors.tolerance). */
+  /**
+   * Transform + convert one record; undefined when it is dropped (filtered, or skipped by errors.tolerance).
+   * The hot path has no inner functions, so V8 allocates neither closures nor a context per record; on any error
+   * the tolerance operator runs the failed stage again (retry/skip/fail) in `stage()`.
+   */
   private convert(original: SourceRecord): ProducerRecord | undefined {
-    const { keyConverter, valueConverter, headerConverter, transforms, errors } = this.o;
-    const describe = (): string => `topic='${original.topic}', partition=${original.kafkaPartition}`;
-    const record = transforms.isEmpty
-      ? original
-      : errors.execute('TRANSFORMATION', describe, () => transforms.apply(original));
+    const { keyConverter, valueConverter, transforms } = this.o;
+    const record = transforms.isEmpty ? original : this.stage('TRANSFORMATION', original, original);
     if (record === null || record === undefined) return undefined;
     let key: Uint8Array | null | undefined;
     let value: Uint8Array | null | undefined;
-    // Fast path without closures; on any error the tolerance operator runs the stage again (retry/skip/fail).
     try {
       key = keyConverter.fromConnectData(record.topic, record.keySchema, record.key);
     } catch {
-      key = errors.execute('KEY_CONVERTER', describe, () =>
-        keyConverter.fromConnectData(record.topic, record.keySchema, record.key),
-      );
+      key = this.stage('KEY_CONVERTER', original, record);
     }
     if (key === undefined) return undefined;
     try {
       value = valueConverter.fromConnectData(record.topic, record.valueSchema, record.value);
     } catch {
-      value = errors.execute('VALUE_CONVERTER', describe, () =>
-        valueConverter.fromConnectData(record.topic, record.valueSchema, record.value),
-      );
+      value = this.stage('VALUE_CONVERTER', original, record);
     }
     if (value === undefined) return undefined;
-    const headers =
-      record.headers.length === 0
-        ? NO_HEADERS
-        : errors.execute('HEADER_CONVERTER', describe, () =>
-            record.headers.map((h) => ({
-              key: h.key,
-              value: headerConverter.fromConnectHeader(record.topic, h.key, h.schema, h.value),
-            })),
-          );
+    const headers = record.headers.length === 0 ? NO_HEADERS : this.stage('HEADER_CONVERTER', original, record);
     if (headers === undefined) return undefined;
     return { topic: record.topic, partition: record.kafkaPartition, key, value, timestamp: record.timestamp, headers };
+  }
+
+  /** One stage of convert() under the tolerance operator (the paths that need closures). */
+  private stage(stage: 'TRANSFORMATION', original: SourceRecord, record: SourceRecord): SourceRecord | null | undefined;
+  private stage(
+    stage: 'KEY_CONVERTER' | 'VALUE_CONVERTER',
+    original: SourceRecord,
+    record: SourceRecord,
+  ): Uint8Array | null | undefined;
+  private stage(stage: 'HEADER_CONVERTER', original: SourceRecord, record: SourceRecord): KafkaHeader[] | undefined;
+  private stage(
+    stage: 'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER',
+    original: SourceRecord,
+    record: SourceRecord,
+  ): SourceRecord | Uint8Array | KafkaHeader[] | null | undefined {
+    const { keyConverter, valueConverter, headerConverter, transforms, errors } = this.o;
+    const describe = (): string => `topic='${original.topic}', partition=${original.kafkaPartition}`;
+    switch (stage) {
+      case 'TRANSFORMATION':
+        return errors.execute(stage, describe, () => transforms.apply(original));
+      case 'KEY_CONVERTER':
+        return errors.execute(stage, describe, () =>
+          keyConverter.fromConnectData(record.topic, record.keySchema, record.key),
+        );
+      case 'VALUE_CONVERTER':
+        return errors.execute(stage, describe, () =>
+          valueConverter.fromConnectData(record.topic, record.valueSchema, record.value),
+        );
+      case 'HEADER_CONVERTER':
+        return errors.execute(stage, describe, () =>
+          record.headers.map((h) => ({
+            key: h.key,
+            value: headerConverter.fromConnectHeader(record.topic, h.key, h.schema, h.value),
+          })),
+        );
+    }
   }
 
   private newChunk(): Chunk {
@@ -236,18 +265,24 @@ export class WorkerSourceTask extends WorkerTask {
   }
 
   /**
-   * Start sending queued chunks while there is room in flight. Backpressure: when more than one full chunk is
-   * waiting (or `all`), wait for in-flight requests to complete before returning to poll().
+   * Start sending queued chunks while there is room in flight. Backpressure: when a full chunk is waiting (or
+   * `all`), wait for in-flight requests to complete before converting more: one request in flight and the next
+   * one ready is all the pipeline needs, and fewer records alive keep the heap (and GC) small.
    */
   private async dispatch(all: boolean): Promise<void> {
     for (;;) {
       this.pump();
-      const waiting = this.queue.length > 1 || (all && this.queue.length > 0);
+      const waiting = this.queue.length > 1 || (this.queue.length > 0 && (all || this.isFull(this.queue[0] as Chunk)));
       if (this.inFlight.size === 0 || (!waiting && !all)) return;
       await Promise.race(this.inFlight.values());
       this.throwIfSendFailed();
       if (all && this.queue.length === 0 && this.inFlight.size === 0) return;
     }
+  }
+
+  /** No further record fits into the chunk (polling more would only start the next one). */
+  private isFull(chunk: Chunk): boolean {
+    return chunk.records.length >= this.maxRequestRecords || chunk.bytes + RECORD_OVERHEAD >= this.o.maxRequestBytes;
   }
 
   /** Send queued chunks while there is room in flight (also called on each acknowledgement, like Java's sender). */

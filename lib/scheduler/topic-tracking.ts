@@ -26,9 +26,18 @@ export function trackTopics(factory: KafkaClientFactory, report: (topics: string
   return {
     newProducer(props): ProducerPort {
       const producer = factory.newProducer(props);
-      const send: ProducerPort['send'] = async (records) => {
-        const result = await producer.send(records);
-        note(records.map((r) => r.topic));
+      // Hot path of every source batch: pass `options` on (metadata: false spares the adapter per-record
+      // metadata) and look at each topic once per run of equal topics, not through a per-record array and Set.
+      const send: ProducerPort['send'] = async (records, options) => {
+        const result = await producer.send(records, options);
+        let fresh: string[] | undefined;
+        let last: string | undefined;
+        for (const { topic } of records) {
+          if (topic === last) continue;
+          last = topic;
+          if (!seen.has(topic)) (fresh ??= []).push(topic);
+        }
+        if (fresh) note(fresh);
         return result;
       };
       return withMethod(producer, 'send', send);

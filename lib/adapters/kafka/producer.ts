@@ -3,26 +3,63 @@
  * per broker); the metadata of each record is derived from the per-partition base offsets, using the partition
  * the (Java-compatible murmur2) partitioner chose for it.
  */
+import { randomBytes } from 'node:crypto';
 import { CompressionTypes, Partitioners } from 'kafkajs';
-import type { Kafka, Message, Producer, ICustomPartitioner, IHeaders } from 'kafkajs';
+import type { Kafka, Message, PartitionMetadata, Producer, ICustomPartitioner, IHeaders } from 'kafkajs';
 import type { ProducerSettings } from '../../config/client-config';
 import type { RecordMetadata } from '../../connect/records';
 import type { KafkaHeader, ProducerPort, ProducerRecord } from '../../storage/kafka-ports';
 
 /**
- * kafkajs passes our message objects to the partitioner: it notes its choice for them (in a WeakMap, so the
- * messages keep one shape for kafkajs' hot paths).
+ * kafkajs passes our message objects to the partitioner: while a send that wants per-record metadata is in
+ * progress it notes its choice for them (in a WeakMap, so the messages keep one shape for kafkajs' hot paths).
+ * Sends without metadata (every source task that does not override commitRecord) skip the WeakMap, whose
+ * per-message insert was a tenth of a source task's CPU.
  */
 const chosenPartitions = new WeakMap<Message, number>();
 
-const recordingPartitioner: ICustomPartitioner = () => {
-  const inner = Partitioners.DefaultPartitioner();
-  return (args) => {
-    const partition = inner(args);
-    chosenPartitions.set(args.message, partition);
-    return partition;
+/** How many sends of one producer want metadata right now (kafkajs partitions asynchronously, after send()). */
+interface Recording {
+  count: number;
+}
+
+/**
+ * kafkajs' DefaultPartitioner (Java's murmur2 for keyed records) with its round-robin for null keys inlined:
+ * the same choice (a random start per topic, then the next partition that has a leader), without the filtered
+ * copy of the partition list that kafkajs makes for every message.
+ */
+const recordingPartitioner =
+  (recording: Recording): ICustomPartitioner =>
+  () => {
+    const keyed = Partitioners.DefaultPartitioner();
+    const counters = new Map<string, number>();
+    let metadataSeen: PartitionMetadata[] | undefined;
+    let available: PartitionMetadata[] = [];
+    return (args) => {
+      const { message, partitionMetadata, topic } = args;
+      let partition: number;
+      if (message.partition !== null && message.partition !== undefined) {
+        partition = message.partition;
+      } else if (message.key !== null && message.key !== undefined) {
+        partition = keyed(args);
+      } else {
+        // kafkajs hands out the same metadata array until the metadata is refreshed.
+        if (partitionMetadata !== metadataSeen) {
+          metadataSeen = partitionMetadata;
+          available = partitionMetadata.filter((p) => p.leader >= 0);
+        }
+        const counter = (counters.get(topic) ?? randomBytes(4).readUInt32BE(0)) + 1;
+        counters.set(topic, counter);
+        const i = counter & 0x7fffffff;
+        partition =
+          available.length > 0
+            ? (available[i % available.length] as PartitionMetadata).partitionId
+            : i % partitionMetadata.length;
+      }
+      if (recording.count > 0) chosenPartitions.set(message, partition);
+      return partition;
+    };
   };
-};
 
 const COMPRESSION: Record<string, CompressionTypes> = {
   none: CompressionTypes.None,
@@ -56,10 +93,11 @@ export class KafkajsProducer implements ProducerPort {
   private readonly acks: -1 | 0 | 1;
   private readonly compression: CompressionTypes;
   private readonly timeout: number | undefined;
+  private readonly recording: Recording = { count: 0 };
 
   constructor(kafka: Kafka, settings: ProducerSettings = {}) {
     this.producer = kafka.producer({
-      createPartitioner: recordingPartitioner,
+      createPartitioner: recordingPartitioner(this.recording),
       allowAutoTopicCreation: settings.allowAutoTopicCreation ?? true,
       idempotent: settings.idempotent ?? false,
       ...(settings.maxInFlightRequests !== undefined ? { maxInFlightRequests: settings.maxInFlightRequests } : {}),
@@ -75,30 +113,55 @@ export class KafkajsProducer implements ProducerPort {
   }
 
   async send(records: readonly ProducerRecord[], options?: { readonly metadata?: boolean }): Promise<RecordMetadata[]> {
-    const byTopic = new Map<string, Message[]>();
-    const messages: Message[] = new Array<Message>(records.length);
+    const wantsMetadata = options?.metadata !== false;
+    const messages: Message[] = [];
+    // A batch usually goes to one topic: group only when a second topic shows up.
+    const firstTopic = records[0]?.topic ?? '';
+    let byTopic: Map<string, Message[]> | undefined;
+    // Records of one poll() share their timestamp: one string for all of them, not one per record.
+    let timestamp: number | null = null;
+    let timestampText: string | undefined;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as ProducerRecord;
+      if (r.timestamp !== timestamp) {
+        timestamp = r.timestamp;
+        timestampText = timestamp === null ? undefined : String(timestamp);
+      }
       // One object shape for every message (absent fields undefined), which kafkajs' per-message code prefers.
       const message = {
         key: toBuffer(r.key),
         value: toBuffer(r.value),
         partition: r.partition ?? undefined,
-        timestamp: r.timestamp === null ? undefined : String(r.timestamp),
-        headers: toKafkajsHeaders(r.headers),
+        timestamp: timestampText,
+        headers: r.headers.length === 0 ? undefined : toKafkajsHeaders(r.headers),
       } as Message;
-      messages[i] = message;
-      let list = byTopic.get(r.topic);
-      if (!list) byTopic.set(r.topic, (list = []));
-      list.push(message);
+      messages.push(message);
+      if (r.topic !== firstTopic && byTopic === undefined) {
+        byTopic = new Map([[firstTopic, messages.slice(0, i)]]);
+      }
+      if (byTopic !== undefined) {
+        let list = byTopic.get(r.topic);
+        if (!list) byTopic.set(r.topic, (list = []));
+        list.push(message);
+      }
     }
-    const response = await this.producer.sendBatch({
-      acks: this.acks,
-      compression: this.compression,
-      ...(this.timeout !== undefined ? { timeout: this.timeout } : {}),
-      topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
-    });
-    if (options?.metadata === false) return [];
+    if (wantsMetadata) this.recording.count++;
+    let response: Awaited<ReturnType<Producer['sendBatch']>>;
+    try {
+      response = await this.producer.sendBatch({
+        acks: this.acks,
+        compression: this.compression,
+        ...(this.timeout !== undefined ? { timeout: this.timeout } : {}),
+        topicMessages: byTopic
+          ? [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }))
+          : messages.length === 0
+            ? []
+            : [{ topic: firstTopic, messages }],
+      });
+    } finally {
+      if (wantsMetadata) this.recording.count--;
+    }
+    if (!wantsMetadata) return [];
     // Records of one partition are written in send order, so the n-th gets the partition's base offset + n.
     const next = new Map<string, Map<number, number>>();
     for (const m of response) {

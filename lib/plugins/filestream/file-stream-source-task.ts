@@ -4,7 +4,7 @@ import { AbstractConfig } from '../../connect/config-def';
 import { SourceTask } from '../../connect/connector';
 import type { ConnectorConfigMap } from '../../connect/connector';
 import { ConnectException } from '../../connect/errors';
-import type { SourceMap, SourceRecord } from '../../connect/records';
+import type { Header, SourceMap, SourceRecord } from '../../connect/records';
 import { Schemas } from '../../connect/schema';
 import { KAFKA_VERSION } from '../kafka-version';
 import {
@@ -17,6 +17,8 @@ import {
 } from './config';
 
 const VALUE_SCHEMA = Schemas.STRING_SCHEMA;
+/** Lines have no headers: one shared, frozen empty list rather than an array per line. */
+const NO_HEADERS: readonly Header[] = Object.freeze([]);
 const CHUNK_SIZE = 1 << 20;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -42,6 +44,8 @@ export class FileStreamSourceTask extends SourceTask {
   /** byte position in the file of buf[head] (null for stdin: not tracked) */
   private streamOffset: number | null = null;
   private buf = Buffer.allocUnsafe(CHUNK_SIZE);
+  /** buf[0, end), searched by find() */
+  private view = this.buf.subarray(0, 0);
   private head = 0;
   private end = 0;
   /** next known LF / CR positions at or after `head` (-1: none before `lfScanned` / `crScanned`) */
@@ -204,7 +208,7 @@ export class FileStreamSourceTask extends SourceTask {
         valueSchema: VALUE_SCHEMA,
         value: line,
         timestamp,
-        headers: [],
+        headers: NO_HEADERS,
         sourcePartition: this.partition,
         sourceOffset: { [POSITION_FIELD]: this.streamOffset },
       });
@@ -213,7 +217,12 @@ export class FileStreamSourceTask extends SourceTask {
 
   /** Position of the next `byte` in [from, end), or -1 (the scan stops at `end`, not at the buffer's end). */
   private find(byte: number, from: number): number {
-    return this.buf.subarray(0, this.end).indexOf(byte, from);
+    // No view for a search that cannot find anything (a CR search of a file without CRs, on every line).
+    if (from >= this.end) return -1;
+    // One view per read, not one per line: it changes only with `buf` or `end`.
+    if (this.view.length !== this.end || this.view.buffer !== this.buf.buffer)
+      this.view = this.buf.subarray(0, this.end);
+    return this.view.indexOf(byte, from);
   }
 
   private idle(): Promise<void> {
