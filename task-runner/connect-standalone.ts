@@ -12,13 +12,13 @@
  */
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
-import { KafkajsClientFactory } from '../lib/adapters/kafka/client-factory';
-import { createKafka } from '../lib/adapters/kafka/client';
+import { createKafkaFromProps, KafkajsClientFactory } from '../lib/adapters/kafka/client-factory';
 import type { KafkaClientLogger } from '../lib/adapters/kafka/client';
 import { FileOffsetStore } from '../lib/adapters/local/file-offset-store';
 import { InProcessLauncher, offsetsAfterStops } from '../lib/adapters/local/in-process-launcher';
 import { InMemoryConfigStore, InMemoryStatusStore } from '../lib/adapters/local/memory-stores';
 import { ConfigProviders } from '../lib/config/config-providers';
+import { workerAdminProps } from '../lib/config/client-config';
 import { configErrorMessage } from '../lib/config/connector-config';
 import { connectorValidation } from '../lib/herder/connector-validation';
 import { PluginRegistry } from '../lib/plugins/registry';
@@ -61,14 +61,18 @@ const BROKER_RETRY = { retries: 4, initialRetryTime: 500, maxRetryTime: 4000 };
 
 /** Apache's `ConnectUtils.lookupKafkaClusterId`: fail fast and clearly when the broker is not there. */
 const lookupKafkaClusterId = async (worker: WorkerConfig): Promise<string> => {
-  const kafka = createKafka({
-    bootstrapServers: worker.bootstrapServers,
-    clientId: 'connect-standalone-cluster-id',
-    logger: kafkaLogger,
-    logLevel: 'nothing',
-    connectionTimeoutMs: 3000,
-    retry: BROKER_RETRY,
-  });
+  // With the worker's security settings, as Apache's lookup uses the worker's admin client config.
+  const kafka = createKafkaFromProps(
+    'admin',
+    { ...workerAdminProps(worker.originals), 'bootstrap.servers': worker.bootstrapServers.join(',') },
+    {
+      clientId: 'connect-standalone-cluster-id',
+      logger: kafkaLogger,
+      logLevel: 'nothing',
+      connectionTimeoutMs: 3000,
+      retry: BROKER_RETRY,
+    },
+  );
   const admin = kafka.admin();
   try {
     await admin.connect();

@@ -4,7 +4,7 @@
  * lazily on the first request that needs them, so most requests never pay for a Kafka connection.
  */
 import * as z from 'zod';
-import { InMemoryConfigStore, InMemoryOffsetStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
+import { InMemoryOffsetStore } from '../../lib/adapters/local/memory-stores';
 import { connectorValidation } from '../../lib/herder/connector-validation';
 import { Herder, type HerderOptions } from '../../lib/herder/herder';
 import { LoggerRegistry } from '../../lib/herder/loggers';
@@ -14,54 +14,16 @@ import { createRestApi, type RestApi } from '../../lib/rest/router';
 import type { ConfigStore, OffsetStore, StatusStore } from '../../lib/storage/ports';
 import type { SinkOffsets } from '../../lib/storage/sink-offsets';
 import openapiDocument from '../../openapi.json';
+import { commonEnvSchema, parseEnv } from '../shared/env';
+import { createStores } from '../shared/stores';
 import { logger } from './logger';
 
-const list = (s: string | undefined): string[] =>
-  (s ?? '')
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-export const apiEnvSchema = z
-  .object({
-    SKC_STORE: z.enum(['dynamodb', 'local', 'memory']).default('memory'),
-    SKC_TABLE_NAME: z.string().min(1).optional(),
-    SKC_STATE_DIR: z.string().min(1).optional(),
-    SKC_DYNAMODB_ENDPOINT: z.string().url().optional(),
-    SKC_BOOTSTRAP_SERVERS: z.string().min(1).optional(),
-    SKC_WORKER_CONFIG: z
-      .string()
-      .optional()
-      .transform((s, ctx) => {
-        if (!s) return {} as Record<string, string>;
-        try {
-          return z.record(z.string(), z.coerce.string()).parse(JSON.parse(s));
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'SKC_WORKER_CONFIG must be a JSON object of strings' });
-          return z.NEVER;
-        }
-      }),
-    SKC_PLUGIN_PATH: z.string().optional(),
-    SKC_COMMIT: z.string().optional(),
-    LOG_LEVEL: z.string().optional(),
-  })
-  .superRefine((env, ctx) => {
-    if (env.SKC_STORE === 'dynamodb' && !env.SKC_TABLE_NAME) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SKC_TABLE_NAME'],
-        message: 'SKC_TABLE_NAME is required with SKC_STORE=dynamodb',
-      });
-    }
-    if (env.SKC_STORE === 'local' && !env.SKC_STATE_DIR) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SKC_STATE_DIR'],
-        message: 'SKC_STATE_DIR is required with SKC_STORE=local',
-      });
-    }
-  });
+/** The API's environment: the contract every composition root shares, plus the commit `GET /` reports. */
+export const apiEnvSchema = commonEnvSchema.extend({ SKC_COMMIT: z.string().optional() });
 export type ApiEnv = z.output<typeof apiEnvSchema>;
+/** What compose() reads; the keys with defaults may be left out by callers that build it by hand. */
+export type ComposeEnv = Omit<ApiEnv, 'SKC_KAFKA_AUTH' | 'SKC_PLUGIN_PATH'> &
+  Partial<Pick<ApiEnv, 'SKC_KAFKA_AUTH' | 'SKC_PLUGIN_PATH'>>;
 
 export interface ApiComposition {
   readonly api: RestApi;
@@ -91,36 +53,12 @@ const lazy = <T>(make: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
-async function storesFor(env: ApiEnv): Promise<{ configStore: ConfigStore; statusStore: StatusStore }> {
-  if (env.SKC_STORE === 'dynamodb') {
-    const [{ createDocumentClient }, { DynamoDbConfigStore }, { DynamoDbStatusStore }] = await Promise.all([
-      import('../../lib/adapters/dynamodb/table'),
-      import('../../lib/adapters/dynamodb/config-store'),
-      import('../../lib/adapters/dynamodb/status-store'),
-    ]);
-    const doc = createDocumentClient(env.SKC_DYNAMODB_ENDPOINT ? { endpoint: env.SKC_DYNAMODB_ENDPOINT } : {});
-    const names = { table: env.SKC_TABLE_NAME! };
-    return { configStore: new DynamoDbConfigStore(doc, names), statusStore: new DynamoDbStatusStore(doc, names) };
-  }
-  if (env.SKC_STORE === 'local') {
-    const [{ FileConfigStore }, { FileStatusStore }] = await Promise.all([
-      import('../../lib/adapters/local/file-config-store'),
-      import('../../lib/adapters/local/file-status-store'),
-    ]);
-    return {
-      configStore: new FileConfigStore(env.SKC_STATE_DIR!),
-      statusStore: new FileStatusStore(env.SKC_STATE_DIR!),
-    };
-  }
-  return { configStore: new InMemoryConfigStore(), statusStore: new InMemoryStatusStore() };
-}
-
-export async function compose(env: ApiEnv, overrides: ComposeOverrides = {}): Promise<ApiComposition> {
-  const stores = overrides.configStore && overrides.statusStore ? undefined : await storesFor(env);
+export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {}): Promise<ApiComposition> {
+  const stores = overrides.configStore && overrides.statusStore ? undefined : await createStores(env);
   const configStore = overrides.configStore ?? stores!.configStore;
   const statusStore = overrides.statusStore ?? stores!.statusStore;
   const registry = overrides.registry ?? PluginRegistry.withBuiltins();
-  const pluginPath = list(env.SKC_PLUGIN_PATH);
+  const pluginPath = env.SKC_PLUGIN_PATH ?? [];
   if (pluginPath.length > 0) await registry.loadPluginPath(pluginPath);
   const worker = env.SKC_WORKER_CONFIG;
   const closers: (() => Promise<void>)[] = [];
@@ -179,12 +117,5 @@ export async function compose(env: ApiEnv, overrides: ComposeOverrides = {}): Pr
 }
 
 /** The API as the environment describes it (the Lambda's cold start). */
-export const composeFromEnv = async (env: NodeJS.ProcessEnv = process.env): Promise<ApiComposition> => {
-  const parsed = apiEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return compose(parsed.data);
-};
+export const composeFromEnv = async (env: NodeJS.ProcessEnv = process.env): Promise<ApiComposition> =>
+  compose(parseEnv(apiEnvSchema, env));

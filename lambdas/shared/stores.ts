@@ -8,7 +8,9 @@ export interface Stores {
   readonly statusStore: StatusStore;
 }
 
-export async function createStores(env: CommonEnv): Promise<Stores> {
+export async function createStores(
+  env: Pick<CommonEnv, 'SKC_STORE' | 'SKC_TABLE_NAME' | 'SKC_STATE_DIR' | 'SKC_DYNAMODB_ENDPOINT'>,
+): Promise<Stores> {
   if (env.SKC_STORE === 'dynamodb') {
     const [{ createDocumentClient }, { DynamoDbConfigStore }, { DynamoDbStatusStore }] = await Promise.all([
       import('../../lib/adapters/dynamodb/table'),

@@ -449,21 +449,29 @@ export function connectorClientProps(
       ...overrides,
     };
   }
-  // The admin client inherits every un-prefixed worker key (backwards compatibility in Apache).
-  const unprefixed: Record<string, string> = {};
-  for (const [k, v] of Object.entries(worker.originals)) {
-    if (!k.startsWith('admin.') && !k.startsWith('producer.') && !k.startsWith('consumer.')) unprefixed[k] = v;
-  }
-  const admin = { ...worker.admin };
-  // `admin.listeners` is a REST key, not an admin-client key.
-  for (const k of Object.keys(admin)) if (k === 'listeners' || k.startsWith('listeners.')) delete admin[k];
   return {
     'bootstrap.servers': bootstrap,
     'client.id': defaultClientId(type, connectorName, taskId),
-    ...unprefixed,
-    ...admin,
+    ...workerAdminProps(worker.originals),
     ...overrides,
   };
+}
+
+/**
+ * The client properties of an admin client of the worker (Apache's `Worker.adminConfigs` base, and the REST
+ * API's consumer-group admin): every un-prefixed worker key (backwards compatibility in Apache), then `admin.*`.
+ * Without `admin.*` these are also what the worker's own topic clients get (`KafkaOffsetBackingStore`).
+ */
+export function workerAdminProps(workerProps: Readonly<Record<string, string>>): Record<string, string> {
+  const props: Record<string, string> = {};
+  for (const [k, v] of Object.entries(workerProps)) {
+    if (!k.startsWith('admin.') && !k.startsWith('producer.') && !k.startsWith('consumer.')) props[k] = v;
+  }
+  for (const [k, v] of Object.entries(withPrefix(workerProps, 'admin.'))) {
+    // `admin.listeners` is a REST key, not an admin-client key.
+    if (k !== 'listeners' && !k.startsWith('listeners.')) props[k] = v;
+  }
+  return props;
 }
 
 function withPrefix(props: Readonly<Record<string, string>>, prefix: string): Record<string, string> {

@@ -36,11 +36,11 @@ describe('API Lambda handler', () => {
 
   it('wires itself from the environment contract and names what is missing', async () => {
     await expect(composeFromEnv({ SKC_STORE: 'dynamodb' })).rejects.toThrow(
-      'SKC_TABLE_NAME: SKC_TABLE_NAME is required with SKC_STORE=dynamodb',
+      'SKC_TABLE_NAME: required with SKC_STORE=dynamodb',
     );
     await expect(composeFromEnv({ SKC_STORE: 'local' })).rejects.toThrow('SKC_STATE_DIR');
     await expect(composeFromEnv({ SKC_STORE: 'memory', SKC_WORKER_CONFIG: '[1]' })).rejects.toThrow(
-      'SKC_WORKER_CONFIG must be a JSON object of strings',
+      'SKC_WORKER_CONFIG: must be a JSON object of strings',
     );
     const composition = await composeFromEnv({
       SKC_STORE: 'memory',

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { SASLOptions } from 'kafkajs';
 import { mapClientConfig } from '../../config/client-config';
-import type { ClientConfigMapping, KafkaClientSettings } from '../../config/client-config';
+import type { ClientConfigMapping, ClientType, KafkaClientSettings } from '../../config/client-config';
 import type { ClientProps, ConsumerPort, KafkaClientFactory, ProducerPort } from '../../storage/kafka-ports';
 import { createKafka } from './client';
-import type { KafkaClientLogger, KafkaClientOptions } from './client';
+import type { Kafka, KafkaClientLogger, KafkaClientOptions } from './client';
 import { KafkajsConsumer } from './consumer';
 import { KafkajsProducer } from './producer';
 
@@ -47,35 +47,48 @@ const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | undefined
   throw new Error(`SASL mechanism '${mechanism}' needs a provider this runtime does not configure from properties`);
 };
 
+/**
+ * A kafkajs client from Kafka-style client properties (`bootstrap.servers`, `security.protocol`, `ssl.*`,
+ * `sasl.*`, timeouts, `client.id`): the one place where properties become connection options, for task clients
+ * and the worker's own (offsets topic, cluster id, consumer-group admin) alike.
+ */
+export function createKafkaFromProps(
+  type: ClientType,
+  props: ClientProps,
+  options: KafkajsClientFactoryOptions &
+    Partial<Pick<KafkaClientOptions, 'clientId' | 'connectionTimeoutMs' | 'logLevel'>> = {},
+  mapping: ClientConfigMapping = mapClientConfig(type, props, { warnUnknown: options.onWarnings !== undefined }),
+): Kafka {
+  const { client } = mapping;
+  const clientId = options.clientId ?? client.clientId ?? props['client.id'] ?? 'connect';
+  if (mapping.warnings.length > 0) options.onWarnings?.(clientId, mapping.warnings);
+  const ssl = sslOptions(client.ssl);
+  const sasl = saslOptions(client.sasl);
+  const retry = options.retry ?? client.retry;
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? client.connectionTimeout;
+  return createKafka({
+    bootstrapServers: client.brokers ?? props['bootstrap.servers'] ?? 'localhost:9092',
+    clientId,
+    ...(ssl !== undefined ? { ssl } : {}),
+    ...(sasl !== undefined ? { sasl } : {}),
+    ...(connectionTimeoutMs !== undefined ? { connectionTimeoutMs } : {}),
+    ...(client.requestTimeout !== undefined ? { requestTimeoutMs: client.requestTimeout } : {}),
+    ...(retry !== undefined ? { retry } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+}
+
 export class KafkajsClientFactory implements KafkaClientFactory {
   constructor(private readonly options: KafkajsClientFactoryOptions = {}) {}
 
-  private kafka(props: ClientProps, mapping: ClientConfigMapping) {
-    const clientId = mapping.client.clientId ?? props['client.id'] ?? 'connect';
-    if (mapping.warnings.length > 0) this.options.onWarnings?.(clientId, mapping.warnings);
-    const { client } = mapping;
-    const ssl = sslOptions(client.ssl);
-    const sasl = saslOptions(client.sasl);
-    const retry = this.options.retry ?? client.retry;
-    return createKafka({
-      bootstrapServers: client.brokers ?? props['bootstrap.servers'] ?? 'localhost:9092',
-      clientId,
-      ...(ssl !== undefined ? { ssl } : {}),
-      ...(sasl !== undefined ? { sasl } : {}),
-      ...(client.connectionTimeout !== undefined ? { connectionTimeoutMs: client.connectionTimeout } : {}),
-      ...(client.requestTimeout !== undefined ? { requestTimeoutMs: client.requestTimeout } : {}),
-      ...(retry !== undefined ? { retry } : {}),
-      ...(this.options.logger ? { logger: this.options.logger } : {}),
-    });
-  }
-
   newProducer(props: ClientProps): ProducerPort {
     const mapping = mapClientConfig('producer', props);
-    return new KafkajsProducer(this.kafka(props, mapping), mapping.producer);
+    return new KafkajsProducer(createKafkaFromProps('producer', props, this.options, mapping), mapping.producer);
   }
 
   newConsumer(props: ClientProps): ConsumerPort {
     const mapping = mapClientConfig('consumer', props);
-    return new KafkajsConsumer(this.kafka(props, mapping), mapping.consumer);
+    return new KafkajsConsumer(createKafkaFromProps('consumer', props, this.options, mapping), mapping.consumer);
   }
 }
