@@ -20,6 +20,7 @@ import { createLogger } from '../lambdas/shared/logger';
 import { createStores } from '../lambdas/shared/stores';
 import { distributedWorkerConfig, workerProperties } from '../lambdas/shared/worker-config';
 import { taskRunnerEnv, workerIdOf } from './environment';
+import { kafkaAuthProperties } from '../lambdas/shared/kafka-auth';
 
 const logger = createLogger('skc-task-runner');
 
@@ -47,8 +48,9 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const props = workerProperties(env);
-  const worker = distributedWorkerConfig(env);
+  const auth = await kafkaAuthProperties(env);
+  const props = workerProperties(env, auth);
+  const worker = distributedWorkerConfig(env, auth);
   const heartbeat = heartbeatSettingsFor(props);
   const supervisor = new TaskSupervisor({
     connector,

@@ -15,6 +15,7 @@ import type { ConfigStore, OffsetStore, StatusStore } from '../../lib/storage/po
 import type { SinkOffsets } from '../../lib/storage/sink-offsets';
 import openapiDocument from '../../openapi.json';
 import { commonEnvSchema, parseEnv } from '../shared/env';
+import { kafkaAuthProperties } from '../shared/kafka-auth';
 import { createStores } from '../shared/stores';
 import { logger } from './logger';
 
@@ -68,7 +69,11 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
   let clusterId: HerderOptions['clusterId'];
   if (env.SKC_BOOTSTRAP_SERVERS) {
     const bootstrap = env.SKC_BOOTSTRAP_SERVERS;
-    const kafka = lazy(async () => (await import('./kafka')).connectKafka(bootstrap, worker, closers));
+    // The deployment's Kafka authentication (a secret read, for SCRAM) is resolved on first use, not at cold start.
+    const auth = { SKC_KAFKA_AUTH: env.SKC_KAFKA_AUTH ?? 'none', SKC_KAFKA_SECRET_ARN: env.SKC_KAFKA_SECRET_ARN };
+    const kafka = lazy(async () =>
+      (await import('./kafka')).connectKafka(bootstrap, { ...(await kafkaAuthProperties(auth)), ...worker }, closers),
+    );
     offsetStore ??= lazy(async () => (await kafka()).offsetStore());
     sinkOffsets ??= lazy(async () => (await kafka()).groupOffsets);
     let knownClusterId: string | undefined;

@@ -94,6 +94,10 @@ export interface ClientConfigMapping {
 }
 
 /** Keys Connect sets for the JVM clients or that only matter to a JVM; never worth a warning. */
+/** The classes Amazon MSK documents for IAM authentication of Java clients (aws-msk-iam-auth). */
+export const MSK_IAM_LOGIN_MODULE = 'software.amazon.msk.auth.iam.IAMLoginModule';
+export const MSK_IAM_CALLBACK_HANDLER = 'software.amazon.msk.auth.iam.IAMClientCallbackHandler';
+
 const SILENT = new Set([
   'key.serializer',
   'value.serializer',
@@ -198,6 +202,10 @@ export function mapClientConfig(
         else if (type === 'consumer') consumer.metadataMaxAge = int(key, value);
         else noEquivalent(key);
         break;
+      case 'sasl.client.callback.handler.class':
+        // MSK IAM's Java callback handler: its job (signing with AWS credentials) is the 'aws' mechanism's here.
+        if (!value.includes(MSK_IAM_CALLBACK_HANDLER)) noEquivalent(key);
+        break;
       case 'security.protocol':
         if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
           throw new ConfigException(
@@ -216,6 +224,8 @@ export function mapClientConfig(
       }
       case 'sasl.jaas.config': {
         const jaas = parseJaasConfig(value);
+        // MSK IAM's login module takes no credentials: the mechanism signs with the AWS credentials.
+        if (value.includes(MSK_IAM_LOGIN_MODULE)) break;
         if (jaas?.username === undefined || jaas.password === undefined) {
           warnings.push(`${type} config 'sasl.jaas.config' has no username/password options kafkajs can use`);
         } else {

@@ -38,12 +38,28 @@ const sslOptions = (ssl: KafkaClientSettings['ssl']): boolean | ConnectionOption
   return options;
 };
 
+/**
+ * `sasl.mechanism=AWS_MSK_IAM` (what Java clients set for Amazon MSK with IAM): kafkajs has no such mechanism, so
+ * it authenticates with OAUTHBEARER and a token signed with the process's AWS credentials (MSK accepts both).
+ */
+export const mskIamOAuthBearer = (): SASLOptions => ({
+  mechanism: 'oauthbearer',
+  oauthBearerProvider: async () => {
+    const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+    if (!region) throw new Error('sasl.mechanism=AWS_MSK_IAM needs AWS_REGION to sign its token');
+    const { generateAuthToken } = await import('aws-msk-iam-sasl-signer-js');
+    const { token } = await generateAuthToken({ region });
+    return { value: token };
+  },
+});
+
 const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | undefined => {
   if (!sasl) return undefined;
   const { mechanism, username = '', password = '' } = sasl;
   if (mechanism === 'plain' || mechanism === 'scram-sha-256' || mechanism === 'scram-sha-512') {
     return { mechanism, username, password } as SASLOptions;
   }
+  if (mechanism === 'aws') return mskIamOAuthBearer();
   throw new Error(`SASL mechanism '${mechanism}' needs a provider this runtime does not configure from properties`);
 };
 
