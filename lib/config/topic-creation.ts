@@ -5,6 +5,7 @@ import {
   TOPIC_CREATION_PREFIX,
   sourceConnectorConfigDef,
 } from './connector-config';
+import { PARTITIONS_VALIDATOR, REPLICATION_FACTOR_VALIDATOR } from './worker-config';
 
 /**
  * Topic creation by source connectors (KIP-158): Apache's `TopicCreationConfig`, the `topic.creation.*` part of
@@ -31,26 +32,6 @@ const TC_PARTITIONS_DOC =
   "configuration is required. For any other group defined in topic.creation.groups this config is optional and if it's " +
   'missing it gets the value of the default group';
 
-const TC_REPLICATION_FACTOR_VALIDATOR = LambdaValidator.with(
-  (name, value) => {
-    if (value !== -1 && (value as number) < 1) {
-      throw invalidValue(
-        name,
-        value,
-        "Replication factor must be positive and not larger than the number of brokers in the Kafka cluster, or -1 to use the broker's default",
-      );
-    }
-  },
-  () => "Positive number not larger than the number of brokers in the Kafka cluster, or -1 to use the broker's default",
-);
-const TC_PARTITIONS_VALIDATOR = LambdaValidator.with(
-  (name, value) => {
-    if (value !== -1 && (value as number) < 1) {
-      throw invalidValue(name, value, "Number of partitions must be positive, or -1 to use the broker's default");
-    }
-  },
-  () => "Positive number, or -1 to use the broker's default",
-);
 const TC_REGEX_VALIDATOR = LambdaValidator.with(
   (name, value) => {
     for (const pattern of value as readonly string[]) {
@@ -98,7 +79,7 @@ function topicCreationGroupDef(group: string, replicationFactor: number | undefi
     .define({
       ...rf,
       ...(isDefault ? {} : { defaultValue: replicationFactor }),
-      validator: TC_REPLICATION_FACTOR_VALIDATOR,
+      validator: REPLICATION_FACTOR_VALIDATOR,
       documentation: TC_REPLICATION_FACTOR_DOC,
       orderInGroup: 3,
       displayName: `Replication Factor for Topics in ${group}`,
@@ -107,7 +88,7 @@ function topicCreationGroupDef(group: string, replicationFactor: number | undefi
     .define({
       ...parts,
       ...(isDefault ? {} : { defaultValue: partitions }),
-      validator: TC_PARTITIONS_VALIDATOR,
+      validator: PARTITIONS_VALIDATOR,
       documentation: TC_PARTITIONS_DOC,
       orderInGroup: 4,
       displayName: `Partition Count for Topics in ${group}`,

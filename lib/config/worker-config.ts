@@ -41,7 +41,8 @@ export const OFFSET_STORAGE_TOPIC_CONFIG = 'offset.storage.topic';
 export const CONFIG_TOPIC_CONFIG = 'config.storage.topic';
 export const STATUS_STORAGE_TOPIC_CONFIG = 'status.storage.topic';
 
-const PARTITIONS_VALIDATOR = LambdaValidator.with(
+/** Apache's `TopicAdmin.validatePartitions` check, shared with topic.creation.* (topic-creation.ts). */
+export const PARTITIONS_VALIDATOR = LambdaValidator.with(
   (name, value) => {
     if (value !== -1 && (value as number) < 1) {
       throw invalidValue(name, value, "Number of partitions must be positive, or -1 to use the broker's default");
@@ -49,7 +50,8 @@ const PARTITIONS_VALIDATOR = LambdaValidator.with(
   },
   () => "Positive number, or -1 to use the broker's default",
 );
-const REPLICATION_FACTOR_VALIDATOR = LambdaValidator.with(
+/** Apache's `TopicAdmin.validateReplicationFactor` check, shared with topic.creation.* (topic-creation.ts). */
+export const REPLICATION_FACTOR_VALIDATOR = LambdaValidator.with(
   (name, value) => {
     if (value !== -1 && (value as number) < 1) {
       throw invalidValue(
