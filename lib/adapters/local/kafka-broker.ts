@@ -25,6 +25,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { waitForCoordinators, waitForKafka } from '../kafka/admin';
+import { isAlive } from './process-alive';
 
 // ------------------------------------------------------------------------------------------------ process toolkit
 
@@ -207,15 +208,6 @@ const SCRATCH_NAMES = ['kafka', 'dynamodb', 'moto'];
 export function makeScratchDir(name: 'kafka' | 'dynamodb' | 'moto'): string {
   sweepStaleScratchDirs();
   return mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${name}-`));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function sweepStaleScratchDirs(): void {

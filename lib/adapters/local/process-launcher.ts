@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { LaunchSpec, TaskInstance, TaskLauncher } from '../../storage/ports';
 import { StoppedInstances } from './stopped-instances';
+import { isAlive } from './process-alive';
 
 export interface ProcessLauncherOptions {
   /** executable, default the current Node binary */
@@ -268,15 +269,6 @@ function signal(pid: number, sig: NodeJS.Signals): void {
     } catch {
       // already gone
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
