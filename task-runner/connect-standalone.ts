@@ -12,7 +12,8 @@
  */
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
-import { createKafkaFromProps, KafkajsClientFactory } from '../lib/adapters/kafka/client-factory';
+import { KafkajsClientFactory } from '../lib/adapters/kafka/client-factory';
+import { createKafkaFromProps } from '../lib/adapters/kafka/client-from-props';
 import type { KafkaClientLogger } from '../lib/adapters/kafka/client';
 import { FileOffsetStore } from '../lib/adapters/local/file-offset-store';
 import { InProcessLauncher, offsetsAfterStops } from '../lib/adapters/local/in-process-launcher';

@@ -4,7 +4,7 @@
  * Apache's admin client inherits them), the offsets-topic store for source offsets and the consumer-group admin
  * for sink offsets.
  */
-import { createKafkaFromProps } from '../../lib/adapters/kafka/client-factory';
+import { createKafkaFromProps } from '../../lib/adapters/kafka/client-from-props';
 import { KafkaGroupOffsets } from '../../lib/adapters/kafka/group-offsets';
 import { workerAdminProps } from '../../lib/config/client-config';
 import type { OffsetStore } from '../../lib/storage/ports';

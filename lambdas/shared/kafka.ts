@@ -1,5 +1,6 @@
 /** Kafka-backed adapters of a task-runner: the kafkajs client factory and the offsets-topic store. */
-import { createKafkaFromProps, KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
+import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
+import { createKafkaFromProps } from '../../lib/adapters/kafka/client-from-props';
 import { KafkaOffsetStore } from '../../lib/adapters/kafka/offsets-topic-store';
 import { workerAdminProps } from '../../lib/config/client-config';
 import type { WorkerConfig } from '../../lib/config/worker-config';

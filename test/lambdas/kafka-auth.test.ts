@@ -1,4 +1,4 @@
-import { createKafkaFromProps, mskIamOAuthBearer } from '../../lib/adapters/kafka/client-factory';
+import { createKafkaFromProps, mskIamOAuthBearer } from '../../lib/adapters/kafka/client-from-props';
 import { connectorClientProps, mapClientConfig, workerAdminProps } from '../../lib/config/client-config';
 import { kafkaAuthProperties } from '../../lambdas/shared/kafka-auth';
 import { distributedWorkerConfig } from '../../lambdas/shared/worker-config';

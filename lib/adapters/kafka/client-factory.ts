@@ -1,99 +1,15 @@
 /**
  * The runtime's KafkaClientFactory on kafkajs: Kafka-style client properties (as `connectorClientProps`
- * assembles them) → `mapClientConfig` → a kafkajs client per task client, wrapped in the port adapters.
+ * assembles them) → a kafkajs client per task client (./client-from-props), wrapped in the port adapters.
  */
-import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
-import type { SASLOptions } from 'kafkajs';
 import { mapClientConfig } from '../../config/client-config';
-import type { ClientConfigMapping, ClientType, KafkaClientSettings } from '../../config/client-config';
 import type { ClientProps, ConsumerPort, KafkaClientFactory, ProducerPort } from '../../storage/kafka-ports';
-import { createKafka } from './client';
-import type { Kafka, KafkaClientLogger, KafkaClientOptions } from './client';
+import { createKafkaFromProps } from './client-from-props';
+import type { KafkaClientFromPropsOptions } from './client-from-props';
 import { KafkajsConsumer } from './consumer';
 import { KafkajsProducer } from './producer';
 
-export interface KafkajsClientFactoryOptions {
-  readonly logger?: KafkaClientLogger;
-  /** Called once per client with the keys kafkajs has no equivalent for. */
-  readonly onWarnings?: (clientId: string, warnings: readonly string[]) => void;
-  /** Retry policy for connecting (a broker that is not there fails after these retries). */
-  readonly retry?: KafkaClientOptions['retry'];
-}
-
-const sslOptions = (ssl: KafkaClientSettings['ssl']): boolean | ConnectionOptions | undefined => {
-  if (ssl === undefined || typeof ssl === 'boolean') return ssl;
-  const options: ConnectionOptions = {};
-  const ca = [ssl.ca, ssl.caFile ? readFileSync(ssl.caFile, 'utf8') : undefined].filter((x) => x !== undefined);
-  if (ca.length > 0) options.ca = ca;
-  if (ssl.cert !== undefined) options.cert = ssl.cert;
-  if (ssl.key !== undefined) options.key = ssl.key;
-  if (ssl.keyStoreFile !== undefined) {
-    const pem = readFileSync(ssl.keyStoreFile, 'utf8');
-    options.key = pem;
-    options.cert = pem;
-  }
-  if (ssl.passphrase !== undefined) options.passphrase = ssl.passphrase;
-  if (!ssl.checkHostname) options.checkServerIdentity = () => undefined;
-  return options;
-};
-
-/**
- * `sasl.mechanism=AWS_MSK_IAM` (what Java clients set for Amazon MSK with IAM): kafkajs has no such mechanism, so
- * it authenticates with OAUTHBEARER and a token signed with the process's AWS credentials (MSK accepts both).
- */
-export const mskIamOAuthBearer = (): SASLOptions => ({
-  mechanism: 'oauthbearer',
-  oauthBearerProvider: async () => {
-    const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
-    if (!region) throw new Error('sasl.mechanism=AWS_MSK_IAM needs AWS_REGION to sign its token');
-    const { generateAuthToken } = await import('aws-msk-iam-sasl-signer-js');
-    const { token } = await generateAuthToken({ region });
-    return { value: token };
-  },
-});
-
-const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | undefined => {
-  if (!sasl) return undefined;
-  const { mechanism, username = '', password = '' } = sasl;
-  if (mechanism === 'plain' || mechanism === 'scram-sha-256' || mechanism === 'scram-sha-512') {
-    return { mechanism, username, password } as SASLOptions;
-  }
-  if (mechanism === 'aws') return mskIamOAuthBearer();
-  throw new Error(`SASL mechanism '${mechanism}' needs a provider this runtime does not configure from properties`);
-};
-
-/**
- * A kafkajs client from Kafka-style client properties (`bootstrap.servers`, `security.protocol`, `ssl.*`,
- * `sasl.*`, timeouts, `client.id`): the one place where properties become connection options, for task clients
- * and the worker's own (offsets topic, cluster id, consumer-group admin) alike.
- */
-export function createKafkaFromProps(
-  type: ClientType,
-  props: ClientProps,
-  options: KafkajsClientFactoryOptions &
-    Partial<Pick<KafkaClientOptions, 'clientId' | 'connectionTimeoutMs' | 'logLevel'>> = {},
-  mapping: ClientConfigMapping = mapClientConfig(type, props, { warnUnknown: options.onWarnings !== undefined }),
-): Kafka {
-  const { client } = mapping;
-  const clientId = options.clientId ?? client.clientId ?? props['client.id'] ?? 'connect';
-  if (mapping.warnings.length > 0) options.onWarnings?.(clientId, mapping.warnings);
-  const ssl = sslOptions(client.ssl);
-  const sasl = saslOptions(client.sasl);
-  const retry = options.retry ?? client.retry;
-  const connectionTimeoutMs = options.connectionTimeoutMs ?? client.connectionTimeout;
-  return createKafka({
-    bootstrapServers: client.brokers ?? props['bootstrap.servers'] ?? 'localhost:9092',
-    clientId,
-    ...(ssl !== undefined ? { ssl } : {}),
-    ...(sasl !== undefined ? { sasl } : {}),
-    ...(connectionTimeoutMs !== undefined ? { connectionTimeoutMs } : {}),
-    ...(client.requestTimeout !== undefined ? { requestTimeoutMs: client.requestTimeout } : {}),
-    ...(retry !== undefined ? { retry } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-  });
-}
+export type KafkajsClientFactoryOptions = KafkaClientFromPropsOptions;
 
 export class KafkajsClientFactory implements KafkaClientFactory {
   constructor(private readonly options: KafkajsClientFactoryOptions = {}) {}
