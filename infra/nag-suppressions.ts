@@ -1,10 +1,24 @@
+import type { FargateTaskDefinition } from 'aws-cdk-lib/aws-ecs';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
 import { NagSuppressions } from 'cdk-nag';
-import type { ApiAuthorization, ServerlessKafkaConnect } from './serverless-kafka-connect';
+
+/** The resources of ServerlessKafkaConnect the findings are about (a shape, so this module does not import it). */
+export interface AcceptedFindingsScope {
+  readonly api: IConstruct;
+  readonly apiFunction: IFunction;
+  readonly reconcilerFunction: IFunction;
+  readonly taskEventsFunction: IFunction;
+  readonly reconcilerDeadLetterQueue: Queue;
+  readonly taskStoppedQueue: Queue;
+  readonly taskDefinition: FargateTaskDefinition;
+}
 
 /** cdk-nag AwsSolutions findings that are accepted by design, each with the reason a reviewer needs. */
 export function suppressAcceptedFindings(
-  connect: ServerlessKafkaConnect,
-  apiAuthorization: ApiAuthorization,
+  connect: AcceptedFindingsScope,
+  apiAuthorization: 'iam' | 'none',
   webAcl: boolean,
 ): void {
   // Only IAM authorization is an accepted alternative to Cognito; with 'none', cdk-nag keeps reporting it.

@@ -40,11 +40,11 @@ import { ReconcileLoop } from '../lib/scheduler/reconcile-loop';
 import { Reconciler } from '../lib/scheduler/reconciler';
 import { heartbeatSettingsFor, intentionalStopReason } from '../lib/scheduler/restart-policy';
 import type { WorkerConfig } from '../lib/config/worker-config';
-import { apiEnvSchema, compose } from '../lambdas/api/composition';
-import { createApiHandler } from '../lambdas/api/handler';
+import { apiEnvSchema, compose } from '../composition/api/composition';
+import { createApiHandler } from '../composition/api/handler';
 import type { RestApi } from '../lib/rest/router';
-import { startHttpServer } from '../lambdas/local/http-server';
-import type { HttpServer, ProxyHandler } from '../lambdas/local/http-server';
+import { startHttpServer } from '../composition/http-server';
+import type { HttpServer, ProxyHandler } from '../composition/http-server';
 
 const log = (level: 'INFO' | 'WARN' | 'ERROR', message: string): void => {
   process.stderr.write(`[${new Date().toISOString()}] ${level} ${message}\n`);

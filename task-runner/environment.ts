@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { commonEnvSchema, parseEnv } from '../lambdas/shared/env';
+import { commonEnvSchema, parseEnv } from '../composition/env';
 
 export const taskRunnerEnvSchema = commonEnvSchema.extend({
   SKC_CONNECTOR: z.string().min(1),

@@ -20,10 +20,10 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createDocumentClient, createTables } from '../../lib/adapters/dynamodb/table';
 import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import type { ConfigStore, StatusStore } from '../../lib/storage/ports';
-import { compose, type ApiComposition } from '../../lambdas/api/composition';
+import { compose, type ApiComposition } from '../../composition/api/composition';
 import { apiBundleOptions } from '../../lambdas/api/bundling';
-import { createApiHandler } from '../../lambdas/api/handler';
-import { startHttpServer } from '../../lambdas/local/http-server';
+import { createApiHandler } from '../../composition/api/handler';
+import { startHttpServer } from '../../composition/http-server';
 import { startServices } from '../../test/services/index';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * esbuild options for the API Lambda bundle (for the CDK stack and bench/rest.ts; build-time only):
  * - `@aws-sdk/*` is external: the Node.js Lambda runtime ships AWS SDK v3.
- * - `kafkajs` is external: only the offsets/topics routes and `GET /` require it, lazily (lambdas/api/kafka.ts);
+ * - `kafkajs` is external: only the offsets/topics routes and `GET /` require it, lazily (composition/api/kafka.ts);
  *   ship it as a node module next to the bundle (CDK NodejsFunction `bundling.nodeModules: ['kafkajs']`).
  * - zod's locale barrel is cut to English: esbuild cannot tree-shake the `z` namespace and would otherwise bundle
  *   ~260 KB of error-message translations the API never uses.

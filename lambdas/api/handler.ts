@@ -1,56 +1,9 @@
 /**
- * The API Lambda: Kafka Connect's REST API behind API Gateway (REST v1 or HTTP API v2 proxy integration).
- * middy chain: normalize the event → route table (lib/rest: JSON body parsing, zod validation, the one error
- * mapping) → proxy result; a last-resort error middleware answers anything unexpected (cold-start wiring,
- * a malformed event) with the same `{error_code, message}` envelope.
- * Adapters are wired once per cold start from the environment (composition.ts).
+ * The API Lambda: Kafka Connect's REST API behind API Gateway (REST v1 or HTTP API v2 proxy integration). The
+ * middy chain is composition/api/handler.ts; the adapters are wired once per cold start from the environment
+ * (composition/api/composition.ts).
  */
-import middy from '@middy/core';
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { toErrorResponse } from '../../lib/rest/errors';
-import type { RestApi } from '../../lib/rest/router';
-import { composeFromEnv } from './composition';
-import { type ApiEvent, toHttpRequest, toProxyResult } from './events';
-import { logger } from './logger';
-
-export type ApiHandler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-/** A middy handler serving `load()`'s RestApi; `load` runs once, on the first request (the cold start). */
-export function createApiHandler(load: () => RestApi | Promise<RestApi>): ApiHandler {
-  let ready: Promise<RestApi> | undefined;
-  const api = (): Promise<RestApi> => {
-    ready ??= Promise.resolve(load()).catch((error: unknown) => {
-      ready = undefined; // let the next request retry the wiring
-      throw error;
-    });
-    return ready;
-  };
-  return middy<ApiEvent, APIGatewayProxyResult, Error, Context>()
-    .use({
-      onError: async (request) => {
-        logger.error('request failed outside the route table', { error: request.error });
-        const { status, body } = toErrorResponse(request.error);
-        request.response = {
-          statusCode: status,
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-          isBase64Encoded: false,
-        };
-      },
-    })
-    .handler(async (event, context) => {
-      if (context?.awsRequestId) logger.addContext(context);
-      const started = performance.now();
-      const request = toHttpRequest(event);
-      const response = await (await api())(request);
-      logger.debug('request', {
-        method: request.method,
-        path: request.path,
-        status: response.statusCode,
-        ms: Math.round((performance.now() - started) * 1000) / 1000,
-      });
-      return toProxyResult(response);
-    });
-}
+import { composeFromEnv } from '../../composition/api/composition';
+import { type ApiHandler, createApiHandler } from '../../composition/api/handler';
 
 export const handler: ApiHandler = createApiHandler(async () => (await composeFromEnv()).api);

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { KafkaBroker } from '../../lib/adapters/local/kafka-broker';
 import { findUp, freePorts, KAFKA_CLASSPATH_FILE, startKafkaBroker } from '../../lib/adapters/local/kafka-broker';
 import { loadPropertiesFile } from '../../lib/config/properties';
-import { startLocalStack } from '../shared/local-stack';
+import { startLocalStack } from '../../composition/local-stack';
 
 /** Worker defaults for the project's own single-node broker (Apache's example file, replication 1). */
 const SINGLE_BROKER_WORKER: Readonly<Record<string, string>> = {

@@ -5,33 +5,16 @@
  * ignored: the reconciler writes them itself, and heartbeats would wake it every few seconds.
  */
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { connectorOfPk, LIST_PARTITION, STATE_SK } from '../../lib/adapters/dynamodb/table';
+import { connectorsInStreamEvent } from '../../lib/adapters/dynamodb/stream-records';
 import { ECS_TASK_STATE_CHANGE, instanceOfTaskStateChange } from '../../lib/adapters/ecs/task-state-change';
 import type { Reconciler, ReconcileReport } from '../../lib/scheduler/reconciler';
-import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../shared/env';
-import { createEcsLauncher } from '../shared/ecs';
-import { createLogger } from '../shared/logger';
-import { createReconciler } from '../shared/reconciler';
-import { createStores } from '../shared/stores';
+import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../../composition/env';
+import { createEcsLauncher } from '../../composition/ecs';
+import { createLogger } from '../../composition/logger';
+import { createReconciler } from '../../composition/reconciler';
+import { createStores } from '../../composition/stores';
 
 const logger = createLogger('skc-reconciler');
-
-/** Connector names whose desired state a batch of stream records touched. */
-export function connectorsInStreamEvent(event: DynamoDBStreamEvent): string[] {
-  const names = new Set<string>();
-  for (const record of event.Records) {
-    const keys = record.dynamodb?.Keys;
-    const pk = keys?.['pk']?.S;
-    const sk = keys?.['sk']?.S;
-    if (pk === undefined || sk === undefined) continue;
-    if (pk === LIST_PARTITION) names.add(sk);
-    else if (sk === STATE_SK && pk.startsWith('CONNECTOR#')) {
-      const name = connectorOfPk(pk);
-      if (name !== undefined) names.add(name);
-    }
-  }
-  return [...names].sort();
-}
 
 const recordsOf = (event: unknown): Record<string, unknown>[] | undefined => {
   const records = typeof event === 'object' && event !== null ? (event as { Records?: unknown }).Records : undefined;

@@ -13,11 +13,11 @@ import type { ConfigStore, StatusStore } from '../../lib/storage/ports';
 
 export { instanceOfEvent };
 export type { EcsTaskStateChange } from '../../lib/adapters/ecs/task-state-change';
-import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../shared/env';
-import { createEcsLauncher } from '../shared/ecs';
-import { createLogger } from '../shared/logger';
-import { createReconciler } from '../shared/reconciler';
-import { createStores } from '../shared/stores';
+import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../../composition/env';
+import { createEcsLauncher } from '../../composition/ecs';
+import { createLogger } from '../../composition/logger';
+import { createReconciler } from '../../composition/reconciler';
+import { createStores } from '../../composition/stores';
 
 const logger = createLogger('skc-task-events');
 

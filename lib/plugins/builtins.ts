@@ -3,7 +3,7 @@ import { BUILTIN_CONVERTERS } from '../converters';
 import { FileStreamSinkConnector } from './filestream/file-stream-sink-connector';
 import { FileStreamSourceConnector } from './filestream/file-stream-source-connector';
 import { KAFKA_VERSION } from './kafka-version';
-import type { PluginRegistration } from './registry';
+import type { PluginRegistration } from './plugin-desc';
 
 export const builtinPlugins = (): PluginRegistration[] => [
   {

@@ -15,23 +15,9 @@ import type { Connector } from '../connect/connector';
 import type { Converter, HeaderConverter } from '../connect/converter';
 import { InternalServerError } from '../errors';
 import { builtinPlugins } from './builtins';
+import type { PluginDesc, PluginRegistration, PluginType } from './plugin-desc';
 
-export type PluginType = 'source' | 'sink' | 'converter' | 'header_converter' | 'transformation' | 'predicate';
-
-export interface PluginDesc {
-  /** Java's fully-qualified class name; for JS plugins the class name (or the class's static `className`). */
-  readonly className: string;
-  readonly type: PluginType;
-  readonly version: string;
-  /** aliases that resolve to this class (computed over all registered plugins; ambiguous ones are dropped) */
-  readonly aliases: string[];
-  /** `classpath` for built-ins, `file:<path>` for plugins loaded from plugin.path (Apache's `location`). */
-  readonly location: string;
-  create(): unknown;
-}
-
-/** What a plugin source contributes before aliases are computed. */
-export type PluginRegistration = Omit<PluginDesc, 'aliases' | 'location'> & { readonly location?: string };
+export type { PluginDesc, PluginRegistration, PluginType } from './plugin-desc';
 
 /** Apache's `PluginDesc.UNDEFINED_VERSION`, for plugins that do not report a version. */
 export const UNDEFINED_VERSION = 'undefined';

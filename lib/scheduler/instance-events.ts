@@ -6,7 +6,7 @@
 import type { ConfigStore, StatusStore, TaskInstance } from '../storage/ports';
 import { describeExit, isCleanExit, isIntentionalStop } from './restart-policy';
 import { RECONCILER_WORKER_ID } from './reconciler';
-import { detectedTrace } from './trace';
+import { detectedTrace } from '../runtime/trace';
 
 export type StopVerdict = 'failure' | 'planned' | 'superseded' | 'clean-exit';
 

@@ -34,7 +34,7 @@ import {
 } from './restart-policy';
 import type { ConnectorPlugins } from './task-configs';
 import { generateTaskConfigs, sameTaskConfigs } from './task-configs';
-import { detectedTrace, traceOf } from './trace';
+import { detectedTrace, traceOf } from '../runtime/trace';
 
 export const RECONCILER_WORKER_ID = 'reconciler';
 

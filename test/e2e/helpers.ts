@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { startLocalStack } from '../../lambdas/shared/local-stack';
-import type { LocalStack } from '../../lambdas/shared/local-stack';
+import { startLocalStack } from '../../composition/local-stack';
+import type { LocalStack } from '../../composition/local-stack';
 import type { TaskInstance } from '../../lib/storage/ports';
 import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
 import { projectRoot } from '../services/paths';

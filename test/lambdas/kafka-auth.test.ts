@@ -1,8 +1,8 @@
 import { createKafkaFromProps, mskIamOAuthBearer } from '../../lib/adapters/kafka/client-from-props';
 import { connectorClientProps, mapClientConfig, workerAdminProps } from '../../lib/config/client-config';
-import { kafkaAuthProperties } from '../../lambdas/shared/kafka-auth';
-import { distributedWorkerConfig } from '../../lambdas/shared/worker-config';
-import { commonEnvSchema } from '../../lambdas/shared/env';
+import { kafkaAuthProperties } from '../../composition/kafka-auth';
+import { distributedWorkerConfig } from '../../composition/worker-config';
+import { commonEnvSchema } from '../../composition/env';
 
 const env = (vars: Record<string, string>) => commonEnvSchema.parse({ SKC_BOOTSTRAP_SERVERS: 'b-1:9098', ...vars });
 const secret = (value: unknown) => async (arn: string) => {

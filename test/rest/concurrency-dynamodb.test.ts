@@ -4,7 +4,7 @@
  */
 import { DynamoDbConfigStore } from '../../lib/adapters/dynamodb/config-store';
 import { createDocumentClient, createTables } from '../../lib/adapters/dynamodb/table';
-import { compose } from '../../lambdas/api/composition';
+import { compose } from '../../composition/api/composition';
 import { describeWithService, dynamoClientConfig, uniqueName } from '../services/env';
 import { fiftyConcurrentPuts } from './concurrency';
 import { viaHttpServer } from './harness';

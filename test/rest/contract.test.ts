@@ -4,7 +4,7 @@
  * local HTTP server. Expected values come from Apache Kafka Connect 4.3.1 (test/fixtures/apache-rest) except
  * where we deliberately answer 400/413 instead of Apache's 500 for bad input.
  */
-import type { HttpServer } from '../../lambdas/local/http-server';
+import type { HttpServer } from '../../composition/http-server';
 import { type Call, createTestApi, type TestApi, viaHttpServer, viaLambdaV1, viaLambdaV2 } from './harness';
 import { converge, type Converged } from './reconciler-stub';
 

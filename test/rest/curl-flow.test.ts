@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import type { HttpServer } from '../../lambdas/local/http-server';
+import type { HttpServer } from '../../composition/http-server';
 import { createTestApi, type TestApi, viaHttpServer } from './harness';
 
 const FIXTURE = '/work/shared/fixtures/apache-config/sink-connector.json';

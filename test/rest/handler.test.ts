@@ -1,7 +1,7 @@
 /** The Lambda entry: cold-start wiring from the environment and the last-resort error envelope. */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { composeFromEnv } from '../../lambdas/api/composition';
-import { createApiHandler } from '../../lambdas/api/handler';
+import { composeFromEnv } from '../../composition/api/composition';
+import { createApiHandler } from '../../composition/api/handler';
 import { createTestApi } from './harness';
 
 const event = (path: string): APIGatewayProxyEvent =>

@@ -6,9 +6,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-
 import { InMemoryConfigStore, InMemoryOffsetStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import type { ConfigStore, StatusStore } from '../../lib/storage/ports';
 import type { SinkOffsetEntry, SinkOffsets } from '../../lib/storage/sink-offsets';
-import { type ApiComposition, compose, type ComposeOverrides } from '../../lambdas/api/composition';
-import { createApiHandler } from '../../lambdas/api/handler';
-import { startHttpServer, type HttpServer } from '../../lambdas/local/http-server';
+import { type ApiComposition, compose, type ComposeOverrides } from '../../composition/api/composition';
+import { createApiHandler } from '../../composition/api/handler';
+import { startHttpServer, type HttpServer } from '../../composition/http-server';
 
 export interface Reply {
   status: number;

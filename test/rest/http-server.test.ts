@@ -1,7 +1,7 @@
 /** The local HTTP server and the API Gateway event adapters, below the route table. */
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
-import { toHttpRequest } from '../../lambdas/api/events';
-import { type ProxyHandler, startHttpServer } from '../../lambdas/local/http-server';
+import { toHttpRequest } from '../../composition/api/events';
+import { type ProxyHandler, startHttpServer } from '../../composition/http-server';
 
 describe('startHttpServer', () => {
   it('turns requests into API Gateway v1 events and writes the handler’s result', async () => {

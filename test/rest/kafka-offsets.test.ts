@@ -7,7 +7,7 @@ import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/loc
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { KafkaGroupOffsets } from '../../lib/adapters/kafka/group-offsets';
-import { compose, type ApiComposition } from '../../lambdas/api/composition';
+import { compose, type ApiComposition } from '../../composition/api/composition';
 import { describeWithService, kafkaBootstrap, uniqueName } from '../services/env';
 import { type Call, viaLambdaV2 } from './harness';
 import { converge } from './reconciler-stub';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HttpServer } from '../../lambdas/local/http-server';
+import type { HttpServer } from '../../composition/http-server';
 import { createTestApi, type TestApi, viaHttpServer } from './harness';
 import { converge } from './reconciler-stub';
 

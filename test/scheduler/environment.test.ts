@@ -1,5 +1,5 @@
-import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../../lambdas/shared/env';
-import { distributedWorkerConfig } from '../../lambdas/shared/worker-config';
+import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../../composition/env';
+import { distributedWorkerConfig } from '../../composition/worker-config';
 import { taskRunnerEnv, workerIdOf } from '../../task-runner/environment';
 
 const base = { SKC_STORE: 'local', SKC_STATE_DIR: '/tmp/x', SKC_BOOTSTRAP_SERVERS: 'k:9092' };

@@ -1,7 +1,8 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import { Reconciler } from '../../lib/scheduler/reconciler';
-import { connectorsInStreamEvent, handleReconcileEvent } from '../../lambdas/reconciler/handler';
+import { connectorsInStreamEvent } from '../../lib/adapters/dynamodb/stream-records';
+import { handleReconcileEvent } from '../../lambdas/reconciler/handler';
 import { handleTaskEvent, taskFailureMetric } from '../../lambdas/task-events/handler';
 import { FakeClock, FakeTaskLauncher, testPlugins } from './fakes';
 

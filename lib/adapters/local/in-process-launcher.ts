@@ -1,9 +1,9 @@
 /**
  * TaskLauncher that runs every task instance inside this process (`connect-standalone`): the in-process
  * counterpart of the ProcessLauncher + task-runner pair, so the reconciler drives standalone mode exactly as it
- * drives the local stack. An instance reads its task config from the ConfigStore, resolves config providers,
- * runs the runtime's source or sink loop under a TaskSupervisor (status, pause/resume, stop when superseded) and
- * ends like a task-runner process: exit code 0 when stopped or superseded, 1 when the task failed.
+ * drives the local stack. Each instance runs the task-runner's own path (lib/runtime/task-instance.ts: task config
+ * from the ConfigStore, config providers, the source or sink loop under a TaskSupervisor) and ends like a
+ * task-runner process: exit code 0 when stopped or superseded, 1 when the task failed.
  *
  * Source offsets are not fenced by generation here: in one process an instance's end is certain (no zombie),
  * and the reconciler starts a new generation only after every older instance ended, so the final offset flush
@@ -12,11 +12,9 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkerConfig } from '../../config/worker-config';
 import type { PluginRegistry } from '../../plugins/registry';
-import { createWorkerTask } from '../../runtime/worker';
+import { exitCodeOf, runTaskInstance } from '../../runtime/task-instance';
+import { traceOf } from '../../runtime/trace';
 import type { TaskState } from '../../runtime/worker-task';
-import { TaskSupervisor } from '../../scheduler/task-supervisor';
-import { trackTopics } from '../../scheduler/topic-tracking';
-import { traceOf } from '../../scheduler/trace';
 import type { KafkaClientFactory } from '../../storage/kafka-ports';
 import type {
   ConfigStore,
@@ -57,8 +55,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface Live {
   readonly instance: Mutable<TaskInstance>;
-  supervisor?: TaskSupervisor;
-  stopRequested: boolean;
+  /** aborted by stop(): the instance stops its task (or does not start it) */
+  readonly stop: AbortController;
   done: Promise<void>;
 }
 
@@ -77,7 +75,7 @@ export class InProcessLauncher implements TaskLauncher {
   async launch(spec: LaunchSpec): Promise<TaskInstance> {
     const instanceId = `t-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const instance: Mutable<TaskInstance> = { instanceId, ...spec, state: 'RUNNING', startedAt: Date.now() };
-    const live: Live = { instance, stopRequested: false, done: Promise.resolve() };
+    const live: Live = { instance, stop: new AbortController(), done: Promise.resolve() };
     this.live.set(instanceId, live);
     live.done = this.run(live).then(
       (code) => this.ended(live, code),
@@ -94,8 +92,7 @@ export class InProcessLauncher implements TaskLauncher {
     if (!live || live.instance.state === 'STOPPING') return;
     live.instance.state = 'STOPPING';
     live.instance.stoppedReason = reason;
-    live.stopRequested = true;
-    live.supervisor?.requestStop();
+    live.stop.abort();
   }
 
   /** Stop every instance and wait until all ended (flushed, committed): the worker's shutdown. */
@@ -107,67 +104,43 @@ export class InProcessLauncher implements TaskLauncher {
 
   /** Resolves when every instance of `connector` that was asked to stop has ended (its last offsets flushed). */
   async stopped(connector: string): Promise<void> {
-    const stopping = [...this.live.values()].filter((l) => l.instance.connector === connector && l.stopRequested);
+    const stopping = [...this.live.values()].filter((l) => l.instance.connector === connector && l.stop.signal.aborted);
     await Promise.all(stopping.map((l) => l.done));
   }
 
   /** The task-runner's main, in-process: resolves with its exit code. */
   private async run(live: Live): Promise<number> {
     const { connector, taskId, generation } = live.instance;
-    const { configStore, statusStore, registry, worker, workerId } = this.options;
-    const state = await configStore.get(connector);
-    const rawTaskConfig = state?.taskConfigs[taskId];
-    if (!state || state.generation !== generation || !rawTaskConfig || state.targetState === 'STOPPED') return 0;
-    if (live.stopRequested) return 0;
-
-    // From here to supervisor.run() nothing awaits, so a stop() either came before (handled above) or reaches
-    // the supervisor.
-    const supervisor = new TaskSupervisor({
+    const { configStore, statusStore, registry, worker, workerId, kafka, offsetStore, resolveConfig } = this.options;
+    const log = this.options.log;
+    const result = await runTaskInstance({
       connector,
       taskId,
       generation,
       workerId,
       configStore,
       statusStore,
-      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+      signal: live.stop.signal,
       configPollMs: this.options.configPollMs ?? 500,
-      log: (message, details) =>
-        this.options.log?.(`Task ${connector}-${taskId}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
+      runtime: () => ({
+        worker,
+        heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+        kafka,
+        plugins: () => registry,
+        ...(resolveConfig ? { resolveConfig } : {}),
+        offsetStore: () => offsetStore,
+      }),
+      onTaskState: (state, trace) => this.options.onTaskState?.(connector, taskId, state, trace),
+      ...(log
+        ? {
+            log: (message: string, details?: Record<string, unknown>) =>
+              log(`Task ${connector}-${taskId}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
+            taskLog: log,
+          }
+        : {}),
     });
-    live.supervisor = supervisor;
-    try {
-      const resolve = this.options.resolveConfig ?? ((config: ConnectorConfig) => config);
-      const connectorConfig = resolve(state.config);
-      const taskConfig = resolve(rawTaskConfig);
-      const kafka = trackTopics(this.options.kafka, (topics) =>
-        statusStore
-          .addTopics(connector, topics)
-          .catch((error: unknown) => this.options.log?.(`addTopics failed: ${String(error)}`)),
-      );
-      const task = createWorkerTask(
-        { worker, registry, kafka, offsetStore: this.options.offsetStore, ...this.logOption() },
-        { connector, taskId, connectorConfig, taskConfig },
-        registry.newConnector(connectorConfig['connector.class'] ?? ''),
-        (taskState, trace, version) => {
-          this.options.onTaskState?.(connector, taskId, taskState, trace);
-          supervisor.onState(taskState, trace, version);
-        },
-      );
-      const outcome = await supervisor.run(task, state.targetState);
-      return outcome === 'failed' ? 1 : 0;
-    } catch (error) {
-      // Could not even build the task (bad converter class, Kafka client config …): FAILED, as Apache reports it.
-      const trace = traceOf(error);
-      this.options.onTaskState?.(connector, taskId, 'FAILED', trace);
-      await statusStore
-        .putTask(connector, taskId, { state: 'FAILED', trace, workerId, generation, updatedAt: Date.now() })
-        .catch(() => false);
-      return 1;
-    }
-  }
-
-  private logOption(): { log?: (message: string) => void } {
-    return this.options.log ? { log: this.options.log } : {};
+    if (result.outcome === 'not-started') this.options.onTaskState?.(connector, taskId, 'FAILED', result.trace);
+    return exitCodeOf(result);
   }
 
   private ended(live: Live, code: number): void {

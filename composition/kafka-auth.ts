@@ -4,25 +4,14 @@
  * client: un-prefixed keys for the worker's own and admin clients, `producer.` / `consumer.` for task clients
  * (Apache does not pass un-prefixed security keys on to those). Keys in SKC_WORKER_CONFIG win over these.
  */
-import { MSK_IAM_CALLBACK_HANDLER, MSK_IAM_LOGIN_MODULE } from '../../lib/config/client-config';
+import { MSK_IAM_CALLBACK_HANDLER, MSK_IAM_LOGIN_MODULE } from '../lib/config/client-config';
+import { readSecretString } from '../lib/adapters/secrets-manager/secret-reader';
 import type { CommonEnv } from './env';
 
 type AuthEnv = Pick<CommonEnv, 'SKC_KAFKA_AUTH' | 'SKC_KAFKA_SECRET_ARN'>;
 
 /** Reads a Secrets Manager secret's string (injectable for tests). */
 export type SecretReader = (arn: string) => Promise<string>;
-
-const readSecretsManager: SecretReader = async (arn) => {
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({});
-  try {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (SecretString === undefined) throw new Error(`secret ${arn} has no string value`);
-    return SecretString;
-  } finally {
-    client.destroy();
-  }
-};
 
 /** JAAS option values are double-quoted; a quote or backslash in them would need escaping Kafka does not do. */
 const jaasValue = (name: string, value: unknown): string => {
@@ -69,7 +58,7 @@ async function securityProperties(env: AuthEnv, readSecret: SecretReader): Promi
 /** The worker properties of SKC_KAFKA_AUTH, for the worker's clients and (prefixed) its tasks' clients. */
 export async function kafkaAuthProperties(
   env: AuthEnv,
-  readSecret: SecretReader = readSecretsManager,
+  readSecret: SecretReader = readSecretString,
 ): Promise<Record<string, string>> {
   const security = await securityProperties(env, readSecret);
   const props: Record<string, string> = {};

@@ -1,6 +1,6 @@
 /** ConfigStore + StatusStore for SKC_STORE (adapters imported lazily: a Lambda loads only what it uses). */
-import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
-import type { ConfigStore, StatusStore } from '../../lib/storage/ports';
+import { InMemoryConfigStore, InMemoryStatusStore } from '../lib/adapters/local/memory-stores';
+import type { ConfigStore, StatusStore } from '../lib/storage/ports';
 import type { CommonEnv } from './env';
 
 export interface Stores {
@@ -13,9 +13,9 @@ export async function createStores(
 ): Promise<Stores> {
   if (env.SKC_STORE === 'dynamodb') {
     const [{ createDocumentClient }, { DynamoDbConfigStore }, { DynamoDbStatusStore }] = await Promise.all([
-      import('../../lib/adapters/dynamodb/table'),
-      import('../../lib/adapters/dynamodb/config-store'),
-      import('../../lib/adapters/dynamodb/status-store'),
+      import('../lib/adapters/dynamodb/table'),
+      import('../lib/adapters/dynamodb/config-store'),
+      import('../lib/adapters/dynamodb/status-store'),
     ]);
     const doc = createDocumentClient(env.SKC_DYNAMODB_ENDPOINT ? { endpoint: env.SKC_DYNAMODB_ENDPOINT } : {});
     const names = { table: env.SKC_TABLE_NAME! };
@@ -23,8 +23,8 @@ export async function createStores(
   }
   if (env.SKC_STORE === 'local') {
     const [{ FileConfigStore }, { FileStatusStore }] = await Promise.all([
-      import('../../lib/adapters/local/file-config-store'),
-      import('../../lib/adapters/local/file-status-store'),
+      import('../lib/adapters/local/file-config-store'),
+      import('../lib/adapters/local/file-status-store'),
     ]);
     return {
       configStore: new FileConfigStore(env.SKC_STATE_DIR!),

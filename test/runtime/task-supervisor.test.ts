@@ -1,6 +1,6 @@
 import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
-import type { SupervisedTask } from '../../lib/scheduler/task-supervisor';
-import { TaskSupervisor } from '../../lib/scheduler/task-supervisor';
+import type { SupervisedTask } from '../../lib/runtime/task-supervisor';
+import { TaskSupervisor } from '../../lib/runtime/task-supervisor';
 import { waitFor } from '../services/env';
 
 /** A runtime task stand-in: reports RUNNING/PAUSED like WorkerTask, runs until stop() or fail(). */

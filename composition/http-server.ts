@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { PayloadTooLargeError } from '../../lib/errors';
-import { toErrorResponse } from '../../lib/rest/errors';
-import { MAX_BODY_BYTES } from '../../lib/rest/router';
+import { PayloadTooLargeError } from '../lib/errors';
+import { toErrorResponse } from '../lib/rest/errors';
+import { MAX_BODY_BYTES } from '../lib/rest/router';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 

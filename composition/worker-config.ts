@@ -5,8 +5,8 @@
  * requires but this architecture does not use (group and internal topics) get Apache's example values, and the
  * converters default to JsonConverter as in Apache's example file.
  */
-import type { WorkerConfig } from '../../lib/config/worker-config';
-import { parseWorkerConfig } from '../../lib/config/worker-config';
+import type { WorkerConfig } from '../lib/config/worker-config';
+import { parseWorkerConfig } from '../lib/config/worker-config';
 import type { CommonEnv } from './env';
 
 export const DISTRIBUTED_DEFAULTS: Readonly<Record<string, string>> = {

@@ -14,9 +14,9 @@ import { createRestApi, type RestApi } from '../../lib/rest/router';
 import type { ConfigStore, OffsetStore, StatusStore } from '../../lib/storage/ports';
 import type { SinkOffsets } from '../../lib/storage/sink-offsets';
 import openapiDocument from '../../openapi.json';
-import { commonEnvSchema, parseEnv } from '../shared/env';
-import { kafkaAuthProperties } from '../shared/kafka-auth';
-import { createStores } from '../shared/stores';
+import { commonEnvSchema, parseEnv } from '../env';
+import { kafkaAuthProperties } from '../kafka-auth';
+import { createStores } from '../stores';
 import { logger } from './logger';
 
 /** The API's environment: the contract every composition root shares, plus the commit `GET /` reports. */

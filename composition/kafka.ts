@@ -1,11 +1,11 @@
 /** Kafka-backed adapters of a task-runner: the kafkajs client factory and the offsets-topic store. */
-import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
-import { createKafkaFromProps } from '../../lib/adapters/kafka/client-from-props';
-import { KafkaOffsetStore } from '../../lib/adapters/kafka/offsets-topic-store';
-import { workerAdminProps } from '../../lib/config/client-config';
-import type { WorkerConfig } from '../../lib/config/worker-config';
-import type { KafkaClientFactory } from '../../lib/storage/kafka-ports';
-import type { OffsetStore } from '../../lib/storage/ports';
+import { KafkajsClientFactory } from '../lib/adapters/kafka/client-factory';
+import { createKafkaFromProps } from '../lib/adapters/kafka/client-from-props';
+import { KafkaOffsetStore } from '../lib/adapters/kafka/offsets-topic-store';
+import { workerAdminProps } from '../lib/config/client-config';
+import type { WorkerConfig } from '../lib/config/worker-config';
+import type { KafkaClientFactory } from '../lib/storage/kafka-ports';
+import type { OffsetStore } from '../lib/storage/ports';
 
 export const kafkaClientFactory = (): KafkaClientFactory => new KafkajsClientFactory();
 

@@ -1,9 +1,9 @@
 /** A Reconciler wired from the environment: stores, plugins (with plugin.path), config providers, a launcher. */
-import { ConfigProviders } from '../../lib/config/config-providers';
-import { PluginRegistry } from '../../lib/plugins/registry';
-import type { ReconcilerOptions } from '../../lib/scheduler/reconciler';
-import { Reconciler } from '../../lib/scheduler/reconciler';
-import type { TaskLauncher } from '../../lib/storage/ports';
+import { ConfigProviders } from '../lib/config/config-providers';
+import { PluginRegistry } from '../lib/plugins/registry';
+import type { ReconcilerOptions } from '../lib/scheduler/reconciler';
+import { Reconciler } from '../lib/scheduler/reconciler';
+import type { TaskLauncher } from '../lib/storage/ports';
 import type { CommonEnv } from './env';
 import type { Stores } from './stores';
 import { workerProperties } from './worker-config';

@@ -1,6 +1,6 @@
 /** The ECS TaskLauncher from the reconciler's environment. */
-import { createEcsClient } from '../../lib/adapters/ecs/ecs-client';
-import { EcsTaskLauncher } from '../../lib/adapters/ecs/ecs-task-launcher';
+import { createEcsClient } from '../lib/adapters/ecs/ecs-client';
+import { EcsTaskLauncher } from '../lib/adapters/ecs/ecs-task-launcher';
 import type { EcsEnv } from './env';
 
 export function createEcsLauncher(env: EcsEnv, environment: Readonly<Record<string, string>> = {}): EcsTaskLauncher {

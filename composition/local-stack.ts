@@ -5,20 +5,20 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findUp } from '../../lib/adapters/local/kafka-broker';
-import { FileConfigStore } from '../../lib/adapters/local/file-config-store';
-import { FileStatusStore } from '../../lib/adapters/local/file-status-store';
-import { ProcessLauncher } from '../../lib/adapters/local/process-launcher';
-import { ReconcileLoop } from '../../lib/scheduler/reconcile-loop';
-import type { Reconciler } from '../../lib/scheduler/reconciler';
-import { intentionalStopReason } from '../../lib/scheduler/restart-policy';
-import { apiEnvSchema, compose } from '../api/composition';
-import type { ApiComposition } from '../api/composition';
-import { createApiHandler } from '../api/handler';
-import { startHttpServer } from '../local/http-server';
+import { findUp } from '../lib/adapters/local/kafka-broker';
+import { FileConfigStore } from '../lib/adapters/local/file-config-store';
+import { FileStatusStore } from '../lib/adapters/local/file-status-store';
+import { ProcessLauncher } from '../lib/adapters/local/process-launcher';
+import { ReconcileLoop } from '../lib/scheduler/reconcile-loop';
+import type { Reconciler } from '../lib/scheduler/reconciler';
+import { intentionalStopReason } from '../lib/scheduler/restart-policy';
+import { apiEnvSchema, compose } from './api/composition';
+import type { ApiComposition } from './api/composition';
+import { createApiHandler } from './api/handler';
+import { startHttpServer } from './http-server';
 import { commonEnvSchema, parseEnv } from './env';
 import { createReconciler } from './reconciler';
-import { TASK_PROCESS_NODE_FLAGS } from '../../lib/runtime/task-process';
+import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
 
 export interface LocalStackOptions {
   readonly stateDir: string;

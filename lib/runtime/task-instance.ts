@@ -1,0 +1,160 @@
+/**
+ * One task instance, start to end: the one path every launch takes (the container's task-runner, a child process
+ * of the local stack's ProcessLauncher, which runs that same entry, and connect-standalone's InProcessLauncher).
+ * It reads the task config from the ConfigStore (an instance that is no longer wanted ends at once), resolves
+ * config providers, builds the source or sink loop and runs it under a TaskSupervisor (status, heartbeat,
+ * pause/resume, fenced when superseded). A task that cannot even be built (unknown class, bad converter, Kafka
+ * client config …) is reported FAILED with its trace, as Apache reports it.
+ *
+ * The callers differ only in what they hand in: the container loads its plug-ins and reads its secrets per
+ * process and owns a per-task offsets-topic store; standalone shares one registry and one offsets file.
+ */
+import type { WorkerConfig } from '../config/worker-config';
+import type { PluginRegistry } from '../plugins/registry';
+import type { KafkaClientFactory } from '../storage/kafka-ports';
+import type { ConfigStore, ConnectorConfig, OffsetStore, StatusStore } from '../storage/ports';
+import { TaskSupervisor, type TaskOutcome } from './task-supervisor';
+import { trackTopics } from './topic-tracking';
+import { traceOf } from './trace';
+import { createWorkerTask } from './worker';
+import type { TaskState } from './worker-task';
+
+/** What an instance runs with; asked for only once the instance is known to be wanted. */
+export interface TaskInstanceRuntime {
+  readonly worker: WorkerConfig;
+  readonly heartbeatIntervalMs: number;
+  readonly kafka: KafkaClientFactory;
+  /** the plug-ins; loading them (plugin.path) may fail, which is the task's FAILED status */
+  plugins(): PluginRegistry | Promise<PluginRegistry>;
+  /** resolves `${provider:…}` placeholders (config providers); identity when absent */
+  resolveConfig?(config: ConnectorConfig): ConnectorConfig;
+  /** the source offsets (asked for when the task is built: creating the store may fail like building the task) */
+  offsetStore(): OffsetStore;
+  /**
+   * The instance owns `offsetStore`: started for a source task (a sink's offsets are its consumer group's
+   * commits, so it skips the topic check, clients and group join) and stopped at the end. Otherwise its owner
+   * starts and stops it.
+   */
+  readonly ownsOffsetStore?: boolean;
+  /**
+   * Each source-offset commit first checks that this instance's generation is still the stored one, so a
+   * superseded process cannot move offsets under its successor. Not needed in one process, where an instance's
+   * end is certain and the reconciler starts a new generation only after every older instance ended.
+   */
+  readonly fenceOffsets?: boolean;
+}
+
+export interface TaskInstanceOptions {
+  readonly connector: string;
+  readonly taskId: number;
+  readonly generation: number;
+  /** `worker_id` of the task statuses */
+  readonly workerId: string;
+  readonly configStore: ConfigStore;
+  readonly statusStore: StatusStore;
+  readonly runtime: () => TaskInstanceRuntime | Promise<TaskInstanceRuntime>;
+  /** how often the target state and generation are read (TaskSupervisor's default when absent) */
+  readonly configPollMs?: number;
+  /** aborted: stop the task (flush, commit); before it runs: do not start it */
+  readonly signal?: AbortSignal;
+  /** every state the task reports */
+  readonly onTaskState?: (state: TaskState, trace: string | null) => void;
+  /** the instance's own messages (supervisor, topic tracking) */
+  readonly log?: (message: string, details?: Record<string, unknown>) => void;
+  /** the runtime's messages (the source and sink loops) */
+  readonly taskLog?: (message: string) => void;
+  /** start-up milestones: stateLoaded, offsetsStarted, taskBuilt */
+  readonly mark?: (milestone: string) => void;
+}
+
+export type TaskInstanceResult =
+  /** deleted, stopped, superseded or asked to stop before it ran: nothing was started */
+  | { readonly outcome: 'unwanted' }
+  | { readonly outcome: TaskOutcome }
+  /** the task could not be built; status FAILED with `trace` was written */
+  | { readonly outcome: 'not-started'; readonly error: unknown; readonly trace: string };
+
+/** A task-runner process's exit code: 1 when the task failed (the restart policy relaunches it), else 0. */
+export const exitCodeOf = (result: TaskInstanceResult): number =>
+  result.outcome === 'failed' || result.outcome === 'not-started' ? 1 : 0;
+
+export async function runTaskInstance(options: TaskInstanceOptions): Promise<TaskInstanceResult> {
+  const { connector, taskId, generation, workerId, configStore, statusStore, signal } = options;
+  const state = await configStore.get(connector);
+  options.mark?.('stateLoaded');
+  const rawTaskConfig = state?.taskConfigs[taskId];
+  if (!state || state.generation !== generation || !rawTaskConfig || state.targetState === 'STOPPED')
+    return { outcome: 'unwanted' };
+  if (signal?.aborted) return { outcome: 'unwanted' };
+
+  const runtime = await options.runtime();
+  const { worker } = runtime;
+  const supervisor = new TaskSupervisor({
+    connector,
+    taskId,
+    generation,
+    workerId,
+    configStore,
+    statusStore,
+    heartbeatIntervalMs: runtime.heartbeatIntervalMs,
+    ...(options.configPollMs === undefined ? {} : { configPollMs: options.configPollMs }),
+    ...(options.log ? { log: options.log } : {}),
+  });
+
+  let started: OffsetStore | undefined;
+  try {
+    const registry = await runtime.plugins();
+    const resolve = (config: ConnectorConfig): ConnectorConfig => runtime.resolveConfig?.(config) ?? config;
+    // Config providers resolve `${…}` in the connector and task configs here, never in the store.
+    const connectorConfig = resolve(state.config);
+    const taskConfig = resolve(rawTaskConfig);
+    const connectorInstance = registry.newConnector(connectorConfig['connector.class'] ?? '');
+    const offsetStore = runtime.offsetStore();
+    if (runtime.ownsOffsetStore && connectorInstance.type === 'source') {
+      started = offsetStore;
+      await offsetStore.start();
+      options.mark?.('offsetsStarted');
+    }
+    const offsets: OffsetStore = runtime.fenceOffsets
+      ? {
+          start: () => offsetStore.start(),
+          stop: () => offsetStore.stop(),
+          get: (c, partitions) => offsetStore.get(c, partitions),
+          list: (c) => offsetStore.list(c),
+          put: async (c, entries) => {
+            if (!(await supervisor.isCurrent()))
+              throw new Error(`Task ${connector}-${taskId} generation ${generation} was superseded`);
+            await offsetStore.put(c, entries);
+          },
+        }
+      : offsetStore;
+    const kafka = trackTopics(runtime.kafka, (topics) =>
+      statusStore
+        .addTopics(connector, topics)
+        .catch((error: unknown) => options.log?.('addTopics failed', { error: String(error) })),
+    );
+    const task = createWorkerTask(
+      { worker, registry, kafka, offsetStore: offsets, ...(options.taskLog ? { log: options.taskLog } : {}) },
+      { connector, taskId, connectorConfig, taskConfig },
+      connectorInstance,
+      (taskState, trace, version) => {
+        options.onTaskState?.(taskState, trace);
+        supervisor.onState(taskState, trace, version);
+      },
+    );
+    options.mark?.('taskBuilt');
+    // Nothing awaits from this check to supervisor.run(): a stop either came before or reaches the supervisor.
+    if (signal?.aborted) return { outcome: 'unwanted' };
+    signal?.addEventListener('abort', () => supervisor.requestStop(), { once: true });
+    return { outcome: await supervisor.run(task, state.targetState) };
+  } catch (error) {
+    // Could not even build the task (bad converter class, Kafka unreachable …): FAILED, as Apache reports it.
+    const trace = traceOf(error);
+    await statusStore
+      .putTask(connector, taskId, { state: 'FAILED', trace, workerId, generation, updatedAt: Date.now() })
+      .catch(() => false);
+    return { outcome: 'not-started', error, trace };
+  } finally {
+    await started?.stop().catch(() => undefined);
+  }
+}
