@@ -1,5 +1,5 @@
 /**
- * The TaskLauncher contract, run against every adapter (local processes, ECS on moto). Two adapters, one
+ * The TaskLauncher contract, run against every adapter (local processes, in-process, ECS on moto). Three adapters, one
  * behaviour: what the reconciler relies on.
  */
 import type { TaskInstance, TaskLauncher } from '../../lib/storage/ports';
