@@ -23,6 +23,7 @@ import { KafkaOffsetStore } from '../lib/adapters/kafka/offsets-topic-store';
 import { FileConfigStore } from '../lib/adapters/local/file-config-store';
 import { FileOffsetStore } from '../lib/adapters/local/file-offset-store';
 import { FileStatusStore } from '../lib/adapters/local/file-status-store';
+import { kafkaBrokerReadiness } from '../lib/adapters/kafka/admin';
 import { startKafkaBroker } from '../lib/adapters/local/kafka-broker';
 import { InMemoryConfigStore, InMemoryOffsetStore, InMemoryStatusStore } from '../lib/adapters/local/memory-stores';
 import type { ConfigStore, OffsetStore, StatusStore } from '../lib/storage/ports';
@@ -87,7 +88,10 @@ async function benchOffsets(adapter: string, store: OffsetStore): Promise<void> 
  * Apache's default `group.initial.rebalance.delay.ms` (3000): the cold path of every task start and offsets Lambda.
  */
 async function benchOffsetsColdStart(): Promise<void> {
-  const broker = await startKafkaBroker({ config: { 'group.initial.rebalance.delay.ms': 3000 } });
+  const broker = await startKafkaBroker({
+    readiness: kafkaBrokerReadiness,
+    config: { 'group.initial.rebalance.delay.ms': 3000 },
+  });
   try {
     const kafka = createKafka({
       bootstrapServers: broker.bootstrapServers,

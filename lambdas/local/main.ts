@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { kafkaBrokerReadiness } from '../../lib/adapters/kafka/admin';
 import type { KafkaBroker } from '../../lib/adapters/local/kafka-broker';
 import { findUp, freePorts, KAFKA_CLASSPATH_FILE, startKafkaBroker } from '../../lib/adapters/local/kafka-broker';
 import { loadPropertiesFile } from '../../lib/config/properties';
@@ -40,12 +41,12 @@ async function ownBroker(root: string, stateDir: string): Promise<KafkaBroker> {
   }
   const workDir = join(stateDir, 'kafka');
   try {
-    return await startKafkaBroker({ workDir, port: 9092 });
+    return await startKafkaBroker({ readiness: kafkaBrokerReadiness, workDir, port: 9092 });
   } catch (error) {
     if (!/BindException|Address already in use/.test((error as Error).message)) throw error;
     const [port] = await freePorts(1);
     log(`port 9092 is taken: the broker listens on ${port}`);
-    return startKafkaBroker({ workDir, ...(port ? { port } : {}) });
+    return startKafkaBroker({ readiness: kafkaBrokerReadiness, workDir, ...(port ? { port } : {}) });
   }
 }
 

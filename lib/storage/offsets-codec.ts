@@ -246,3 +246,17 @@ export function murmur2(data: Uint8Array): number {
 /** The partition Java's default partitioner picks for a keyed record: `toPositive(murmur2(key)) % n`. */
 export const partitionForKey = (key: Uint8Array, numPartitions: number): number =>
   (murmur2(key) & 0x7fffffff) % numPartitions;
+
+/** Shared `get` answer shape: one entry per requested partition, keyed by `partitionKey`. */
+export function lookupOffsets(
+  connector: string,
+  partitions: readonly SourceMap[],
+  find: (offsetKey: string) => SourceMap | undefined,
+): Map<string, SourceMap | null> {
+  const result = new Map<string, SourceMap | null>();
+  for (const partition of partitions) {
+    const offset = find(encodeOffsetKey(connector, partition));
+    result.set(partitionKey(partition), offset === undefined ? null : structuredClone(offset));
+  }
+  return result;
+}

@@ -20,14 +20,14 @@ import {
   connectorNotFound,
   newConnectorState,
   versionConflict,
-} from '../local/memory-stores';
+} from '../../storage/connector-state';
 import {
   connectorStateSchema,
   restartRequestSchema,
   targetStateSchema,
   toConnectorState,
   validateStored,
-} from '../local/store-schemas';
+} from '../../storage/store-schemas';
 import { deleteKeys, queryAll, transact, type Item } from './dynamo-helpers';
 import { LIST_PARTITION, STATE_SK, TASK_CONFIGS_PREFIX, connectorPk, type DynamoTableNames } from './table';
 

@@ -7,7 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StatusRecord, StatusStore, TaskStatus, TaskStatusState } from '../../storage/ports';
-import { connectorStatusSchema, taskStatusSchema, toStatusRecord, validateStored } from '../local/store-schemas';
+import { connectorStatusSchema, taskStatusSchema, toStatusRecord, validateStored } from '../../storage/store-schemas';
 import { deleteKeys, queryAll, type Item } from './dynamo-helpers';
 import { statusPk, type DynamoTableNames } from './table';
 

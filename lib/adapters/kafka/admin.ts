@@ -189,3 +189,14 @@ export async function waitForCoordinators(
     }
   }
 }
+
+/**
+ * The readiness probes of a broker we start ourselves (lib/adapters/local/kafka-broker's `readiness` option):
+ * metadata first, then the coordinators.
+ */
+export const kafkaBrokerReadiness = {
+  ready: (bootstrapServers: string, options: WaitForKafkaOptions): Promise<ClusterInfo> =>
+    waitForKafka({ bootstrapServers }, options),
+  warm: (bootstrapServers: string, options: WaitForKafkaOptions): Promise<void> =>
+    waitForCoordinators({ bootstrapServers }, options),
+};

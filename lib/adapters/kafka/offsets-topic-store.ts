@@ -21,11 +21,11 @@ import {
   decodeOffsetValue,
   encodeOffsetKey,
   encodeOffsetValue,
+  lookupOffsets,
   partitionForKey,
   validateOffsetEntries,
 } from '../../storage/offsets-codec';
 import type { OffsetStore, SourceOffsetEntry } from '../../storage/ports';
-import { lookupOffsets } from '../local/memory-stores';
 import { ensureTopic, withAdmin } from './admin';
 import { KafkaLogReader } from './log-reader';
 

@@ -26,14 +26,14 @@ import {
   writeFileAtomic,
 } from './atomic-file';
 import {
-  ChangeNotifier,
   alreadyExists,
   applyConnectorChanges,
   connectorNotFound,
   newConnectorState,
   versionConflict,
-} from './memory-stores';
-import { connectorStateSchema, parseStored, toConnectorState } from './store-schemas';
+} from '../../storage/connector-state';
+import { connectorStateSchema, parseStored, toConnectorState } from '../../storage/store-schemas';
+import { ChangeNotifier } from './memory-stores';
 
 export class FileConfigStore implements ConfigStore {
   private readonly connectorsDir: string;

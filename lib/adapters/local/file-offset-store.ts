@@ -21,11 +21,11 @@ import {
   decodeOffsetValue,
   encodeOffsetKey,
   encodeOffsetValue,
+  lookupOffsets,
   validateOffsetEntries,
 } from '../../storage/offsets-codec';
 import type { OffsetStore, SourceOffsetEntry } from '../../storage/ports';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
-import { lookupOffsets } from './memory-stores';
 
 const FORMAT = 'skc-offsets';
 

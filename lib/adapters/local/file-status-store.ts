@@ -14,7 +14,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { StatusRecord, StatusStore, TaskStatus, TaskStatusState } from '../../storage/ports';
 import { encodeFileName, readFileIfExists, removeFile, withFileLock, writeFileAtomic } from './atomic-file';
-import { connectorStatusSchema, parseStored, taskStatusSchema, toStatusRecord } from './store-schemas';
+import { connectorStatusSchema, parseStored, taskStatusSchema, toStatusRecord } from '../../storage/store-schemas';
 
 const topicsSchema = z.array(z.string());
 const TASK_FILE = /^task-(\d+)\.json$/;

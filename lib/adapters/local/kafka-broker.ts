@@ -24,7 +24,6 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { waitForCoordinators, waitForKafka } from '../kafka/admin';
 import { isAlive } from './process-alive';
 
 // ------------------------------------------------------------------------------------------------ process toolkit
@@ -278,7 +277,28 @@ export function resolveKafkaClasspath(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Deadline and abort check handed to a {@link BrokerReadiness} probe. */
+export interface ReadinessWaitOptions {
+  timeoutMs: number;
+  /** A string aborts the wait with that reason (the broker process exited). */
+  abortReason: () => string | undefined;
+}
+
+/**
+ * How to tell that the broker serves clients. Speaking the Kafka protocol is the Kafka adapter's job
+ * (`kafkaBrokerReadiness` in lib/adapters/kafka/admin): the caller hands it in, so this launcher imports no
+ * other adapter.
+ */
+export interface BrokerReadiness {
+  /** Resolves once the broker answers a metadata request. */
+  ready(bootstrapServers: string, options: ReadinessWaitOptions): Promise<unknown>;
+  /** Resolves once its coordinators serve requests (the `warmUp` option). */
+  warm(bootstrapServers: string, options: ReadinessWaitOptions): Promise<unknown>;
+}
+
 export interface KafkaBrokerOptions {
+  /** Readiness probes, normally `kafkaBrokerReadiness` from lib/adapters/kafka/admin. */
+  readiness: BrokerReadiness;
   /** Java classpath with kafka_2.13, a log4j2 binding …; default {@link resolveKafkaClasspath}. */
   classpath?: string;
   java?: string;
@@ -487,7 +507,7 @@ async function startOnce(options: KafkaBrokerOptions, started: number): Promise<
     await child.stop(graceMs);
     if (temporary) rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
   };
-  const waitOptions = {
+  const waitOptions: ReadinessWaitOptions = {
     timeoutMs: options.readyTimeoutMs ?? 120_000,
     abortReason: () => {
       const exit = child.exitStatus();
@@ -497,10 +517,10 @@ async function startOnce(options: KafkaBrokerOptions, started: number): Promise<
   let readyMs: number;
   let warmMs: number | undefined;
   try {
-    await waitForKafka({ bootstrapServers }, waitOptions);
+    await options.readiness.ready(bootstrapServers, waitOptions);
     readyMs = Date.now() - started;
     if (options.warmUp ?? true) {
-      await waitForCoordinators({ bootstrapServers }, waitOptions);
+      await options.readiness.warm(bootstrapServers, waitOptions);
       warmMs = Date.now() - started;
     }
   } catch (error) {
@@ -528,7 +548,7 @@ async function startOnce(options: KafkaBrokerOptions, started: number): Promise<
  * Formats storage (first time only) and starts the broker, then waits until it answers a metadata request.
  * Ports chosen here are retried with new ones if the broker could not bind them (another process took them).
  */
-export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
+export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<KafkaBroker> {
   const started = Date.now();
   const portsChosenHere = options.port === undefined && options.controllerPort === undefined;
   for (let attempt = 1; ; attempt++) {

@@ -6,8 +6,14 @@
  * Values handed in and out are copies, so a caller mutating an object it got cannot change the store.
  */
 import type { SourceMap } from '../../connect/records';
-import { AlreadyExistsError, ConflictError, NotFoundError } from '../../errors';
-import { encodeOffsetKey, partitionKey, validateOffsetEntries } from '../../storage/offsets-codec';
+import {
+  alreadyExists,
+  applyConnectorChanges,
+  connectorNotFound,
+  newConnectorState,
+  versionConflict,
+} from '../../storage/connector-state';
+import { encodeOffsetKey, lookupOffsets, validateOffsetEntries } from '../../storage/offsets-codec';
 import type {
   ConfigStore,
   ConnectorConfig,
@@ -21,54 +27,6 @@ import type {
   TaskStatus,
   TaskStatusState,
 } from '../../storage/ports';
-
-// ---- shared connector-state rules (also used by the file and DynamoDB adapters) ----
-
-export const alreadyExists = (name: string): AlreadyExistsError =>
-  new AlreadyExistsError(`Connector ${name} already exists`);
-export const connectorNotFound = (name: string): NotFoundError => new NotFoundError(`Connector ${name} not found`);
-export const versionConflict = (name: string, expected: number, actual: number): ConflictError =>
-  new ConflictError(
-    `Connector ${name} was modified concurrently (expected version ${expected}, found ${actual}); retry with fresh state`,
-  );
-
-/** A freshly created connector: version 1, no task configs yet (generation 0). */
-export function newConnectorState(
-  name: string,
-  config: ConnectorConfig,
-  targetState: TargetState,
-  now = new Date(),
-): ConnectorState {
-  const at = now.toISOString();
-  return {
-    name,
-    config: { ...config },
-    targetState,
-    version: 1,
-    taskConfigs: [],
-    generation: 0,
-    taskConfigsFromVersion: 0,
-    createdAt: at,
-    updatedAt: at,
-  };
-}
-
-/** The state after one update: `changes` applied, version incremented. Pure; the caller checks the version. */
-export function applyConnectorChanges(
-  current: ConnectorState,
-  changes: ConnectorStateChanges,
-  now = new Date(),
-): ConnectorState {
-  const { clearRestartRequest, ...fields } = changes;
-  const next: { -readonly [K in keyof ConnectorState]: ConnectorState[K] } = {
-    ...current,
-    ...(structuredClone(fields) as Partial<ConnectorState>),
-    version: current.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  if (clearRestartRequest) delete next.restartRequest;
-  return next;
-}
 
 type Listener = (name: string) => void;
 
@@ -239,18 +197,4 @@ export class InMemoryOffsetStore implements OffsetStore {
       else this.offsets.set(key, { connector, partition: structuredClone(partition), offset: structuredClone(offset) });
     }
   }
-}
-
-/** Shared `get` answer shape: one entry per requested partition, keyed by `partitionKey`. */
-export function lookupOffsets(
-  connector: string,
-  partitions: readonly SourceMap[],
-  find: (offsetKey: string) => SourceMap | undefined,
-): Map<string, SourceMap | null> {
-  const result = new Map<string, SourceMap | null>();
-  for (const partition of partitions) {
-    const offset = find(encodeOffsetKey(connector, partition));
-    result.set(partitionKey(partition), offset === undefined ? null : structuredClone(offset));
-  }
-  return result;
 }

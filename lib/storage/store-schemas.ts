@@ -3,7 +3,7 @@
  * (a hand-edited or half-migrated store fails loudly with the offending location instead of leaking bad data).
  */
 import { z } from 'zod';
-import type { ConnectorState, StatusRecord, TaskStatusState } from '../../storage/ports';
+import type { ConnectorState, StatusRecord, TaskStatusState } from './ports';
 
 const stringMap = z.record(z.string(), z.string());
 
