@@ -4,11 +4,34 @@ const swc = [
   { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
 ];
 
+/**
+ * Test files of the `integration` project: every file that calls `requireServices` (Kafka, DynamoDB Local, moto),
+ * and the slow ones without services (Java oracles, Python's schemathesis, CDK synth, bundles and child-process
+ * CLIs). Everything else is `unit`: in-process, no services, seconds in all (`npm run test:unit`).
+ */
+const INTEGRATION = [
+  // need test services (requireServices)
+  'e2e/.*',
+  'smoke/(kafka|dynamodb|ecs)',
+  'stores/(apache-interop|dynamodb-stores|kafka-log-reader|kafka-offset-store)',
+  'rest/(concurrency-dynamodb|kafka-offsets)',
+  'runtime/(kafka-adapters|sink-topic-appears)',
+  'standalone/(filestream-kafka|rest-api)',
+  'launchers/ecs-task-launcher',
+  // no services, but a JVM, Python, CDK synth, esbuild bundles or the standalone CLI in child processes
+  'converters/.*\\.differential',
+  'rest/schemathesis',
+  'infra/(bundling|nag|snapshot|stack)',
+  'stores/crash-safety',
+  'standalone/bad-input',
+];
+/** One regular expression over absolute test paths: `<root>/test/(<one of the above>).test.ts`. */
+const integrationTests = `^${__dirname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/test/(${INTEGRATION.join('|')})\\.test\\.ts$`;
+
 /** @type {import('jest').Config} */
-module.exports = {
+const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': swc,
     // middy 7 is ESM-only: transform it to CommonJS like our own code.
@@ -17,8 +40,27 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   // …and its package exports only an `import` condition, which Jest's CommonJS resolver does not try.
   moduleNameMapper: { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
-  globalSetup: '<rootDir>/test/services/global-setup.ts',
-  globalTeardown: '<rootDir>/test/services/global-teardown.ts',
+  testTimeout: 120000,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', integrationTests],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testRegex: integrationTests,
+      // Starts the test services; Jest runs a project's global set-up only when one of its tests runs.
+      globalSetup: '<rootDir>/test/services/global-setup.ts',
+      globalTeardown: '<rootDir>/test/services/global-teardown.ts',
+    },
+  ],
   testTimeout: 120000,
   maxWorkers: 2,
 };

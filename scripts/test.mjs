@@ -2,20 +2,26 @@
 // (`npm test -- test/smoke`, `npm test -- -t 'consumer group'`). Prints the whole wall time, then a closing
 // `N passed, N failed, N skipped` line (the plain form CI reads as the test count: keep it last); exits with
 // Jest's code.
+// `--unit` (`npm run test:unit`): only Jest's `unit` project (jest.config.js), which needs no service and nothing
+// of the set-up, so the set-up is skipped too.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths, setup, SetupError } from './setup.mjs';
 
 const started = Date.now();
-try {
-  await setup();
-} catch (error) {
-  console.error(`[setup] FAILED: ${error instanceof SetupError ? error.message : (error?.stack ?? error)}`);
-  process.exit(1);
+const unitOnly = process.argv.includes('--unit');
+const args = process.argv.slice(2).filter((arg) => arg !== '--unit');
+if (unitOnly) args.unshift('--selectProjects', 'unit');
+else {
+  try {
+    await setup();
+  } catch (error) {
+    console.error(`[setup] FAILED: ${error instanceof SetupError ? error.message : (error?.stack ?? error)}`);
+    process.exit(1);
+  }
 }
 
-const args = process.argv.slice(2);
 const resultsFile = join(paths.cacheDir, `jest-results-${process.pid}.json`);
 const wantsSummary = !args.some(
   (arg) => arg === '--json' || arg.startsWith('--outputFile') || arg.startsWith('--watch'),

@@ -2,9 +2,11 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, staysTrue, uniqueName, waitFor } from '../services/env';
 import type { E2eStack } from './helpers';
 import { isAlive, liveInstances, pidOf, readLines, startE2eStack, taskLogs } from './helpers';
+
+requireServices('kafka');
 
 let e2e: E2eStack;
 beforeAll(async () => {
@@ -75,15 +77,6 @@ describe('local stack end to end: FileStreamSource → Kafka → FileStreamSink'
     });
   });
 });
-
-/** Observes `probe` for `ms` (a negative check needs a window) and fails as soon as it turns false. */
-async function staysTrue(probe: () => boolean, ms: number, description: string): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!probe()) throw new Error(`${description} stopped holding`);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // observation interval, not synchronisation
-  }
-}
 
 describe('local stack end to end: lifecycle', () => {
   async function pipeline(
@@ -176,7 +169,7 @@ describe('local stack end to end: lifecycle', () => {
     expect((await api.put(`/connectors/${p.source}/pause`)).status).toBe(202);
     await api.waitForState(p.source, 'PAUSED', 1);
     p.append(5, 10);
-    await staysTrue(() => readLines(p.output).length === 5, 3000, 'no new lines while paused');
+    await staysTrue(() => readLines(p.output).length === 5, 3000, 'no new lines while paused', 100);
     expect((await api.put(`/connectors/${p.source}/resume`)).status).toBe(202);
     await api.waitForState(p.source, 'RUNNING', 1);
     await p.waitForLines(10);

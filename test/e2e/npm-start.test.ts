@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { createKafka } from '../../lib/adapters/kafka/client';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import { projectRoot } from '../services/paths';
 import { Api, bundleTaskRunner, isAlive, readLines } from './helpers';
+
+requireServices('kafka');
 
 /** The settings of Apache's config/connect-distributed.properties (its comments left out). */
 const APACHE_DISTRIBUTED = `bootstrap.servers=localhost:9092

@@ -3,8 +3,10 @@ import { EcsTaskLauncher, instanceState, tagValue } from '../../lib/adapters/ecs
 import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import { Reconciler } from '../../lib/scheduler/reconciler';
 import { testPlugins } from '../scheduler/fakes';
-import { ecsClientConfig, uniqueName } from '../services/env';
+import { ecsClientConfig, requireServices, uniqueName } from '../services/env';
 import { launcherContract } from './launcher-contract';
+
+requireServices('moto');
 
 /** A default-VPC subnet of moto's EC2 (moto creates one per availability zone), through the EC2 query API. */
 async function motoSubnet(endpoint: string): Promise<string> {

@@ -5,11 +5,13 @@
 import { DynamoDbConfigStore } from '../../lib/adapters/dynamodb/config-store';
 import { createDocumentClient, createTables } from '../../lib/adapters/dynamodb/table';
 import { compose } from '../../composition/api/composition';
-import { describeWithService, dynamoClientConfig, uniqueName } from '../services/env';
+import { dynamoClientConfig, requireServices, uniqueName } from '../services/env';
 import { fiftyConcurrentPuts } from './concurrency';
 import { viaHttpServer } from './harness';
 
-describeWithService('dynamodb')('50 concurrent PUT /connectors/x/config on DynamoDB Local', () => {
+requireServices('dynamodb');
+
+describe('50 concurrent PUT /connectors/x/config on DynamoDB Local', () => {
   it('loses nothing and never answers 5xx', async () => {
     const table = uniqueName('skc-rest');
     const client = dynamoClientConfig();

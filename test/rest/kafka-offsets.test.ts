@@ -8,11 +8,13 @@ import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { KafkaGroupOffsets } from '../../lib/adapters/kafka/group-offsets';
 import { compose, type ApiComposition } from '../../composition/api/composition';
-import { describeWithService, kafkaBootstrap, uniqueName } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName } from '../services/env';
 import { type Call, viaLambdaV2 } from './harness';
 import { converge } from './reconciler-stub';
 
-describeWithService('kafka')('offsets over a real Kafka broker', () => {
+requireServices('kafka');
+
+describe('offsets over a real Kafka broker', () => {
   let composition: ApiComposition;
   let call: Call;
   const configStore = new InMemoryConfigStore();

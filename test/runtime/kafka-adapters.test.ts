@@ -4,7 +4,9 @@ import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
 import type { TopicPartition } from '../../lib/connect/records';
 import type { ConsumerRecord, ProducerRecord } from '../../lib/storage/kafka-ports';
 import { murmur2 } from '../../lib/storage/offsets-codec';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
+
+requireServices('kafka');
 
 const record = (topic: string, value: string, key: string | null = null): ProducerRecord => ({
   topic,

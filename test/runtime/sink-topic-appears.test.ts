@@ -14,7 +14,9 @@ import { parseWorkerConfig } from '../../lib/config/worker-config';
 import { PluginRegistry } from '../../lib/plugins/registry';
 import { createWorkerTask } from '../../lib/runtime/worker';
 import type { TaskState } from '../../lib/runtime/worker-task';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, staysTrue, uniqueName, waitFor } from '../services/env';
+
+requireServices('kafka');
 
 const STRING_CONVERTER = 'org.apache.kafka.connect.storage.StringConverter';
 
@@ -104,9 +106,12 @@ describe('a sink task whose topics do not exist yet', () => {
     sinks.push(sink);
     await waitFor(() => sink.states.includes('RUNNING'), { timeoutMs: 30000, description: 'task RUNNING' });
     // Longer than the first metadata checks: the task neither fails nor creates the topic meanwhile.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(sink.states).toEqual(['RUNNING']);
-    expect(await topicExists(topic)).toBe(false);
+    await staysTrue(
+      async () => sink.states.join() === 'RUNNING' && !(await topicExists(topic)),
+      1500,
+      'RUNNING without the topic',
+      250,
+    );
 
     await createTopic(topic, 2);
     await produce(topic, ['one', 'two', 'three']);

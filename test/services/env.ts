@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServiceName } from './service';
 
-export { waitFor } from './wait';
+export { staysTrue, waitFor } from './wait';
 export type { WaitForOptions } from './wait';
 
 /** Dummy values: the emulators accept any, and real AWS would reject them. */
@@ -39,9 +39,21 @@ export function hasService(name: ServiceName): boolean {
   return servicesRunning().includes(name);
 }
 
-/** `describe`, or `describe.skip` when the service is not running (a subset was chosen with SKC_SERVICES). */
-export function describeWithService(name: ServiceName): jest.Describe {
-  return hasService(name) ? describe : describe.skip;
+/**
+ * Declares the test services a test file needs; call it at the top level of the file, after the imports. When one
+ * of them is not running, the whole file fails at once, saying which and how to run it: a test that needs a
+ * service never skips itself (CI starts every service), and files that call this belong to the `integration`
+ * Jest project (jest.config.js), never to `unit`.
+ */
+export function requireServices(...names: ServiceName[]): void {
+  const missing = names.filter((name) => !hasService(name));
+  if (missing.length === 0) return;
+  const running = servicesRunning();
+  throw new Error(
+    `This test file needs the test service(s) ${missing.join(', ')}, which are not running ` +
+      `(running: ${running.length > 0 ? running.join(', ') : 'none'}; SKC_SERVICES=${process.env.SKC_SERVICES ?? '(unset: all)'}). ` +
+      `Run it with \`npm test -- <file>\` (starts every service) or \`SKC_SERVICES=${missing.join(',')} npm test -- <file>\`.`,
+  );
 }
 
 /** `host:port` of the test broker (Apache Kafka 4.3.1). */

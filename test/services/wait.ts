@@ -44,3 +44,22 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * The negative counterpart of {@link waitFor}: observes `probe` for `ms` and throws as soon as it no longer holds.
+ * For "nothing happens" checks (paused, fenced, not created), which need a window; the interval between checks is
+ * an observation interval, not synchronisation.
+ */
+export async function staysTrue(
+  probe: () => Promise<boolean> | boolean,
+  ms: number,
+  description: string,
+  intervalMs = 50,
+): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (!(await probe())) throw new Error(`${description} stopped holding`);
+    if (Date.now() >= until) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(until - Date.now(), 0))));
+  }
+}

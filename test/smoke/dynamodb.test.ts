@@ -7,9 +7,11 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { describeWithService, dynamoClientConfig, uniqueName, waitFor } from '../services/env';
+import { dynamoClientConfig, requireServices, uniqueName, waitFor } from '../services/env';
 
-describeWithService('dynamodb')('DynamoDB Local test service (smoke)', () => {
+requireServices('dynamodb');
+
+describe('DynamoDB Local test service (smoke)', () => {
   let client: DynamoDBClient;
   let documents: DynamoDBDocumentClient;
   const table = uniqueName('smoke-table');

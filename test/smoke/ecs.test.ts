@@ -9,9 +9,11 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { describeWithService, ecsClientConfig, motoDefaultNetwork, uniqueName, waitFor } from '../services/env';
+import { ecsClientConfig, motoDefaultNetwork, requireServices, uniqueName, waitFor } from '../services/env';
 
-describeWithService('moto')('moto ECS emulator (smoke)', () => {
+requireServices('moto');
+
+describe('moto ECS emulator (smoke)', () => {
   let ecs: ECSClient;
 
   beforeAll(() => {

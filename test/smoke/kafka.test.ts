@@ -2,11 +2,13 @@
 import { ensureTopic, waitForKafka, withAdmin } from '../../lib/adapters/kafka/admin';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import type { Kafka } from '../../lib/adapters/kafka/client';
-import { describeWithService, kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
+
+requireServices('kafka');
 
 const RECORDS = 1_000;
 
-describeWithService('kafka')('Apache Kafka test broker (smoke)', () => {
+describe('Apache Kafka test broker (smoke)', () => {
   let kafka: Kafka;
 
   beforeAll(() => {

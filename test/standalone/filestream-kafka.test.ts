@@ -5,9 +5,11 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import { startCli, waitForOutput } from './cli';
 import type { RunningCli } from './cli';
+
+requireServices('kafka');
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'apache-config');
 const APACHE_FIXTURES = existsSync(FIXTURES) ? FIXTURES : '/work/shared/fixtures/apache-config';

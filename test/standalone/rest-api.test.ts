@@ -8,9 +8,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import { runCli, startCli, waitForOutput } from './cli';
 import type { RunningCli } from './cli';
+
+requireServices('kafka');
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'apache-config');
 const APACHE_FIXTURES = existsSync(FIXTURES) ? FIXTURES : '/work/shared/fixtures/apache-config';

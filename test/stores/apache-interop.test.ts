@@ -6,7 +6,9 @@ import { createKafka } from '../../lib/adapters/kafka/client';
 import { KafkaOffsetStore } from '../../lib/adapters/kafka/offsets-topic-store';
 import { javaBin, resolveKafkaClasspath } from '../../lib/adapters/local/kafka-broker';
 import { partitionKey } from '../../lib/storage/offsets-codec';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
+
+requireServices('kafka');
 
 /**
  * Our KafkaOffsetStore and Apache Kafka Connect 4.3.1's own KafkaOffsetBackingStore (run in a JVM by

@@ -3,9 +3,11 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbConfigStore } from '../../lib/adapters/dynamodb/config-store';
 import { DynamoDbStatusStore } from '../../lib/adapters/dynamodb/status-store';
 import { createDocumentClient, createTables } from '../../lib/adapters/dynamodb/table';
-import { dynamoClientConfig, uniqueName } from '../services/env';
+import { dynamoClientConfig, requireServices, uniqueName } from '../services/env';
 import { describeConfigStoreContract } from './config-store.contract';
 import { describeStatusStoreContract } from './status-store.contract';
+
+requireServices('dynamodb');
 
 // One table per test file: the contract suites use unique connector names inside it.
 const names = { table: uniqueName('skc-stores') };

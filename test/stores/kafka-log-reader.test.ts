@@ -10,7 +10,9 @@ import { createKafka } from '../../lib/adapters/kafka/client';
 import { KafkaLogReader } from '../../lib/adapters/kafka/log-reader';
 import type { LogRecord } from '../../lib/adapters/kafka/log-reader';
 import { KafkaOffsetStore } from '../../lib/adapters/kafka/offsets-topic-store';
-import { describeWithService, kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
+
+requireServices('kafka');
 
 let kafka: Kafka | undefined;
 const client = (): Kafka =>
@@ -62,7 +64,7 @@ const readerGroups = async (): Promise<string[]> =>
     (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith('skc-offsets-reader')),
   );
 
-describeWithService('kafka')('KafkaLogReader (group-less, like KafkaBasedLog)', () => {
+describe('KafkaLogReader (group-less, like KafkaBasedLog)', () => {
   it('reads the existing records, then tails new writes without readToEnd, creating no consumer group', async () => {
     const topic = uniqueName('log-reader-tail');
     await createTopic(topic, 3);

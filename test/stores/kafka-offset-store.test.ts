@@ -3,8 +3,10 @@ import { Partitioners } from 'kafkajs';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { KafkaOffsetStore } from '../../lib/adapters/kafka/offsets-topic-store';
 import { partitionForKey, partitionKey } from '../../lib/storage/offsets-codec';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import { describeOffsetStoreContract } from './offset-store.contract';
+
+requireServices('kafka');
 
 const PARTITIONS = 25;
 let kafka: Kafka | undefined;
