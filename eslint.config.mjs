@@ -5,39 +5,22 @@ import tseslint from 'typescript-eslint';
 const root = import.meta.dirname;
 
 // ---------------------------------------------------------------------------------------------------------------
-// ARCHITECTURE.md §5 as lint rules, so a change cannot break the layering silently (test/lint checks these rules
-// fail on deliberately wrong imports). Tests and benchmarks are exempt: they drive the real clients to observe
+// ARCHITECTURE.md §5 as a lint rule, so a change cannot break the layering silently (test/lint checks that it fires
+// on deliberately wrong imports). Tests and benchmarks are exempt: they drive the real clients to observe
 // behaviour from outside.
 
 /** Which SDK each adapter folder owns: only that folder may import it. */
 const ADAPTER_SDKS = {
-  'lib/adapters/kafka': ['kafkajs', 'kafkajs/*'],
+  'lib/adapters/kafka': ['kafkajs'],
   'lib/adapters/dynamodb': ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
   'lib/adapters/ecs': ['@aws-sdk/client-ecs'],
+  'lib/adapters/secrets-manager': ['@aws-sdk/client-secrets-manager'],
 };
 /** The domain sees the world through the ports in lib/storage: no SDK, no framework. */
 const DOMAIN = ['lib/connect', 'lib/herder', 'lib/scheduler', 'lib/runtime'];
-const DOMAIN_FORBIDDEN = [
-  'kafkajs',
-  'kafkajs/*',
-  '@aws-sdk/*',
-  '@middy/*',
-  'aws-cdk-lib',
-  'aws-cdk-lib/*',
-  'constructs',
-];
-/** Production code: every SDK import there is checked. */
-const PRODUCTION = ['lib', 'lambdas', 'task-runner', 'infra', 'tools'];
-
-const sourceFiles = (folder) => [`${folder}/**/*.ts`, `${folder}/**/*.mjs`];
-const restrictPackages = (groups, message) => ({
-  '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
-});
-const ownedElsewhere = (except) =>
-  Object.entries(ADAPTER_SDKS)
-    .filter(([folder]) => folder !== except)
-    .flatMap(([, sdks]) => sdks);
-
+const DOMAIN_FORBIDDEN = ['kafkajs', '@aws-sdk/*', '@middy/*', 'aws-cdk-lib', 'constructs'];
+/** Production code, where the rule applies. */
+const PRODUCTION = ['lib', 'composition', 'lambdas', 'task-runner', 'infra', 'tools'];
 /**
  * Folder boundaries on resolved paths (a relative specifier says nothing by itself: `../local/x` is another
  * adapter from lib/adapters/kafka but not from lambdas/api). `from` imports nothing under any of `to`.
@@ -45,53 +28,81 @@ const ownedElsewhere = (except) =>
 const BOUNDARIES = [
   {
     from: 'lib',
-    to: ['lambdas', 'task-runner'],
-    why: 'lambdas/ and task-runner/ are entry points on top of lib/; the arrows point down only',
+    to: ['composition', 'lambdas', 'task-runner'],
+    why: 'they are the entry points and their composition on top of lib/; the arrows point down only',
   },
-  { from: 'task-runner', to: ['lambdas'], why: 'entry points do not import each other; share through lib/' },
+  {
+    from: 'composition',
+    to: ['lambdas', 'task-runner'],
+    why: 'the entry points import the composition, not the reverse',
+  },
+  { from: 'task-runner', to: ['lambdas'], why: 'entry points do not import each other; share through composition/' },
+  { from: 'lambdas', to: ['task-runner'], why: 'entry points do not import each other; share through composition/' },
 ];
 const ADAPTERS_DIR = 'lib/adapters';
 
 const posixRelative = (file) => relative(root, file).split(sep).join('/');
 const within = (path, folder) => path === folder || path.startsWith(`${folder}/`);
+/** `kafkajs` matches `kafkajs` and `kafkajs/x`; `@aws-sdk/*` matches every package of the scope. */
+const matchesPackage = (specifier, pattern) =>
+  pattern.endsWith('/*') ? specifier.startsWith(pattern.slice(0, -1)) : within(specifier, pattern);
 /** `lib/adapters/<name>` of a path inside an adapter folder, else undefined. */
 const adapterFolder = (path) => {
   const match = new RegExp(`^${ADAPTERS_DIR}/([^/]+)/`).exec(path);
-  return match && `${ADAPTERS_DIR}/${match[1]}`;
+  return match ? `${ADAPTERS_DIR}/${match[1]}` : undefined;
 };
+
+/** The problem with importing `specifier` from `file` (both relative to the root), or undefined. */
+function importProblem(file, specifier, fileDir) {
+  if (!specifier.startsWith('.')) {
+    if (DOMAIN.some((folder) => within(file, folder)) && DOMAIN_FORBIDDEN.some((p) => matchesPackage(specifier, p))) {
+      return `lib/connect, lib/herder, lib/scheduler and lib/runtime import no SDK (${specifier}): use a port of lib/storage.`;
+    }
+    for (const [owner, sdks] of Object.entries(ADAPTER_SDKS)) {
+      if (!within(file, owner) && sdks.some((p) => matchesPackage(specifier, p))) {
+        return `${specifier} is imported only in ${owner}/ (each SDK has one adapter folder): go through it.`;
+      }
+    }
+    return undefined;
+  }
+  const target = posixRelative(resolve(fileDir, specifier));
+  for (const { from, to, why } of BOUNDARIES) {
+    const forbidden = within(file, from) && to.find((folder) => within(target, folder));
+    if (forbidden) return `${from}/ imports nothing from ${forbidden}/: ${why}.`;
+  }
+  const own = adapterFolder(file);
+  const other = adapterFolder(`${target}/`);
+  if (own && other && other !== own) {
+    return `${own}/ imports nothing from ${other}/: an adapter never imports another adapter (shared rules belong in lib/storage; adapters are composed in composition/).`;
+  }
+  return undefined;
+}
 
 /** @type {import('eslint').Rule.RuleModule} */
 const importBoundaries = {
   meta: {
     type: 'problem',
-    docs: { description: 'Folder import boundaries of ARCHITECTURE.md §5' },
+    docs: {
+      description: 'Import rules of ARCHITECTURE.md §5 (SDK ownership, no SDK in the domain, folder boundaries)',
+    },
     schema: [],
   },
   create(context) {
     const file = posixRelative(context.filename);
+    const fileDir = dirname(context.filename);
     const check = (node) => {
+      // static and dynamic imports, re-exports, `import x = require(…)`
       const specifier = node.source?.value ?? node.moduleReference?.expression?.value;
-      if (typeof specifier !== 'string' || !specifier.startsWith('.')) return;
-      const target = posixRelative(resolve(dirname(context.filename), specifier));
-      for (const { from, to, why } of BOUNDARIES) {
-        const forbidden = within(file, from) && to.find((folder) => within(target, folder));
-        if (forbidden) context.report({ node, message: `${from}/ imports nothing from ${forbidden}/: ${why}.` });
-      }
-      const own = adapterFolder(file);
-      const other = adapterFolder(`${target}/`);
-      if (own && other && other !== own) {
-        context.report({
-          node,
-          message: `${own}/ imports nothing from ${other}/: an adapter never imports another adapter (shared rules belong in lib/storage; compose adapters in the entry point).`,
-        });
-      }
+      if (typeof specifier !== 'string') return;
+      const message = importProblem(file, specifier, fileDir);
+      if (message) context.report({ node, message });
     };
     return {
       ImportDeclaration: check,
       ExportNamedDeclaration: check,
       ExportAllDeclaration: check,
-      TSImportEqualsDeclaration: check,
       ImportExpression: check,
+      TSImportEqualsDeclaration: check,
     };
   },
 };
@@ -122,27 +133,9 @@ export default tseslint.config(
       },
     },
   },
-  // ---- ARCHITECTURE.md §5 (later blocks replace the package list of earlier ones for their folder) ----
   {
-    files: PRODUCTION.flatMap(sourceFiles),
+    files: PRODUCTION.flatMap((folder) => [`${folder}/**/*.ts`, `${folder}/**/*.mjs`]),
     plugins: { architecture: { rules: { 'import-boundaries': importBoundaries } } },
-    rules: {
-      'architecture/import-boundaries': 'error',
-      ...restrictPackages(ownedElsewhere(), 'Each SDK has one adapter folder (lib/adapters/<system>): go through it.'),
-    },
+    rules: { 'architecture/import-boundaries': 'error' },
   },
-  {
-    files: DOMAIN.flatMap(sourceFiles),
-    rules: restrictPackages(
-      DOMAIN_FORBIDDEN,
-      'lib/connect, lib/herder, lib/scheduler and lib/runtime import no SDK: use a port of lib/storage.',
-    ),
-  },
-  ...Object.keys(ADAPTER_SDKS).map((folder) => ({
-    files: sourceFiles(folder),
-    rules: restrictPackages(
-      ownedElsewhere(folder),
-      'Each SDK has one adapter folder (lib/adapters/<system>): an adapter never imports another adapter.',
-    ),
-  })),
 );

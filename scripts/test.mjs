@@ -12,8 +12,10 @@ import { paths, setup, SetupError } from './setup.mjs';
 const started = Date.now();
 const unitOnly = process.argv.includes('--unit');
 const args = process.argv.slice(2).filter((arg) => arg !== '--unit');
-if (unitOnly) args.unshift('--selectProjects', 'unit');
-else {
+// After the caller's arguments: --selectProjects takes every following word as a project name.
+if (unitOnly) {
+  args.push('--selectProjects', 'unit');
+} else {
   try {
     await setup();
   } catch (error) {
