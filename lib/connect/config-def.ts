@@ -366,6 +366,11 @@ export class ConfigDef {
     if (isSet) parsed = parseType(key.name, value, key.type);
     else if (key.defaultValue === NO_DEFAULT_VALUE) throw missingRequired(key.name);
     else parsed = key.defaultValue;
+    // Apache 4.x removes duplicates of a ValidList-validated list when parsing (with a warning); `validate`
+    // still reports them.
+    if (key.validator !== null && VALID_LIST in key.validator && Array.isArray(parsed)) {
+      parsed = [...new Set(parsed as readonly string[])];
+    }
     key.validator?.ensureValid(key.name, parsed);
     return parsed;
   }
@@ -604,10 +609,14 @@ export const ValidList = {
   },
 };
 
+/** Marks the validators of `ValidList`, whose parsed lists are de-duplicated (see `parseValue`). */
+const VALID_LIST: unique symbol = Symbol('ValidList');
+
 function validList(validStrings: string[], isEmptyAllowed: boolean, isNullAllowed: boolean): Validator {
   const element = validStrings.length > 0 ? ValidString.in(...validStrings) : null;
   const plain = (name: string, message: string) => new ConfigException(name, undefined, message);
-  return {
+  const validator: Validator & { readonly [VALID_LIST]: true } = {
+    [VALID_LIST]: true,
     ensureValid(name: string, value: unknown) {
       if (value === null || value === undefined) {
         if (isNullAllowed) return;
@@ -628,6 +637,7 @@ function validList(validStrings: string[], isEmptyAllowed: boolean, isNullAllowe
     },
     toString: () => (element ? element.toString() : ''),
   };
+  return validator;
 }
 
 export const NonNullValidator: Validator = {

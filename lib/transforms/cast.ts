@@ -3,7 +3,7 @@
  * primitive type with Java's conversions (narrowing by truncation, parse of strings, base64 of bytes).
  */
 import { BigDecimal } from '../connect/big-decimal';
-import { ConfigDef, LambdaValidator } from '../connect/config-def';
+import { ConfigDef, LambdaValidator, javaTrim } from '../connect/config-def';
 import { ConfigException, DataException } from '../connect/errors';
 import { javaDoubleToString, javaFloatToString } from '../connect/java-text';
 import { ConnectDate, Time, Timestamp } from '../connect/logical-types';
@@ -57,7 +57,13 @@ const WHOLE_VALUE = '';
 function parseType(text: string): SchemaType {
   const type = ALL_TYPES.find((t) => t.toUpperCase() === text.trim().toUpperCase());
   if (type === undefined) {
-    throw new ConfigException(undefined, undefined, `Invalid type found in casting spec: ${text.trim()}`);
+    // Apache passes the enum lookup's exception as the "value" of a ConfigException(name, value), hence this text.
+    throw new ConfigException(
+      undefined,
+      undefined,
+      `Invalid value java.lang.IllegalArgumentException: No enum constant org.apache.kafka.connect.data.Schema.Type.${text.trim().toUpperCase()} ` +
+        `for configuration Invalid type found in casting spec: ${text.trim()}`,
+    );
   }
   if (!OUTPUT_TYPES.includes(type)) {
     throw new ConfigException(
@@ -195,7 +201,7 @@ function parseInteger(text: string, bits: number): bigint {
 
 /** `Double.parseDouble`: Java trims whitespace and accepts a trailing type suffix. */
 function parseDouble(text: string): number {
-  const t = text.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, '');
+  const t = javaTrim(text);
   if (!FLOAT_TEXT.test(t)) throw new NumberFormatError(text);
   return Number(t.replace(/[fFdD]$/, ''));
 }
@@ -328,7 +334,8 @@ export abstract class Cast<R extends ConnectRecord = ConnectRecord> extends Tran
     }
     const map = requireMap(value, 'cast types');
     const updated = mapCopy(map);
-    for (const [field, type] of this.casts) mapPut(updated, field, castValueToType(null, mapGet(map, field) ?? null, type));
+    for (const [field, type] of this.casts)
+      mapPut(updated, field, castValueToType(null, mapGet(map, field) ?? null, type));
     return this.side.with(record, null, updated);
   }
 

@@ -32,11 +32,14 @@ const CONFIG_DEF = new ConfigDef().define({
   type: 'STRING',
   defaultValue: '.',
   importance: 'MEDIUM',
-  documentation: 'Delimiter to insert between field names from the input record when generating field names for the output record',
+  documentation:
+    'Delimiter to insert between field names from the input record when generating field names for the output record',
 });
 
 const unsupported = (type: string, fieldName: string): DataException =>
-  new DataException(`Flatten transformation does not support ${type} for record with schemas (for field ${fieldName}).`);
+  new DataException(
+    `Flatten transformation does not support ${type} for record with schemas (for field ${fieldName}).`,
+  );
 
 export abstract class Flatten<R extends ConnectRecord = ConnectRecord> extends Transformation<R> {
   private delimiter = '.';

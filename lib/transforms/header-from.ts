@@ -100,7 +100,8 @@ export abstract class HeaderFrom<R extends ConnectRecord = ConnectRecord> extend
     if (this.operation === 'move') {
       updatedSchema = this.moveSchemaCache.getOrCompute(schema, (s) => {
         const builder = copySchemaBasics(s, SchemaBuilder.struct());
-        for (const field of schemaFields(s)) if (!this.fields.includes(field.name)) builder.field(field.name, field.schema);
+        for (const field of schemaFields(s))
+          if (!this.fields.includes(field.name)) builder.field(field.name, field.schema);
         return builder.build();
       });
       updatedValue = new Struct(updatedSchema);
@@ -113,7 +114,12 @@ export abstract class HeaderFrom<R extends ConnectRecord = ConnectRecord> extend
       const v = exists ? fieldValue(struct, fieldName, this.replaceNullWithDefault) : null;
       const field = schemaField(schema, fieldName);
       // Apache dereferences the missing field's schema here and fails with a NullPointerException.
-      if (field === undefined) throw new TypeError(`Cannot invoke "Field.schema()" because the field ${fieldName} is null`);
+      if (field === undefined) {
+        throw new TypeError(
+          'Cannot invoke "org.apache.kafka.connect.data.Field.schema()" because the return value of ' +
+            '"org.apache.kafka.connect.data.Schema.field(String)" is null',
+        );
+      }
       headers.push(connectHeader(this.headers[i] as string, v, field.schema));
     });
     return this.side.with(record, updatedSchema, updatedValue, headers);

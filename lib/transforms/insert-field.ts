@@ -36,7 +36,12 @@ const stringKey = (name: string, documentation: string) =>
 const CONFIG_DEF = new ConfigDef()
   .define(stringKey('topic.field', `Field name for Kafka topic. ${OPTIONALITY_DOC}`))
   .define(stringKey('partition.field', `Field name for Kafka partition. ${OPTIONALITY_DOC}`))
-  .define(stringKey('offset.field', `Field name for Kafka offset - only applicable to sink connectors.<br/>${OPTIONALITY_DOC}`))
+  .define(
+    stringKey(
+      'offset.field',
+      `Field name for Kafka offset - only applicable to sink connectors.<br/>${OPTIONALITY_DOC}`,
+    ),
+  )
   .define(stringKey('timestamp.field', `Field name for record timestamp. ${OPTIONALITY_DOC}`))
   .define(stringKey('static.field', `Field name for static data field. ${OPTIONALITY_DOC}`))
   .define(stringKey('static.value', 'Static field value, if field name configured.'))
@@ -105,7 +110,9 @@ export abstract class InsertField<R extends ConnectRecord = ConnectRecord> exten
   apply(record: R): R {
     const value = this.side.value(record);
     if (value === null || value === undefined) return record;
-    return this.side.schema(record) === null ? this.applySchemaless(record, value) : this.applyWithSchema(record, value);
+    return this.side.schema(record) === null
+      ? this.applySchemaless(record, value)
+      : this.applyWithSchema(record, value);
   }
 
   private applySchemaless(record: R, value: unknown): R {
@@ -128,7 +135,8 @@ export abstract class InsertField<R extends ConnectRecord = ConnectRecord> exten
       updated.put(field.name, fieldValue(struct, field.name, this.replaceNullWithDefault));
     }
     if (this.topicField) updated.put(this.topicField.name, record.topic);
-    if (this.partitionField && record.kafkaPartition !== null) updated.put(this.partitionField.name, record.kafkaPartition);
+    if (this.partitionField && record.kafkaPartition !== null)
+      updated.put(this.partitionField.name, record.kafkaPartition);
     if (this.offsetField) updated.put(this.offsetField.name, requireSinkRecord(record, PURPOSE).kafkaOffset);
     if (this.timestampField && record.timestamp !== null) {
       updated.put(this.timestampField.name, new Date(record.timestamp));

@@ -91,9 +91,13 @@ function translate(pattern: string): { source: string; flags: string } {
     }
     if (c === '(') {
       depth++;
-      if (pattern.startsWith('(?>', i)) {
-        out += '(?:';
-        i += 3;
+      const construct = /^\(\?(<[a-zA-Z][a-zA-Z0-9]*>|[:=!>]|<[=!]|[imsuxd-]*:)/.exec(pattern.slice(i));
+      if (construct) {
+        // Groups that are not plain captures: named, non-capturing, look-around, atomic (approximated as
+        // non-capturing) and scoped flags (JavaScript has none: the flags are dropped).
+        const kind = construct[1] as string;
+        out += kind === '>' || kind.endsWith(':') ? '(?:' : construct[0];
+        i += construct[0].length;
       } else {
         const inline = /^\(\?([imsux]+)\)/.exec(pattern.slice(i));
         if (inline && out === '') {
@@ -142,7 +146,8 @@ function translate(pattern: string): { source: string; flags: string } {
         fail('Unclosed counted closure', pattern.length);
       }
       const [all, min, , max] = m as RegExpExecArray;
-      if (max !== undefined && max !== '' && Number(max) < Number(min)) fail('Illegal repetition range', i + all.length - 1);
+      if (max !== undefined && max !== '' && Number(max) < Number(min))
+        fail('Illegal repetition range', i + all.length - 1);
       out += all;
       i += all.length;
       if (pattern[i] === '?') {
@@ -220,7 +225,7 @@ export class JavaPattern {
 function expandReplacement(replacement: string, m: RegExpExecArray): string {
   const groupCount = m.length - 1;
   let out = '';
-  for (let i = 0; i < replacement.length; ) {
+  for (let i = 0; i < replacement.length;) {
     const c = replacement[i] as string;
     if (c === '\\') {
       i++;

@@ -119,7 +119,9 @@ export abstract class ReplaceField<R extends ConnectRecord = ConnectRecord> exte
   apply(record: R): R {
     const value = this.side.value(record);
     if (value === null || value === undefined) return record;
-    return this.side.schema(record) === null ? this.applySchemaless(record, value) : this.applyWithSchema(record, value);
+    return this.side.schema(record) === null
+      ? this.applySchemaless(record, value)
+      : this.applyWithSchema(record, value);
   }
 
   private applySchemaless(record: R, value: unknown): R {

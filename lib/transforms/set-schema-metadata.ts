@@ -5,12 +5,32 @@ import { ConnectSchema, isStruct, schemaFields } from '../connect/schema';
 import type { Schema } from '../connect/schema-types';
 import type { ConnectRecord } from '../connect/records';
 import { Struct } from '../connect/struct';
-import { KEY, REPLACE_NULL_WITH_DEFAULT_DOC, type RecordSide, VALUE, fieldValue, requireSchema, simpleConfig } from './transform-support';
+import {
+  KEY,
+  REPLACE_NULL_WITH_DEFAULT_DOC,
+  type RecordSide,
+  VALUE,
+  fieldValue,
+  requireSchema,
+  simpleConfig,
+} from './transform-support';
 import { TRANSFORMS_PACKAGE, Transformation } from './transformation';
 
 const CONFIG_DEF = new ConfigDef()
-  .define({ name: 'schema.name', type: 'STRING', defaultValue: null, importance: 'HIGH', documentation: 'Schema name to set.' })
-  .define({ name: 'schema.version', type: 'INT', defaultValue: null, importance: 'HIGH', documentation: 'Schema version to set.' })
+  .define({
+    name: 'schema.name',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'HIGH',
+    documentation: 'Schema name to set.',
+  })
+  .define({
+    name: 'schema.version',
+    type: 'INT',
+    defaultValue: null,
+    importance: 'HIGH',
+    documentation: 'Schema version to set.',
+  })
   .define({
     name: 'replace.null.with.default',
     type: 'BOOLEAN',
@@ -49,6 +69,8 @@ export abstract class SetSchemaMetadata<R extends ConnectRecord = ConnectRecord>
     const schema = requireSchema(original, 'updating schema metadata');
     const isMap = schema.type === 'map';
     const isArray = schema.type === 'array';
+    // Apache copies `schema.fields()`, which fails on any non-struct schema ("Cannot list fields on non-struct type").
+    const fields = schemaFields(schema);
     const updatedSchema = new ConnectSchema({
       type: schema.type,
       optional: schema.optional,
@@ -57,7 +79,7 @@ export abstract class SetSchemaMetadata<R extends ConnectRecord = ConnectRecord>
       version: this.schemaVersion ?? schema.version,
       doc: schema.doc,
       parameters: schema.parameters,
-      fields: schema.fields,
+      fields,
       keySchema: isMap ? schema.keySchema : undefined,
       valueSchema: isMap || isArray ? schema.valueSchema : undefined,
     });

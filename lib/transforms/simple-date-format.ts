@@ -79,7 +79,7 @@ function compile(pattern: string): Token[] {
     if (last?.kind === 'literal') tokens[tokens.length - 1] = { kind: 'literal', text: last.text + s };
     else tokens.push({ kind: 'literal', text: s });
   };
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i] as string;
     if (c === "'") {
       if (pattern[i + 1] === "'") {
@@ -313,7 +313,8 @@ function resolve(f: Fields): Date {
     year = Math.floor(start / 100) * 100 + year;
     if (year < start) year += 100;
   }
-  const hour = f.hour12 !== undefined ? f.hour12 + (f.pm ? 12 : 0) : (f.hour ?? 0) + (f.pm && f.hour === undefined ? 12 : 0);
+  const hour =
+    f.hour12 !== undefined ? f.hour12 + (f.pm ? 12 : 0) : (f.hour ?? 0) + (f.pm && f.hour === undefined ? 12 : 0);
   const d = new Date(0);
   if (f.dayOfYear !== undefined && f.month === undefined && f.day === undefined) {
     d.setUTCFullYear(year, 0, f.dayOfYear);

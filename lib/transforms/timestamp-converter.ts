@@ -117,10 +117,14 @@ function toRaw(s: Settings, type: TimestampType, orig: unknown): Date {
       if (typeof orig !== 'string') {
         throw new DataException(`Expected string timestamp to be a String, but found class ${javaTypeName(orig)}`);
       }
-      const parsed = s.format?.parse(orig) ?? null;
+      if (s.format === null) {
+        // Apache dereferences the missing format here (a string input without `format`).
+        throw new TypeError('Cannot invoke "java.text.SimpleDateFormat.parse(String)" because "config.format" is null');
+      }
+      const parsed = s.format.parse(orig);
       if (parsed === null) {
         throw new DataException(
-          `Could not parse timestamp: value (${orig}) does not match pattern (${s.format?.toPattern() ?? 'null'})`,
+          `Could not parse timestamp: value (${orig}) does not match pattern (${s.format.toPattern()})`,
         );
       }
       return parsed;
@@ -219,10 +223,12 @@ export abstract class TimestampConverter<R extends ConnectRecord = ConnectRecord
         format = new SimpleDateFormat(pattern);
       } catch (e) {
         if (!(e instanceof IllegalPatternError)) throw e;
+        // Apache passes the IllegalArgumentException as the "value" of a ConfigException(name, value), hence this text.
         throw new ConfigException(
           undefined,
           undefined,
-          `TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: ${pattern}`,
+          `Invalid value java.lang.IllegalArgumentException: ${e.message} for configuration ` +
+            `TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: ${pattern}`,
         );
       }
     }

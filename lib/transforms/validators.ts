@@ -15,6 +15,10 @@ export const NonEmptyListValidator: Validator = {
 /** `RegexValidator`: the value must compile as a Java regular expression. */
 export const RegexValidator: Validator = {
   ensureValid(name, value) {
+    if (value === null || value === undefined) {
+      // Pattern.compile(null) fails with this NullPointerException, which the validator reports.
+      throw invalidValue(name, null, 'Invalid regex: Cannot invoke "String.isEmpty()" because "this.pattern" is null');
+    }
     try {
       JavaPattern.compile(value as string);
     } catch (e) {
