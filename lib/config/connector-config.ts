@@ -824,6 +824,7 @@ function enrichPlugins(
           name: 'predicate',
           type: 'STRING',
           defaultValue: null,
+          validator: definedPredicateAlias(props, `${prefix}predicate`),
           importance: 'MEDIUM',
           documentation: 'The alias of a predicate used to determine whether to apply this transformation.',
         })
@@ -842,6 +843,28 @@ function enrichPlugins(
     }
     def.embed(prefix, group, 2, child);
   }
+}
+
+/**
+ * `transforms.<alias>.predicate` must name an alias listed in `predicates`. Apache accepts an unknown alias and
+ * fails the task when it starts ("Unknown configuration 'predicates.<p>.type'"); here the config is rejected up
+ * front, on the key that is wrong, so that an accepted config never fails later for this reason.
+ */
+function definedPredicateAlias(props: Readonly<Record<string, string | null | undefined>>, name: string): Validator {
+  return LambdaValidator.with(
+    (_name, value) => {
+      if (value === null || value === undefined) return;
+      const defined = (parseType(PREDICATES_CONFIG, props[PREDICATES_CONFIG] ?? '', 'LIST') as string[] | null) ?? [];
+      if (!defined.includes(String(value))) {
+        throw invalidValue(
+          name,
+          value,
+          `Predicate alias '${String(value)}' is not defined: add it to '${PREDICATES_CONFIG}' and set '${PREDICATES_CONFIG}.${String(value)}.type'`,
+        );
+      }
+    },
+    () => `an alias listed in ${PREDICATES_CONFIG}`,
+  );
 }
 
 function missingType(name: string): ConfigException {

@@ -28,7 +28,9 @@ export function registryResolver(registry: PluginRegistry): PluginResolver {
         version: first.version,
         config: () => {
           const plugin = first.create() as { config?: () => ConfigDef };
-          return typeof plugin.config === 'function' ? plugin.config() : null;
+          if (typeof plugin.config === 'function') return plugin.config();
+          // A JavaScript plug-in that duck-types the SPI may declare no keys: it gets its own config as given.
+          return first.location === 'classpath' ? null : new ConfigDef();
         },
       };
     },

@@ -1,5 +1,9 @@
-/** The plugins Apache ships on its classpath (here: in the bundle): FileStream connectors and the converters. */
+/**
+ * The plugins Apache ships on its classpath (here: in the bundle): FileStream connectors, the converters, and
+ * connect-transforms' transformations and predicates.
+ */
 import { BUILTIN_CONVERTERS } from '../converters';
+import { BUILTIN_PREDICATES, BUILTIN_TRANSFORMATIONS } from '../transforms';
 import { FileStreamSinkConnector } from './filestream/file-stream-sink-connector';
 import { FileStreamSourceConnector } from './filestream/file-stream-source-connector';
 import { KAFKA_VERSION } from './kafka-version';
@@ -27,4 +31,16 @@ export const builtinPlugins = (): PluginRegistration[] => [
       create: () => c.create(),
     })),
   ),
+  ...BUILTIN_TRANSFORMATIONS.map((cls): PluginRegistration => ({
+    className: cls.className,
+    type: 'transformation',
+    version: KAFKA_VERSION,
+    create: () => new cls(),
+  })),
+  ...BUILTIN_PREDICATES.map((cls): PluginRegistration => ({
+    className: cls.className,
+    type: 'predicate',
+    version: KAFKA_VERSION,
+    create: () => new cls(),
+  })),
 ];

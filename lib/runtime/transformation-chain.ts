@@ -4,6 +4,7 @@
  * (prefix stripped). Transformations/predicates are duck-typed (`apply` / `test`), so the SPI types can live
  * elsewhere.
  */
+import { ConfigException } from '../connect/errors';
 import type { ConnectRecord } from '../connect/records';
 import type { PluginRegistry } from '../plugins/registry';
 
@@ -27,6 +28,8 @@ interface Stage<R extends ConnectRecord> {
   readonly negate: boolean;
 }
 
+const PREDICATES = 'predicates';
+
 const list = (value: string | undefined): string[] =>
   (value ?? '')
     .split(',')
@@ -47,7 +50,7 @@ export class TransformationChain<R extends ConnectRecord = ConnectRecord> {
     registry: PluginRegistry,
   ): TransformationChain<R> {
     const predicates = new Map<string, Predicate<R>>();
-    for (const alias of list(config.predicates)) {
+    for (const alias of list(config[PREDICATES])) {
       const prefix = `predicates.${alias}.`;
       const predicate = registry.newPredicate(config[`${prefix}type`] ?? '') as Predicate<R>;
       predicate.configure?.(withPrefix(config, prefix));
@@ -59,6 +62,14 @@ export class TransformationChain<R extends ConnectRecord = ConnectRecord> {
       transformation.configure?.(withPrefix(config, prefix));
       const predicateAlias = config[`${prefix}predicate`];
       const predicate = predicateAlias === undefined ? undefined : predicates.get(predicateAlias);
+      // Never run a conditional transformation unconditionally (validation rejects such configs up front).
+      if (predicateAlias !== undefined && predicate === undefined) {
+        throw new ConfigException(
+          `${prefix}predicate`,
+          predicateAlias,
+          `Unknown configuration '${PREDICATES}.${predicateAlias}.type': predicate alias '${predicateAlias}' is not defined`,
+        );
+      }
       const negate = (config[`${prefix}negate`] ?? 'false').toLowerCase() === 'true';
       return predicate ? { alias, transformation, predicate, negate } : { alias, transformation, negate };
     });
