@@ -68,14 +68,13 @@ function translate(pattern: string): { source: string; flags: string } {
       else if ((next === 'p' || next === 'P') && pattern[i + 2] === '{') {
         const close = pattern.indexOf('}', i + 3);
         const name = close < 0 ? '' : pattern.slice(i + 3, close).replace(/^Is/, '');
+        if (close < 0) fail('Unclosed character family', pattern.length);
         const set = POSIX[name];
-        if (set !== undefined) {
-          out += `[${next === 'P' ? '^' : ''}${set}]`;
-          i = close + 1;
-          atomBefore = true;
-          continue;
-        }
-        out += `\\${next}`;
+        // POSIX classes are ASCII sets in Java; other names are Unicode properties (JavaScript's unicode mode).
+        out += set !== undefined ? `[${next === 'P' ? '^' : ''}${set}]` : `\\${next}{${name}}`;
+        i = close + 1;
+        atomBefore = true;
+        continue;
       } else out += `\\${next}`;
       i += 2;
       atomBefore = true;
@@ -84,7 +83,10 @@ function translate(pattern: string): { source: string; flags: string } {
     if (c === '[') {
       const end = classEnd(pattern, i);
       if (end < 0) fail('Unclosed character class', pattern.length - 1);
-      out += pattern.slice(i, end + 1);
+      const cls = pattern.slice(i, end + 1);
+      // Java's class intersection has no JavaScript equivalent: refuse it rather than match something else.
+      if (cls.includes('&&')) fail('Character class intersection (&&) is not supported here', i);
+      out += cls;
       i = end + 1;
       atomBefore = true;
       continue;
@@ -162,6 +164,8 @@ function translate(pattern: string): { source: string; flags: string } {
     atomBefore = c !== '^';
   }
   if (depth > 0) fail('Unclosed group', pattern.length);
+  // Unicode properties (\p{L} …) exist in JavaScript only in unicode mode; without it `\p` would mean "p".
+  if (/\\[pP]\{/.test(out)) flags += 'u';
   return { source: out, flags };
 }
 
