@@ -98,6 +98,28 @@ const ORDER_VALUE = struct({
   text: str('123'),
 });
 
+/** An order before the epoch: SimpleDateFormat and the Date/Time cuts on negative instants. */
+const EARLY_ORDER = struct({
+  id: i32(1),
+  name: null,
+  amount: dec('0.01'),
+  day: date(-86_400_000),
+  at: date(-1_234_567_890_123),
+  t: date(0),
+  tags: arr(),
+  attrs: map(),
+  nested: null,
+  flag: bool(false),
+  score: f64('-0.0'),
+  ratio: f32('1.0E-10'),
+  data: bytes(''),
+  small: i8(127),
+  mid: i16(-32768),
+  big: i64(0),
+  withDefault: i32(-1),
+  text: null,
+});
+
 /** A flattenable schema: structs in structs, an array, no map. */
 const FLAT: SchemaSpec = s('struct', {
   name: 'com.example.Flat',
@@ -425,11 +447,54 @@ export const TRANSFORMS_CORPUS: TransformCase[] = [
     c(cls, { 'target.type': 'unix', 'unix.precision': 'nanoseconds' }, [PRIMITIVE(LOGICAL.time(), date(1234))]),
     c(cls, { 'target.type': 'Time' }, [PRIMITIVE(s('int32'), i32(5))]),
   ]),
+  ...[
+    "EEEE, MMMM d, yyyy G 'at' h:mm:ss.S a z",
+    'yy-M-d H:m:s.SSS X',
+    "D 'day' w 'week' W F u k K Z zzzz ''",
+    'yyyy-MM-dd HH:mm:ss.SSSXXX',
+  ].map((format) =>
+    c(`${T}.TimestampConverter$Value`, { field: 'at', 'target.type': 'string', format }, [
+      SCHEMAD,
+      { ...SCHEMAD, value: EARLY_ORDER },
+    ]),
+  ),
+  ...[
+    '2024-02-30 25:61:61.999',
+    '2024-02-29 13:14:15.678 trailing',
+    '2024-2-9 1:2:3.4',
+    'x2024-02-29 13:14:15.678',
+  ].map((ts) =>
+    c(`${T}.TimestampConverter$Value`, { field: 'ts', 'target.type': 'unix', format: 'yyyy-MM-dd HH:mm:ss.SSS' }, [
+      { ...SCHEMALESS, value: smap({ ts: str(ts) }) },
+    ]),
+  ),
+  c(`${T}.TimestampConverter$Value`, { field: 'ts', 'target.type': 'Timestamp', format: 'dd MMM yyyy hh:mm a' }, [
+    { ...SCHEMALESS, value: smap({ ts: str('05 Mar 2021 07:08 PM') }) },
+    { ...SCHEMALESS, value: smap({ ts: str('05 march 2021 12:08 am') }) },
+  ]),
+  c(`${T}.TimestampConverter$Value`, { field: 'ts', 'target.type': 'Timestamp', format: "yyyy-MM-dd'T'HH:mm:ssZ" }, [
+    { ...SCHEMALESS, value: smap({ ts: str('2021-03-05T19:08:00+0130') }) },
+    { ...SCHEMALESS, value: smap({ ts: str('2021-03-05T19:08:00-0800') }) },
+  ]),
   c(`${T}.TimestampConverter$Value`, { 'target.type': 'string' }, [SCHEMAD]),
   c(`${T}.TimestampConverter$Value`, { 'target.type': 'string', format: 'yyyy-qq' }, [SCHEMAD]),
   c(`${T}.TimestampConverter$Value`, { 'target.type': 'epoch' }, []),
   c(`${T}.TimestampConverter$Value`, { 'target.type': 'unix', 'unix.precision': 'hours' }, []),
   c(`${T}.TimestampConverter$Value`, {}, []),
+
+  // Cast: decimals, logical types and widths as a whole value
+  ...['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string'].map((spec) =>
+    c(`${T}.Cast$Value`, { spec }, [
+      PRIMITIVE(LOGICAL.decimal(3), dec('-129.999')),
+      PRIMITIVE(LOGICAL.date(), date(86_400_000 * 20_000)),
+      PRIMITIVE(LOGICAL.time(), date(45_296_789)),
+      PRIMITIVE(s('float32'), f32('3.4028235E38')),
+      PRIMITIVE(s('float64'), f64('NaN')),
+      PRIMITIVE(s('int64'), i64('-9223372036854775808')),
+      PRIMITIVE(s('string'), str('-128')),
+      PRIMITIVE(s('string'), str('1.5e2')),
+    ]),
+  ),
 
   // TimestampRouter
   c(
