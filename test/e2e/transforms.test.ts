@@ -8,9 +8,11 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import type { E2eStack } from './helpers';
 import { readLines, startE2eStack, taskLogs } from './helpers';
+
+requireServices('kafka');
 
 let e2e: E2eStack;
 beforeAll(async () => {
