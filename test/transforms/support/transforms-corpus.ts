@@ -497,11 +497,8 @@ export const TRANSFORMS_CORPUS: TransformCase[] = [
   ),
 
   // TimestampRouter
-  c(
-    `${T}.TimestampRouter`,
-    {},
-    [...ALL, NO_TIMESTAMP].filter((r) => r !== NO_TIMESTAMP),
-  ),
+  // (A record without timestamp fails in both, with Java's toString of the whole record in the message: not compared.)
+  c(`${T}.TimestampRouter`, {}, ALL),
   c(
     `${T}.TimestampRouter`,
     { 'topic.format': 'archive.${topic}.${timestamp}.${topic}', 'timestamp.format': "yyyy-MM-dd'T'HH" },
