@@ -1,5 +1,6 @@
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ApiAuthorization, KafkaAuth } from './serverless-kafka-connect';
+import type { ApiAuthorization } from './api';
+import type { KafkaAuth } from './kafka-access';
 import type { ServerlessKafkaConnectStackProps } from './serverless-kafka-connect-stack';
 
 /** Used when no bootstrapServers context is given, so that CI can synth; the `.invalid` TLD never resolves. */

@@ -1,6 +1,7 @@
 import { ArnFormat, Fn } from 'aws-cdk-lib';
 import type { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 /** How tasks, the API and the reconciler authenticate to Kafka (`SKC_KAFKA_AUTH`). */
 export type KafkaAuth = 'none' | 'tls' | 'sasl-scram' | 'msk-iam';
@@ -29,6 +30,20 @@ export function validateKafkaAuth(
 export function envKafkaAuth(auth: KafkaAuth, mechanism: SaslScramMechanism | undefined): string {
   if (auth !== 'sasl-scram') return auth;
   return mechanism === 'SCRAM-SHA-256' ? 'sasl-scram-256' : 'sasl-scram-512';
+}
+
+/** What a Kafka client (a task, the API, the reconciler) needs to authenticate: the secret, or MSK IAM grants. */
+export function grantKafkaClient(
+  stack: Stack,
+  grantee: iam.IGrantable,
+  access: {
+    readonly kafkaAuth: KafkaAuth;
+    readonly kafkaSecret?: secretsmanager.ISecret | undefined;
+    readonly mskClusterArn?: string | undefined;
+  },
+): void {
+  access.kafkaSecret?.grantRead(grantee);
+  if (access.kafkaAuth === 'msk-iam' && access.mskClusterArn) grantMskIam(stack, grantee, access.mskClusterArn);
 }
 
 /** kafka-cluster:* on one MSK cluster, its topics and its consumer groups (arn:…:cluster/<name>/<uuid>). */

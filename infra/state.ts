@@ -1,0 +1,67 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { TABLE_KEYS } from './table-keys';
+
+export interface ConnectStateProps {
+  /** Customer-managed KMS key of the table; none: the AWS-managed key. */
+  readonly tableEncryptionKey?: kms.IKey | undefined;
+  /** What happens to the table when it leaves the stack; none: RETAIN. */
+  readonly tableRemovalPolicy?: RemovalPolicy | undefined;
+}
+
+/**
+ * The concern "connector configs and status": one DynamoDB table (single-table design, lib/adapters/dynamodb/table.ts)
+ * whose stream drives the reconciler, and the grants of each reader and writer of it, which follow its key layout.
+ */
+export class ConnectState {
+  public readonly table: dynamodb.Table;
+  private readonly encryptionKey: kms.IKey | undefined;
+
+  constructor(scope: Construct, props: ConnectStateProps) {
+    this.encryptionKey = props.tableEncryptionKey;
+    this.table = new dynamodb.Table(scope, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      ...(props.tableEncryptionKey
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.tableEncryptionKey }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      deletionProtection: true,
+      removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** The control plane (API, reconciler, task events): every item. */
+  grantControlPlane(grantee: iam.IGrantable): void {
+    this.table.grantReadWriteData(grantee);
+  }
+
+  /**
+   * A task reads connector configs and status, and writes status: no Scan, no Delete, no batch or transaction.
+   * All tasks share this role (ECS has no per-task session tags), so partitions are scoped by prefix only.
+   */
+  grantTaskRunner(taskRole: iam.IGrantable): void {
+    const leadingKeys = (...prefixes: string[]) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
+    });
+    iam.Grant.addToPrincipal({
+      grantee: taskRole,
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resourceArns: [this.table.tableArn],
+      conditions: leadingKeys(TABLE_KEYS.connectorPrefix, TABLE_KEYS.statusPrefix),
+    });
+    iam.Grant.addToPrincipal({
+      grantee: taskRole,
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: leadingKeys(TABLE_KEYS.statusPrefix),
+    });
+    // Unlike grantReadWriteData, these statements leave a customer key out: it needs its own grant.
+    this.encryptionKey?.grantEncryptDecrypt(taskRole);
+  }
+}
