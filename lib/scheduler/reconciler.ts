@@ -296,7 +296,7 @@ export class Reconciler {
     // New instances start only when every older-generation instance is gone, as Apache stops all tasks of a
     // connector before starting the reconfigured ones: no two generations read the same data at once.
     const olderStillStopping = instances.some((i) => i.generation < generation && !isGone(i));
-    const toLaunch: { taskId: number; status: TaskStatus | undefined }[] = [];
+    const toLaunch: { taskId: number; status: TaskStatus | undefined; replaces: string | undefined }[] = [];
     for (let taskId = 0; taskId < taskCount; taskId++) {
       if (kept.has(taskId)) continue;
       // The previous instance of this task is still shutting down (flush, commit): wait for its exit event.
@@ -330,14 +330,18 @@ export class Reconciler {
         continue;
       }
       if (olderStillStopping) continue;
-      toLaunch.push({ taskId, status });
+      const newest = history.reduce<TaskInstance | undefined>(
+        (a, i) => (a && (a.stoppedAt ?? a.startedAt) >= (i.stoppedAt ?? i.startedAt) ? a : i),
+        undefined,
+      );
+      toLaunch.push({ taskId, status, replaces: newest?.instanceId });
     }
-    const launches = await mapConcurrently(toLaunch, LAUNCH_CONCURRENCY, async ({ taskId, status }) => {
+    const launches = await mapConcurrently(toLaunch, LAUNCH_CONCURRENCY, async ({ taskId, status, replaces }) => {
       // Keep a FAILED or RESTARTING status visible until the new instance reports; otherwise show UNASSIGNED.
       if (!status || status.generation !== generation || (status.state !== 'FAILED' && status.state !== 'RESTARTING')) {
         await this.putTaskStatus(name, taskId, 'UNASSIGNED', null, generation);
       }
-      const instance = await this.options.launcher.launch({ connector: name, taskId, generation });
+      const instance = await this.options.launcher.launch({ connector: name, taskId, generation, replaces });
       this.options.log?.('launched task instance', {
         connector: name,
         taskId,

@@ -140,6 +140,12 @@ export interface LaunchSpec {
   readonly connector: string;
   readonly taskId: number;
   readonly generation: number;
+  /**
+   * The instance this launch replaces: the newest stopped instance of the same task and generation, if any. With
+   * the fields above it names one launch, so a launcher with idempotent launches (ECS `clientToken`) starts one
+   * instance however often that launch is requested (a retried call, a reconcile that did not see it yet).
+   */
+  readonly replaces?: string | undefined;
 }
 
 export interface TaskLauncher {

@@ -1,5 +1,5 @@
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { EcsTaskLauncher, instanceState, tagValue } from '../../lib/adapters/ecs/ecs-task-launcher';
+import { EcsTaskLauncher, instanceState, runTaskClientToken, tagValue } from '../../lib/adapters/ecs/ecs-task-launcher';
 import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import { Reconciler } from '../../lib/scheduler/reconciler';
 import { testPlugins } from '../scheduler/fakes';
@@ -131,6 +131,26 @@ describe('EcsTaskLauncher request shape', () => {
     expect(input.launchType).toBeUndefined();
   });
 
+  it('names each launch with a clientToken: the same launch twice, one token; another task, generation or predecessor, another', () => {
+    const spec = { connector: 'orders', taskId: 0, generation: 4 };
+    const token = launcher.runTaskInput(spec).clientToken!;
+    // ECS: up to 64 ASCII characters in 33-126.
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    expect(launcher.runTaskInput({ ...spec }).clientToken).toBe(token);
+    const others = [
+      { ...spec, connector: 'orders2' },
+      { ...spec, taskId: 1 },
+      { ...spec, generation: 5 },
+      { ...spec, replaces: 'arn:aws:ecs:us-east-1:111111111111:task/c/0123' },
+      { ...spec, replaces: 'arn:aws:ecs:us-east-1:111111111111:task/c/4567' },
+    ].map((s) => launcher.runTaskInput(s).clientToken);
+    expect(new Set([token, ...others]).size).toBe(6);
+    // The token covers the whole request: another network or task definition is another launch.
+    const { clientToken: _t, ...request } = launcher.runTaskInput(spec);
+    expect(runTaskClientToken(request)).toBe(token);
+    expect(runTaskClientToken({ ...request, taskDefinition: 'arn:td:2' })).not.toBe(token);
+  });
+
   it('maps ECS statuses to instance states', () => {
     expect(instanceState({ lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' })).toBe('PENDING');
     expect(instanceState({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING' })).toBe('RUNNING');
@@ -149,7 +169,13 @@ describe('Reconciler driving ECS tasks on moto', () => {
     const reconciler = new Reconciler({ configStore, statusStore, launcher, plugins: testPlugins });
     const created = await configStore.create(
       'orders',
-      { name: 'orders', 'connector.class': 'PartitionedSource', 'tasks.max': '1' },
+      // No restart backoff: a dead task is relaunched by the next reconcile.
+      {
+        name: 'orders',
+        'connector.class': 'PartitionedSource',
+        'tasks.max': '1',
+        'task.restart.backoff.initial.ms': '0',
+      },
       'STARTED',
     );
     await reconciler.reconcile();
@@ -169,6 +195,30 @@ describe('Reconciler driving ECS tasks on moto', () => {
     ]);
     const stopped = (await launcher.list()).filter((i) => i.state === 'STOPPED');
     expect(stopped.map((i) => i.stoppedReason)).toEqual(['Stopped by reconciler: superseded by generation 2']);
+
+    // A restart relaunches task 0 of generation 2 as a new launch: it names the instance it replaces, so its
+    // RunTask clientToken differs from the first launch's (ECS would otherwise hand back the stopped task).
+    const sent: Array<{ clientToken?: string; env: string }> = [];
+    const send = launcher['options'].client.send.bind(launcher['options'].client);
+    jest.spyOn(launcher['options'].client, 'send').mockImplementation(((command: {
+      input: Record<string, unknown>;
+    }) => {
+      if ('clientToken' in command.input) {
+        sent.push({
+          clientToken: command.input['clientToken'] as string,
+          env: JSON.stringify(command.input['overrides']),
+        });
+      }
+      return send(command as never);
+    }) as never);
+    const first = (await launcher.list()).find((i) => i.taskId === 0 && i.generation === 2)!;
+    await launcher.stop(first.instanceId, 'test: task died');
+    await reconciler.reconcile();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.clientToken).toBe(
+      launcher.runTaskInput({ connector: 'orders', taskId: 0, generation: 2, replaces: first.instanceId }).clientToken,
+    );
+    jest.restoreAllMocks();
 
     await configStore.delete('orders');
     await reconciler.reconcile();

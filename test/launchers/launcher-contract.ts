@@ -38,10 +38,10 @@ export function launcherContract(name: string, create: () => Promise<LauncherUnd
       await subject.launcher.stop(launched.instanceId, 'test done');
     });
 
-    it('gives every instance its own id, also for the same task', async () => {
+    it('gives every instance its own id, also for a relaunch of the same task', async () => {
       const connector = uniqueName('contract');
       const a = await subject.launcher.launch({ connector, taskId: 0, generation: 1 });
-      const b = await subject.launcher.launch({ connector, taskId: 0, generation: 1 });
+      const b = await subject.launcher.launch({ connector, taskId: 0, generation: 1, replaces: a.instanceId });
       expect(a.instanceId).not.toBe(b.instanceId);
       await subject.launcher.stop(a.instanceId, 'test done');
       await subject.launcher.stop(b.instanceId, 'test done');

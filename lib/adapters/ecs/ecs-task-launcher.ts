@@ -3,7 +3,13 @@
  * definition. The instance's identity travels in the container environment (SKC_CONNECTOR, SKC_TASK_ID,
  * SKC_GENERATION: the same contract as the local child process) and, for people browsing the console, in tags.
  * Our tasks are found again by `startedBy`, so list() needs no bookkeeping of its own.
+ *
+ * Every RunTask carries a `clientToken` derived from the request and the instance it replaces (see
+ * {@link runTaskClientToken}): ECS starts one task per token for 24 hours, so a retried call or a reconcile that
+ * does not see a just-launched task yet (ListTasks is eventually consistent) gets that task back instead of a
+ * second instance of the same task id.
  */
+import { createHash } from 'node:crypto';
 import type { DescribeTasksCommandOutput, ECSClient, RunTaskCommandInput, Task } from '@aws-sdk/client-ecs';
 import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { ServiceUnavailableError } from '../../errors';
@@ -37,6 +43,8 @@ export const DEFAULT_STARTED_BY = 'serverless-kafka-connect';
 export const DEFAULT_CONTAINER_NAME = 'task-runner';
 
 /** ECS limits: DescribeTasks takes 100 tasks, a stop reason 255 characters, a tag value 256. */
+/** Launches of one spec whose token ECS answered with an already stopped task, before giving up. */
+const STALE_TOKEN_RETRIES = 3;
 const DESCRIBE_BATCH = 100;
 const MAX_REASON = 255;
 const MAX_TAG_VALUE = 256;
@@ -71,7 +79,14 @@ export class EcsTaskLauncher implements TaskLauncher {
   }
 
   async launch(spec: LaunchSpec): Promise<TaskInstance> {
-    const out = await this.options.client.send(new RunTaskCommand(this.runTaskInput(spec)));
+    let input = this.runTaskInput(spec);
+    let out = await this.options.client.send(new RunTaskCommand(input));
+    // The token's launch happened long ago and its task has stopped since (ECS forgets stopped tasks after about
+    // an hour, the token after 24): this is a relaunch the caller could not name. Replace that stopped task.
+    for (let retry = 0; retry < STALE_TOKEN_RETRIES && isStoppedTask(out.tasks?.[0]); retry++) {
+      input = this.runTaskInput({ ...spec, replaces: out.tasks?.[0]?.taskArn });
+      out = await this.options.client.send(new RunTaskCommand(input));
+    }
     const task = out.tasks?.[0];
     if (!task) {
       const why = (out.failures ?? [])
@@ -101,6 +116,11 @@ export class EcsTaskLauncher implements TaskLauncher {
 
   /** The RunTask request for one instance (exposed for tests of the request shape). */
   runTaskInput(spec: LaunchSpec): RunTaskCommandInput {
+    const request = this.runTaskRequest(spec);
+    return { ...request, clientToken: runTaskClientToken(request, spec.replaces) };
+  }
+
+  private runTaskRequest(spec: LaunchSpec): RunTaskCommandInput {
     const o = this.options;
     const environment = [
       ...Object.entries(o.environment ?? {}).map(([name, value]) => ({ name, value })),
@@ -214,6 +234,24 @@ export function taskInstanceOf(task: EcsTaskView, containerName: string): TaskIn
     ...(reason ? { stoppedReason: reason } : {}),
   };
 }
+
+/**
+ * The RunTask idempotency token of one launch: a SHA-256 (64 hex characters, ECS's maximum) of the request, which
+ * carries the connector, task id and generation (environment and tags), the cluster, task definition and network,
+ * and of the instance the launch replaces. The same launch asked twice gets the same token; a relaunch after that
+ * instance stopped replaces another one, so it gets a new token; a changed request (a stack update of subnets or
+ * the task definition) gets a new one too, where a reused token would fail with a parameter mismatch.
+ */
+export function runTaskClientToken(request: Omit<RunTaskCommandInput, 'clientToken'>, replaces?: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify(request))
+    .update('\n')
+    .update(replaces ?? '')
+    .digest('hex');
+}
+
+const isStoppedTask = (task: Task | undefined): boolean =>
+  task !== undefined && (task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED');
 
 /** ECS lifecycle states after RUNNING: the container is on its way out, whatever the desired status says. */
 const STOPPING_STATUSES: ReadonlySet<string> = new Set(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING']);
