@@ -14,6 +14,21 @@ import type { TaskCluster } from './task-cluster';
 /** Who may call the Kafka Connect REST API. */
 export type ApiAuthorization = 'iam' | 'none';
 
+/** Stage-wide throttling of the REST API (API Gateway's token bucket, for all methods together). */
+export interface ApiThrottling {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Requests that may arrive at once above the steady rate. */
+  readonly burstLimit: number;
+}
+
+/**
+ * A Kafka Connect REST API is an admin API: a handful of requests per deployment, polling clients included. The
+ * limits keep one runaway or hostile caller from spending the API Lambda's concurrency (and the table's capacity)
+ * of everyone, while staying far above what operators and CI scripts send.
+ */
+export const DEFAULT_API_THROTTLING: ApiThrottling = { rateLimit: 50, burstLimit: 100 };
+
 export interface ConnectApiProps {
   readonly logGroups: LogGroups;
   readonly functions: FunctionBundling;
@@ -26,6 +41,7 @@ export interface ConnectApiProps {
   readonly apiVpcEndpoint?: ec2.IInterfaceVpcEndpoint | undefined;
   readonly apiWebAclArn?: string | undefined;
   readonly apiCloudWatchRole?: boolean | undefined;
+  readonly apiThrottling?: ApiThrottling | undefined;
 }
 
 /** The concern "the Kafka Connect REST API": API Gateway in front of the API Lambda, and who may reach it. */
@@ -46,6 +62,10 @@ export class ConnectApi {
     props.state.grantControlPlane(this.apiFunction);
 
     const authorization = props.authorization;
+    const throttling = props.apiThrottling ?? DEFAULT_API_THROTTLING;
+    if (!(throttling.rateLimit > 0 && Number.isInteger(throttling.burstLimit) && throttling.burstLimit > 0)) {
+      throw new Error('apiThrottling needs a positive rateLimit and a positive integer burstLimit');
+    }
     const endpoint = props.privateApi
       ? (props.apiVpcEndpoint ?? createApiEndpoint(scope, props.taskCluster.vpc, props.taskCluster.vpcSubnets))
       : undefined;
@@ -66,6 +86,8 @@ export class ConnectApi {
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         // Bodies carry connector configs: never log them.
         dataTraceEnabled: false,
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
       },
     });
     const integration = new apigw.LambdaIntegration(this.apiFunction, { allowTestInvoke: false });

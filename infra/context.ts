@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ApiAuthorization } from './api';
 import type { KafkaAuth } from './kafka-access';
@@ -63,6 +64,16 @@ export function stackPropsFromContext(
     return Object.fromEntries(Object.entries(parsed).map(([k, val]) => [k, String(val)]));
   };
 
+  const throttling = (): { rateLimit: number; burstLimit: number } | undefined => {
+    const rateLimit = int('apiThrottlingRateLimit');
+    const burstLimit = int('apiThrottlingBurstLimit');
+    if (rateLimit === undefined && burstLimit === undefined) return undefined;
+    if (rateLimit === undefined || burstLimit === undefined) {
+      throw new Error('context apiThrottlingRateLimit and apiThrottlingBurstLimit go together');
+    }
+    return { rateLimit, burstLimit };
+  };
+
   const warnings: string[] = [];
   const bootstrapServers = str('bootstrapServers');
   if (!bootstrapServers) {
@@ -96,6 +107,10 @@ export function stackPropsFromContext(
     privateApi: bool('privateApi'),
     apiCloudWatchRole: bool('apiCloudWatchRole'),
     apiWebAclArn: str('apiWebAclArn'),
+    apiThrottling: throttling(),
+    kafkaPeers: list('kafkaCidrs')?.map((cidr) => ec2.Peer.ipv4(cidr)),
+    vpcEndpoints: bool('vpcEndpoints'),
+    awsServicePeers: list('awsServiceCidrs')?.map((cidr) => ec2.Peer.ipv4(cidr)),
     logRetention: int('logRetentionDays') as RetentionDays | undefined,
     logLevel: str('logLevel'),
     pluginPaths: list('pluginPaths'),

@@ -49,6 +49,9 @@ export class Reconciler {
       ...taskCluster.lambdaNetwork, // asks connectors for task configs, which may need Kafka metadata
       memorySize: 512,
       timeout: Duration.minutes(2),
+      // Single flight: the stream, the schedule and task stops each invoke it, and two concurrent reconciles would
+      // both see a task missing and both launch it. Invocations beyond one are throttled and retried by their source.
+      reservedConcurrentExecutions: 1,
       logGroup: props.logGroups.create('ReconcilerFunctionLogs'),
       environment: {
         ...props.environment,
@@ -105,7 +108,7 @@ export class Reconciler {
         ...functions.sourceMaps,
       },
     });
-    state.grantControlPlane(this.taskEventsFunction);
+    state.grantTaskEventRecorder(this.taskEventsFunction);
     new events.Rule(scope, 'TaskStateChangeRule', {
       description: 'ECS task state changes of the Kafka Connect cluster',
       eventPattern: { ...TASK_STATE_CHANGE, detail: { clusterArn: [taskCluster.cluster.clusterArn] } },
@@ -129,7 +132,9 @@ export class Reconciler {
       enforceSSL: true,
       retentionPeriod: Duration.hours(1), // the one-minute schedule re-converges anything older
       visibilityTimeout: Duration.minutes(12), // 6× the reconciler's timeout, as Lambda's SQS guide advises
-      deadLetterQueue: { queue: taskStoppedDlq, maxReceiveCount: 3 },
+      // A receive throttled by the reconciler's single flight counts too: 5, as Lambda's SQS guide advises with
+      // reserved concurrency, before a stop is dead-lettered (the schedule would still relaunch the task).
+      deadLetterQueue: { queue: taskStoppedDlq, maxReceiveCount: 5 },
     });
     new events.Rule(scope, 'TaskStoppedRule', {
       description: 'Unplanned stops of Kafka Connect tasks, to relaunch them without waiting for the schedule',

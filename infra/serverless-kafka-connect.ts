@@ -15,11 +15,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConnectApi } from './api';
-import type { ApiAuthorization } from './api';
+import type { ApiAuthorization, ApiThrottling } from './api';
 import { FunctionBundling } from './functions';
 import { DEFAULT_KAFKA_PORT, envKafkaAuth, grantKafkaClient, validateKafkaAuth } from './kafka-access';
 import type { KafkaAuth, SaslScramMechanism } from './kafka-access';
 import { suppressAcceptedFindings } from './nag-suppressions';
+import { ConnectNetwork } from './network';
+import type { EgressDestination } from './network';
 import { LogGroups, Observability } from './observability';
 import { findProjectRoot, pluginDirectory } from './plugin-paths';
 import { Reconciler } from './reconciler';
@@ -28,7 +30,9 @@ import { TaskCluster } from './task-cluster';
 import { validateWorkerConfig } from './worker-config';
 
 export type { KafkaAuth } from './kafka-access';
-export type { ApiAuthorization } from './api';
+export type { EgressDestination } from './network';
+export type { ApiAuthorization, ApiThrottling } from './api';
+export { DEFAULT_API_THROTTLING } from './api';
 export { METRICS_NAMESPACE } from './observability';
 export { TASK_RUNNER_CONTAINER } from './task-cluster';
 
@@ -73,10 +77,42 @@ export interface ServerlessKafkaConnectProps {
   readonly mskClusterArn?: string;
 
   /**
-   * Security group of the Kafka brokers; if given, it gets an ingress rule from the tasks and Lambdas.
-   * @default none: egress to any IPv4 address on `kafkaPort`
+   * Security group of the Kafka brokers; if given, it gets an ingress rule from the tasks and Lambdas, and the
+   * tasks' egress to Kafka is to it only.
+   * @default none: see `kafkaPeers`
    */
   readonly kafkaSecurityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * Where the brokers are when `kafkaSecurityGroup` is not given (e.g. `ec2.Peer.ipv4('10.20.0.0/16')` for a peered
+   * VPC, `ec2.Peer.anyIpv4()` for a cluster on the internet, at the price of letting tasks reach any host on
+   * `kafkaPort`).
+   * @default the VPC's CIDR
+   */
+  readonly kafkaPeers?: ec2.IPeer[];
+
+  /**
+   * Create interface endpoints for the AWS APIs the tasks and VPC Lambdas call (ECR API and registry, S3 for image
+   * layers, CloudWatch Logs, Secrets Manager, ECS, DynamoDB), reachable from the tasks' security group only, and
+   * limit HTTPS egress to them. About $7.30 per endpoint and AZ per month (7 endpoints).
+   * @default true when the construct creates the VPC; false with `vpc`
+   */
+  readonly vpcEndpoints?: boolean;
+
+  /**
+   * Without `vpcEndpoints`: where the tasks reach the AWS APIs over HTTPS, e.g. your endpoints' security group, the
+   * S3 and DynamoDB gateway endpoints' prefix lists (`ec2.Peer.prefixList('pl-…')`), or `ec2.Peer.anyIpv4()` to go
+   * through NAT (no destination limit).
+   * @default the VPC's CIDR (interface endpoints of the VPC)
+   */
+  readonly awsServicePeers?: ec2.IPeer[];
+
+  /**
+   * More destinations that connectors need (a database, an HTTPS API, S3 through NAT …), added to the tasks'
+   * security group egress.
+   * @default none
+   */
+  readonly extraEgress?: EgressDestination[];
 
   /**
    * Broker port that tasks and Lambdas may reach.
@@ -138,6 +174,12 @@ export interface ServerlessKafkaConnectProps {
    * @default true
    */
   readonly apiCloudWatchRole?: boolean;
+
+  /**
+   * Stage-wide throttling of the REST API: steady requests per second and burst. Callers above it get 429.
+   * @default { rateLimit: 50, burstLimit: 100 } (DEFAULT_API_THROTTLING)
+   */
+  readonly apiThrottling?: ApiThrottling;
 
   /**
    * Distributed-worker properties, the keys of Apache's `connect-distributed.properties` (`key.converter`,
@@ -234,6 +276,18 @@ export class ServerlessKafkaConnect extends Construct {
     const state = new ConnectState(this, props);
     this.table = state.table;
 
+    const network = new ConnectNetwork(this, {
+      logGroups,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      kafkaSecurityGroup: props.kafkaSecurityGroup,
+      kafkaPeers: props.kafkaPeers,
+      kafkaPort: props.kafkaPort ?? DEFAULT_KAFKA_PORT[kafkaAuth],
+      vpcEndpoints: props.vpcEndpoints,
+      awsServicePeers: props.awsServicePeers,
+      extraEgress: props.extraEgress,
+    });
+
     // Variables every composition root reads (docs/environment.md).
     const environment: Record<string, string> = {
       SKC_STORE: 'dynamodb',
@@ -243,6 +297,7 @@ export class ServerlessKafkaConnect extends Construct {
       SKC_KAFKA_AUTH: envKafkaAuth(kafkaAuth, props.saslScramMechanism),
       LOG_LEVEL: props.logLevel ?? 'INFO',
       ...(props.kafkaSecret ? { SKC_KAFKA_SECRET_ARN: props.kafkaSecret.secretArn } : {}),
+      ...network.environment,
     };
 
     this.taskCluster = new TaskCluster(this, {
@@ -250,10 +305,7 @@ export class ServerlessKafkaConnect extends Construct {
       projectRoot,
       pluginDirs,
       environment,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
-      kafkaSecurityGroup: props.kafkaSecurityGroup,
-      kafkaPort: props.kafkaPort ?? DEFAULT_KAFKA_PORT[kafkaAuth],
+      network,
       taskCpu: props.taskCpu,
       taskMemoryMiB: props.taskMemoryMiB,
     });
@@ -275,6 +327,7 @@ export class ServerlessKafkaConnect extends Construct {
       apiVpcEndpoint: props.apiVpcEndpoint,
       apiWebAclArn: props.apiWebAclArn,
       apiCloudWatchRole: props.apiCloudWatchRole,
+      apiThrottling: props.apiThrottling,
     });
     this.api = connectApi.api;
     this.apiFunction = connectApi.apiFunction;

@@ -42,26 +42,42 @@ export class ConnectState {
   }
 
   /**
+   * The task-events Lambda (lambdas/task-events, lib/scheduler/instance-events.ts): it reads the connector's state
+   * (GetItem of STATE, Query of chunked task configs) and its task's status (GetItem), and writes that task's status
+   * (a conditional PutItem). Nothing else: no UpdateItem, Delete, Scan, batch or transaction.
+   */
+  grantTaskEventRecorder(grantee: iam.IGrantable): void {
+    this.grantPartitions(
+      grantee,
+      ['dynamodb:GetItem', 'dynamodb:Query'],
+      [TABLE_KEYS.connectorPrefix, TABLE_KEYS.statusPrefix],
+    );
+    this.grantPartitions(grantee, ['dynamodb:PutItem'], [TABLE_KEYS.statusPrefix]);
+    this.encryptionKey?.grantEncryptDecrypt(grantee);
+  }
+
+  /**
    * A task reads connector configs and status, and writes status: no Scan, no Delete, no batch or transaction.
    * All tasks share this role (ECS has no per-task session tags), so partitions are scoped by prefix only.
    */
   grantTaskRunner(taskRole: iam.IGrantable): void {
-    const leadingKeys = (...prefixes: string[]) => ({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
-    });
-    iam.Grant.addToPrincipal({
-      grantee: taskRole,
-      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-      resourceArns: [this.table.tableArn],
-      conditions: leadingKeys(TABLE_KEYS.connectorPrefix, TABLE_KEYS.statusPrefix),
-    });
-    iam.Grant.addToPrincipal({
-      grantee: taskRole,
-      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      resourceArns: [this.table.tableArn],
-      conditions: leadingKeys(TABLE_KEYS.statusPrefix),
-    });
+    this.grantPartitions(
+      taskRole,
+      ['dynamodb:GetItem', 'dynamodb:Query'],
+      [TABLE_KEYS.connectorPrefix, TABLE_KEYS.statusPrefix],
+    );
+    this.grantPartitions(taskRole, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [TABLE_KEYS.statusPrefix]);
     // Unlike grantReadWriteData, these statements leave a customer key out: it needs its own grant.
     this.encryptionKey?.grantEncryptDecrypt(taskRole);
+  }
+
+  /** `actions` on the items whose partition key starts with one of `prefixes`. */
+  private grantPartitions(grantee: iam.IGrantable, actions: string[], prefixes: string[]): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } },
+    });
   }
 }

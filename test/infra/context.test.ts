@@ -37,6 +37,21 @@ describe('CDK context → stack props', () => {
     }
   });
 
+  it('maps throttling and egress keys', () => {
+    const { props } = fromContext({
+      apiThrottlingRateLimit: '10',
+      apiThrottlingBurstLimit: '20',
+      kafkaCidrs: '10.20.0.0/16, 10.21.0.0/16',
+      vpcEndpoints: 'false',
+      awsServiceCidrs: '10.0.0.0/16',
+    });
+    expect(props.apiThrottling).toEqual({ rateLimit: 10, burstLimit: 20 });
+    expect(props.kafkaPeers?.map((p) => p.uniqueId)).toEqual(['10.20.0.0/16', '10.21.0.0/16']);
+    expect(props.vpcEndpoints).toBe(false);
+    expect(props.awsServicePeers?.map((p) => p.uniqueId)).toEqual(['10.0.0.0/16']);
+    expect(() => fromContext({ apiThrottlingRateLimit: '10' })).toThrow(/go together/);
+  });
+
   it('accepts typed values from cdk.json', () => {
     const { props } = fromContext({ bootstrapServers: 'k:9092', fargateSpot: true, taskCpu: 1024, pluginPaths: ['p'] });
     expect(props).toMatchObject({ fargateSpot: true, taskCpu: 1024, pluginPaths: ['p'] });

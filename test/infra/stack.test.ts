@@ -58,6 +58,19 @@ describe('API Gateway', () => {
     });
   });
 
+  it('throttles the stage by default, and as asked with apiThrottling', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      ],
+    });
+    const { template: t } = synth({ apiThrottling: { rateLimit: 5, burstLimit: 10 } });
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 })],
+    });
+    expect(() => synth({ apiThrottling: { rateLimit: 0, burstLimit: 10 } })).toThrow(/apiThrottling/);
+  });
+
   it('outputs the API URL and the table name', () => {
     template.hasOutput('ApiUrl', {});
     template.hasOutput('TableName', { Value: { Ref: ids.table } });
@@ -145,6 +158,16 @@ describe('reconciler', () => {
     });
   });
 
+  it('runs single-flight: reserved concurrency 1', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[ids.reconciler]?.['Properties'];
+    expect(fn).toMatchObject({ ReservedConcurrentExecutions: 1 });
+    for (const id of [ids.api, ids.taskEvents]) {
+      expect(template.findResources('AWS::Lambda::Function')[id]?.['Properties']).not.toHaveProperty(
+        'ReservedConcurrentExecutions',
+      );
+    }
+  });
+
   it('also runs on a one-minute schedule', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
@@ -199,7 +222,7 @@ describe('task events', () => {
       FifoQueue: true,
       ContentBasedDeduplication: true,
       SqsManagedSseEnabled: true,
-      RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(queueId, 'Arn'),
@@ -216,6 +239,16 @@ describe('ECS', () => {
     });
     template.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
       CapacityProviders: Match.arrayWith(['FARGATE', 'FARGATE_SPOT']),
+    });
+  });
+
+  it('runs the container with a read-only root file system and a /tmp scratch volume', () => {
+    const { props } = onlyResource(template, 'AWS::ECS::TaskDefinition');
+    expect(props['Volumes']).toEqual([{ Name: 'scratch' }]);
+    const [container] = props['ContainerDefinitions'] as Array<Record<string, unknown>>;
+    expect(container).toMatchObject({
+      ReadonlyRootFilesystem: true,
+      MountPoints: [{ SourceVolume: 'scratch', ContainerPath: '/tmp', ReadOnly: false }],
     });
   });
 
@@ -243,14 +276,97 @@ describe('ECS', () => {
     });
   });
 
-  it('keeps tasks and Lambdas in one security group whose egress is Kafka and HTTPS only', () => {
+  it('keeps tasks and Lambdas in one security group whose egress is Kafka in the VPC and the AWS endpoints only', () => {
     const sg = template.findResources('AWS::EC2::SecurityGroup')[ids.securityGroup]?.['Properties'] as {
       SecurityGroupEgress: Array<Record<string, unknown>>;
     };
+    const vpc = logicalId(s, 'Vpc');
+    const endpointsSg = logicalId(s, 'VpcEndpointsSecurityGroup');
     expect(sg.SecurityGroupEgress).toEqual([
-      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 9092, ToPort: 9092, IpProtocol: 'tcp' }),
-      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
+      expect.objectContaining({ CidrIp: getAtt(vpc, 'CidrBlock'), FromPort: 9092, ToPort: 9092, IpProtocol: 'tcp' }),
     ]);
+    // HTTPS only to the interface endpoints' security group (a separate rule: the two groups reference each other).
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).map((r) => r['Properties']);
+    expect(egress).toEqual([
+      expect.objectContaining({
+        GroupId: getAtt(ids.securityGroup, 'GroupId'),
+        DestinationSecurityGroupId: getAtt(endpointsSg, 'GroupId'),
+        FromPort: 443,
+        ToPort: 443,
+      }),
+    ]);
+    expect(JSON.stringify(template.findResources('AWS::EC2::SecurityGroup'))).not.toContain('0.0.0.0/0');
+    expect(JSON.stringify(template.findResources('AWS::EC2::SecurityGroupEgress'))).not.toContain('0.0.0.0/0');
+  });
+
+  it('reaches the AWS APIs through interface endpoints open to the tasks only, DynamoDB by its endpoint name', () => {
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map(
+      (r) => r['Properties'] as Record<string, unknown>,
+    );
+    const interfaces = endpoints.filter((e) => e['VpcEndpointType'] === 'Interface');
+    const service = (e: Record<string, unknown>): string => JSON.stringify(e['ServiceName']).replace(/.*\./, '');
+    expect(interfaces.map(service).sort()).toEqual(
+      ['dkr"]]}', 'dynamodb"]]}', 'ecs"]]}', 'logs"]]}', 's3"]]}', 'secretsmanager"]]}', 'api"]]}'].sort(),
+    );
+    const endpointsSg = logicalId(s, 'VpcEndpointsSecurityGroup');
+    for (const e of interfaces) expect(e['SecurityGroupIds']).toEqual([getAtt(endpointsSg, 'GroupId')]);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: getAtt(endpointsSg, 'GroupId'),
+      SourceSecurityGroupId: getAtt(ids.securityGroup, 'GroupId'),
+      FromPort: 443,
+    });
+    expect(
+      template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { CidrIp: Match.anyValue() } }),
+    ).toEqual({});
+    const dynamodbEndpoint = {
+      'Fn::Join': ['', ['https://', expect.objectContaining({ 'Fn::Select': expect.anything() })]],
+    };
+    for (const id of [ids.api, ids.reconciler]) {
+      expect(lambdaEnv(id)).toMatchObject({ SKC_DYNAMODB_ENDPOINT: dynamodbEndpoint });
+    }
+    // The task-events Lambda runs outside the VPC: the public endpoint.
+    expect(lambdaEnv(ids.taskEvents)).not.toHaveProperty('SKC_DYNAMODB_ENDPOINT');
+    const [container] = onlyResource(template, 'AWS::ECS::TaskDefinition').props['ContainerDefinitions'] as Array<{
+      Environment: Array<{ Name: string; Value: unknown }>;
+    }>;
+    expect(container!.Environment.find((e) => e.Name === 'SKC_DYNAMODB_ENDPOINT')?.Value).toEqual(dynamodbEndpoint);
+  });
+
+  it('adds Kafka peers, AWS API peers and extra destinations as asked, never 0.0.0.0/0 unless given', () => {
+    const { template: t } = synthConstruct((stack) => ({
+      kafkaBootstrapServers: 'b-1:9096',
+      kafkaAuth: 'none',
+      kafkaPeers: [ec2.Peer.ipv4('10.20.0.0/16')],
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'Existing', {
+        vpcId: 'vpc-0123456789abcdef0',
+        vpcCidrBlock: '10.0.0.0/16',
+        availabilityZones: ['us-east-1a', 'us-east-1b'],
+        privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+        privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
+      }),
+      awsServicePeers: [ec2.Peer.prefixList('pl-02cd2c6b')],
+      extraEgress: [{ peer: ec2.Peer.ipv4('10.30.1.5/32'), port: ec2.Port.tcp(5432), description: 'orders database' }],
+    }));
+    const { props } = onlyResource(t, 'AWS::EC2::SecurityGroup');
+    // CDK renders a prefix-list rule as its own resource, the others inline.
+    const separate = Object.values(t.findResources('AWS::EC2::SecurityGroupEgress')).map((r) => r['Properties']);
+    expect([...(props['SecurityGroupEgress'] as unknown[]), ...separate]).toEqual([
+      expect.objectContaining({ CidrIp: '10.20.0.0/16', FromPort: 9092 }),
+      expect.objectContaining({ CidrIp: '10.30.1.5/32', FromPort: 5432, Description: 'orders database' }),
+      expect.objectContaining({ DestinationPrefixListId: 'pl-02cd2c6b', FromPort: 443 }),
+    ]);
+    // An existing VPC gets no endpoints of ours (it may have its own, with the same private DNS names).
+    expect(t.findResources('AWS::EC2::VPCEndpoint')).toEqual({});
+    expect(() =>
+      synthConstruct((stack) => ({
+        kafkaBootstrapServers: 'b-1:9092',
+        vpc: ec2.Vpc.fromVpcAttributes(stack, 'NoCidr', {
+          vpcId: 'vpc-0123456789abcdef0',
+          availabilityZones: ['us-east-1a'],
+          privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'],
+        }),
+      })),
+    ).toThrow(/CIDR is unknown.*kafkaSecurityGroup or kafkaPeers/);
   });
 });
 
@@ -328,6 +444,27 @@ describe('least privilege', () => {
     ]);
   });
 
+  it('lets the task-events Lambda read configs and status and put status only, by partition-key prefix', () => {
+    const role = logicalId(s, 'TaskEventsFunction/ServiceRole');
+    const dynamo = iamStatements(template)
+      .filter((st) => st.roles.includes(role))
+      .filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: getAtt(ids.table, 'Arn'),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONNECTOR#*', 'STATUS#*'] } },
+      }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: getAtt(ids.table, 'Arn'),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STATUS#*'] } },
+      }),
+    ]);
+  });
+
   it('scopes ecs:RunTask to every revision of the task-runner family, in this cluster', () => {
     const [runTask, ...more] = statementsFor(template, 'ecs:RunTask');
     expect(more).toHaveLength(0);
@@ -377,6 +514,7 @@ describe('options', () => {
       kafkaAuth: 'tls',
       vpc: ec2.Vpc.fromVpcAttributes(stack, 'Existing', {
         vpcId: 'vpc-0123456789abcdef0',
+        vpcCidrBlock: '10.0.0.0/16',
         availabilityZones: ['us-east-1a', 'us-east-1b'],
         privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
         privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
