@@ -27,12 +27,13 @@ import { findProjectRoot, pluginDirectory } from './plugin-paths';
 import { Reconciler } from './reconciler';
 import { ConnectState } from './state';
 import { TaskCluster } from './task-cluster';
-import { validateWorkerConfig } from './worker-config';
+import { AWS_WORKER_DEFAULTS, validateWorkerConfig } from './worker-config';
 
 export type { KafkaAuth } from './kafka-access';
 export type { EgressDestination } from './network';
 export type { ApiAuthorization, ApiThrottling } from './api';
 export { DEFAULT_API_THROTTLING } from './api';
+export { AWS_WORKER_DEFAULTS } from './worker-config';
 export { METRICS_NAMESPACE } from './observability';
 export { TASK_RUNNER_CONTAINER } from './task-cluster';
 
@@ -185,7 +186,10 @@ export interface ServerlessKafkaConnectProps {
    * Distributed-worker properties, the keys of Apache's `connect-distributed.properties` (`key.converter`,
    * `value.converter` and sub-keys, `offset.storage.topic` / `.partitions` / `.replication.factor`, `producer.*`,
    * `consumer.*`, `admin.*`, `config.providers*`). Secrets must be config-provider references (`${...}`).
-   * @default {} (the worker defaults)
+   * Laid over AWS_WORKER_DEFAULTS: `connector.client.config.override.policy=Allowlist` with an allowlist of client
+   * tuning keys, so connectors cannot override where their clients connect or how they authenticate; set the
+   * two keys here to choose otherwise.
+   * @default {} (the worker defaults, plus AWS_WORKER_DEFAULTS)
    */
   readonly workerConfig?: Record<string, string>;
 
@@ -268,7 +272,7 @@ export class ServerlessKafkaConnect extends Construct {
     const kafkaAuth = props.kafkaAuth ?? 'none';
     const apiAuthorization = props.apiAuthorization ?? 'iam';
     const pluginDirs = (props.pluginPaths ?? []).map((p) => pluginDirectory(projectRoot, p));
-    const workerConfig = validateWorkerConfig(props.workerConfig ?? {});
+    const workerConfig = validateWorkerConfig({ ...AWS_WORKER_DEFAULTS, ...props.workerConfig });
     validateKafkaAuth(kafkaAuth, props);
     const logGroups = new LogGroups(this, props.logRetention ?? logs.RetentionDays.ONE_MONTH);
     const functions = new FunctionBundling(projectRoot, pluginDirs);

@@ -40,3 +40,55 @@ export function validateWorkerConfig(config: Record<string, string>): Record<str
   }
   return config;
 }
+
+/**
+ * Worker keys the construct sets unless `workerConfig` does. A connector may override its clients' tuning keys
+ * (`producer.override.linger.ms`, `consumer.override.max.poll.records` …) but not where they connect or how they
+ * authenticate (`bootstrap.servers`, `security.protocol`, `sasl.*`, `ssl.*`): otherwise any API caller could point
+ * its task's clients, with the deployment's credentials, at a broker of its choice. The policy is Apache's
+ * `Allowlist` (KIP-1188) over un-prefixed client keys; the local stack keeps Apache's default (`All`).
+ */
+export const AWS_WORKER_DEFAULTS: Readonly<Record<string, string>> = {
+  'connector.client.config.override.policy': 'Allowlist',
+  'connector.client.config.override.allowlist': [
+    // producer
+    'acks',
+    'batch.size',
+    'linger.ms',
+    'compression.type',
+    'compression.gzip.level',
+    'compression.lz4.level',
+    'compression.zstd.level',
+    'buffer.memory',
+    'max.request.size',
+    'max.block.ms',
+    'delivery.timeout.ms',
+    'retries',
+    'max.in.flight.requests.per.connection',
+    'enable.idempotence',
+    'transaction.timeout.ms',
+    // consumer
+    'max.poll.records',
+    'max.poll.interval.ms',
+    'fetch.min.bytes',
+    'fetch.max.bytes',
+    'fetch.max.wait.ms',
+    'max.partition.fetch.bytes',
+    'session.timeout.ms',
+    'heartbeat.interval.ms',
+    'auto.offset.reset',
+    'isolation.level',
+    // every client
+    'client.id',
+    'request.timeout.ms',
+    'default.api.timeout.ms',
+    'retry.backoff.ms',
+    'retry.backoff.max.ms',
+    'reconnect.backoff.ms',
+    'reconnect.backoff.max.ms',
+    'connections.max.idle.ms',
+    'metadata.max.age.ms',
+    'send.buffer.bytes',
+    'receive.buffer.bytes',
+  ].join(','),
+};

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { AWS_WORKER_DEFAULTS } from '../../infra/worker-config';
 import {
   actionsOf,
   iamStatements,
@@ -185,7 +186,7 @@ describe('reconciler', () => {
       SKC_ASSIGN_PUBLIC_IP: 'DISABLED',
       SKC_CAPACITY_PROVIDER: 'FARGATE',
       SKC_BOOTSTRAP_SERVERS: 'b-1.example.com:9092,b-2.example.com:9092',
-      SKC_WORKER_CONFIG: '{}',
+      SKC_WORKER_CONFIG: JSON.stringify(AWS_WORKER_DEFAULTS),
       SKC_KAFKA_AUTH: 'none',
     });
   });
@@ -604,7 +605,9 @@ describe('options', () => {
     };
     const { template: t } = synth({ workerConfig });
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ SKC_WORKER_CONFIG: JSON.stringify(workerConfig) }) },
+      Environment: {
+        Variables: Match.objectLike({ SKC_WORKER_CONFIG: JSON.stringify({ ...AWS_WORKER_DEFAULTS, ...workerConfig }) }),
+      },
     });
     expect(() => synth({ workerConfig: { 'producer.sasl.jaas.config': 'ScramLoginModule password="x";' } })).toThrow(
       /looks like a secret/,

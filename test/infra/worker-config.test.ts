@@ -1,4 +1,6 @@
-import { validateWorkerConfig } from '../../infra/worker-config';
+import { AWS_WORKER_DEFAULTS, validateWorkerConfig } from '../../infra/worker-config';
+import { overridePolicy } from '../../lib/config/override-policy';
+import { parseWorkerConfig } from '../../lib/config/worker-config';
 
 describe('workerConfig validation', () => {
   it('accepts ordinary worker properties and config-provider references for secrets', () => {
@@ -38,5 +40,46 @@ describe('workerConfig validation', () => {
     ['sasl.jaas.config', 'PlainLoginModule required password="${file:/s:pw}" clientSecret=abc;'],
   ])('refuses the clear-text secret %s', (key, value) => {
     expect(() => validateWorkerConfig({ [key]: value })).toThrow(`workerConfig '${key}' looks like a secret`);
+  });
+
+  describe('AWS defaults', () => {
+    it("are worker keys the runtime parses: Apache's Allowlist policy (KIP-1188) with its allowlist", () => {
+      const parsed = parseWorkerConfig(
+        {
+          'bootstrap.servers': 'localhost:9092',
+          'group.id': 'connect-cluster',
+          'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+          'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+          'config.storage.topic': 'connect-configs',
+          'offset.storage.topic': 'connect-offsets',
+          'status.storage.topic': 'connect-status',
+          ...AWS_WORKER_DEFAULTS,
+        },
+        'distributed',
+      );
+      expect(parsed).toMatchObject({ connectorClientConfigOverridePolicy: 'Allowlist' });
+    });
+
+    it('let connectors tune their clients but not redirect or re-authenticate them', () => {
+      const policy = overridePolicy(
+        AWS_WORKER_DEFAULTS['connector.client.config.override.policy']!,
+        AWS_WORKER_DEFAULTS['connector.client.config.override.allowlist']!.split(','),
+      );
+      for (const key of ['linger.ms', 'batch.size', 'compression.type', 'max.poll.records', 'auto.offset.reset']) {
+        expect(policy.isAllowed(key)).toBe(true);
+      }
+      for (const key of [
+        'bootstrap.servers',
+        'security.protocol',
+        'sasl.mechanism',
+        'sasl.jaas.config',
+        'sasl.client.callback.handler.class',
+        'ssl.truststore.location',
+        'ssl.endpoint.identification.algorithm',
+        'interceptor.classes',
+      ]) {
+        expect(policy.isAllowed(key)).toBe(false);
+      }
+    });
   });
 });
