@@ -1,5 +1,6 @@
 /** A Reconciler wired from the environment: stores, plugins (with plugin.path), config providers, a launcher. */
 import { ConfigProviders } from '../lib/config/config-providers';
+import { workerSecuritySettings } from '../lib/config/worker-security';
 import { PluginRegistry } from '../lib/plugins/registry';
 import type { ReconcilerOptions } from '../lib/scheduler/reconciler';
 import { Reconciler } from '../lib/scheduler/reconciler';
@@ -14,9 +15,9 @@ export async function createReconciler(
   launcher: TaskLauncher,
   extra: Partial<ReconcilerOptions> = {},
 ): Promise<Reconciler> {
-  const registry = PluginRegistry.withBuiltins();
-  if (env.SKC_PLUGIN_PATH.length > 0) await registry.loadPluginPath(env.SKC_PLUGIN_PATH);
   const workerConfig = workerProperties(env);
+  const registry = PluginRegistry.withBuiltins({ fileStream: workerSecuritySettings(workerConfig).fileStream.enabled });
+  if (env.SKC_PLUGIN_PATH.length > 0) await registry.loadPluginPath(env.SKC_PLUGIN_PATH);
   const providers = ConfigProviders.fromWorkerConfig(workerConfig);
   return new Reconciler({
     ...stores,

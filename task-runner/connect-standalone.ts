@@ -19,6 +19,7 @@ import { FileOffsetStore } from '../lib/adapters/local/file-offset-store';
 import { InProcessLauncher, offsetsAfterStops } from '../lib/adapters/local/in-process-launcher';
 import { InMemoryConfigStore, InMemoryStatusStore } from '../lib/adapters/local/memory-stores';
 import { ConfigProviders } from '../lib/config/config-providers';
+import { workerSecuritySettings, type WorkerSecuritySettings } from '../lib/config/worker-security';
 import { workerAdminProps } from '../lib/config/client-config';
 import { configErrorMessage } from '../lib/config/connector-config';
 import { connectorValidation } from '../lib/herder/connector-validation';
@@ -92,8 +93,8 @@ const lookupKafkaClusterId = async (worker: WorkerConfig): Promise<string> => {
 };
 
 /** The herder's create-time validation, run on each connector file before the broker is contacted. */
-const connectorCheck = (registry: PluginRegistry): ConnectorConfigCheck => {
-  const validation = connectorValidation(registry);
+const connectorCheck = (registry: PluginRegistry, security: WorkerSecuritySettings): ConnectorConfigCheck => {
+  const validation = connectorValidation(registry, security);
   return (config) => {
     const className = config['connector.class'] ?? '';
     const infos = validation.validate(registry.newConnector(className), registry.connectorType(className), config);
@@ -138,7 +139,8 @@ const main = async (args: StandaloneArgs): Promise<void> => {
   for (const note of worker.notes) log('INFO', note);
   for (const note of removedRestKeyNotes(worker.originals)) log('WARN', note);
   const listeners = parseListeners(worker.listeners);
-  const registry = PluginRegistry.withBuiltins();
+  const security = workerSecuritySettings(worker.originals);
+  const registry = PluginRegistry.withBuiltins({ fileStream: security.fileStream.enabled });
   if (worker.pluginPath) {
     log('INFO', 'Scanning for plugin classes. This might take a moment ...');
     try {
@@ -148,7 +150,7 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     }
   }
   // Read every connector file before touching the broker: a bad file is reported at once.
-  const check = connectorCheck(registry);
+  const check = connectorCheck(registry, security);
   const connectors = args.connectorFiles.map((file) => ({ file, connector: loadConnector(file, check) }));
   const clusterId = await lookupKafkaClusterId(worker);
   log('INFO', `Kafka cluster ID: ${clusterId}`);

@@ -8,6 +8,7 @@
  * written), so the reconciler's restart policy relaunches it; 2 when it could not start at all.
  */
 import { ConfigProviders } from '../lib/config/config-providers';
+import { workerSecuritySettings } from '../lib/config/worker-security';
 import { PluginRegistry } from '../lib/plugins/registry';
 import { exitCodeOf, runTaskInstance } from '../lib/runtime/task-instance';
 import { heartbeatSettingsFor } from '../lib/scheduler/restart-policy';
@@ -67,7 +68,9 @@ async function main(): Promise<number> {
         heartbeatIntervalMs: heartbeatSettingsFor(props).intervalMs,
         kafka: kafkaClientFactory(),
         plugins: async () => {
-          const registry = PluginRegistry.withBuiltins();
+          const registry = PluginRegistry.withBuiltins({
+            fileStream: workerSecuritySettings(props).fileStream.enabled,
+          });
           if (env.SKC_PLUGIN_PATH.length > 0) await registry.loadPluginPath(env.SKC_PLUGIN_PATH);
           return registry;
         },

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { InMemoryOffsetStore } from '../../lib/adapters/local/memory-stores';
+import { workerSecuritySettings } from '../../lib/config/worker-security';
 import { connectorValidation } from '../../lib/herder/connector-validation';
 import { Herder, type HerderOptions } from '../../lib/herder/herder';
 import { LoggerRegistry } from '../../lib/herder/loggers';
@@ -58,10 +59,12 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
   const stores = overrides.configStore && overrides.statusStore ? undefined : await createStores(env);
   const configStore = overrides.configStore ?? stores!.configStore;
   const statusStore = overrides.statusStore ?? stores!.statusStore;
-  const registry = overrides.registry ?? PluginRegistry.withBuiltins();
+  const worker = env.SKC_WORKER_CONFIG;
+  // The override policy, tasks.max cap and FileStream settings the herder validates with (docs/security.md).
+  const security = workerSecuritySettings(worker);
+  const registry = overrides.registry ?? PluginRegistry.withBuiltins({ fileStream: security.fileStream.enabled });
   const pluginPath = env.SKC_PLUGIN_PATH ?? [];
   if (pluginPath.length > 0) await registry.loadPluginPath(pluginPath);
-  const worker = env.SKC_WORKER_CONFIG;
   const closers: (() => Promise<void>)[] = [];
 
   let offsetStore = overrides.offsetStore;
@@ -96,7 +99,7 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
   const herder = new Herder({
     configStore,
     statusStore,
-    plugins: new RegistryPlugins(registry, overrides.validation ?? connectorValidation(registry)),
+    plugins: new RegistryPlugins(registry, overrides.validation ?? connectorValidation(registry, security)),
     ...(offsetStore ? { offsetStore } : {}),
     ...(sinkOffsets ? { sinkOffsets } : {}),
     ...(clusterId ? { clusterId } : {}),

@@ -71,3 +71,59 @@ export function validateClientOverrides(
   }
   return values;
 }
+
+/**
+ * Apache's `Worker.connectorClientConfigOverrides` check when a task builds a client: the validation already
+ * rejected these, but a config stored before the worker's policy changed must not reach a client either.
+ * Unlike Apache's message, only names and reasons are printed: an override's value may be a credential.
+ */
+export function clientOverrideViolations(
+  policy: ConnectorClientConfigOverridePolicy,
+  prefix: string,
+  config: Readonly<Record<string, string | null | undefined>>,
+): string[] {
+  return validateClientOverrides(policy, prefix, config)
+    .filter((v) => v.errorMessages.length > 0)
+    .flatMap((v) => v.errorMessages);
+}
+
+/**
+ * A ready `connector.client.config.override.allowlist` for the `Allowlist` policy that lets connectors tune
+ * their clients but never redirect or re-authenticate them: no `bootstrap.servers`, `security.protocol`,
+ * `sasl.*`, `ssl.*`, no class-loading keys (interceptors, partitioners, serializers) and no `client.id` /
+ * `group.id` (quotas and group membership). The AWS construct uses it as its default (docs/security.md).
+ */
+export const TUNING_OVERRIDE_ALLOWLIST: readonly string[] = [
+  // producer
+  'acks',
+  'batch.size',
+  'linger.ms',
+  'compression.type',
+  'max.request.size',
+  'buffer.memory',
+  'max.block.ms',
+  'delivery.timeout.ms',
+  'max.in.flight.requests.per.connection',
+  'enable.idempotence',
+  'transaction.timeout.ms',
+  // consumer
+  'max.poll.records',
+  'max.poll.interval.ms',
+  'fetch.min.bytes',
+  'fetch.max.bytes',
+  'fetch.max.wait.ms',
+  'max.partition.fetch.bytes',
+  'session.timeout.ms',
+  'heartbeat.interval.ms',
+  'auto.offset.reset',
+  'isolation.level',
+  // every client
+  'request.timeout.ms',
+  'default.api.timeout.ms',
+  'retries',
+  'retry.backoff.ms',
+  'retry.backoff.max.ms',
+  'metadata.max.age.ms',
+  'receive.buffer.bytes',
+  'send.buffer.bytes',
+];

@@ -7,6 +7,11 @@ import {
 } from '../connect/config-def';
 import { ConfigProviders } from './config-providers';
 import { overridePolicy } from './override-policy';
+import {
+  CONNECTOR_CLIENT_ALLOWLIST_CONFIG,
+  CONNECTOR_CLIENT_POLICY_CLASS_CONFIG,
+  defineWorkerSecurityKeys,
+} from './worker-security';
 import { loadPropertiesFile } from './properties';
 
 /**
@@ -28,8 +33,7 @@ export const OFFSET_COMMIT_INTERVAL_MS_CONFIG = 'offset.flush.interval.ms';
 export const OFFSET_COMMIT_TIMEOUT_MS_CONFIG = 'offset.flush.timeout.ms';
 export const PLUGIN_PATH_CONFIG = 'plugin.path';
 export const CONFIG_PROVIDERS_CONFIG = 'config.providers';
-export const CONNECTOR_CLIENT_POLICY_CLASS_CONFIG = 'connector.client.config.override.policy';
-export const CONNECTOR_CLIENT_ALLOWLIST_CONFIG = 'connector.client.config.override.allowlist';
+export { CONNECTOR_CLIENT_POLICY_CLASS_CONFIG, CONNECTOR_CLIENT_ALLOWLIST_CONFIG };
 export const TOPIC_CREATION_ENABLE_CONFIG = 'topic.creation.enable';
 export const TOPIC_TRACKING_ENABLE_CONFIG = 'topic.tracking.enable';
 export const TOPIC_TRACKING_ALLOW_RESET_CONFIG = 'topic.tracking.allow.reset';
@@ -99,7 +103,7 @@ const ACCEPTED_UNUSED = [
 ];
 
 function baseConfigDef(): ConfigDef {
-  return new ConfigDef()
+  return defineWorkerSecurityKeys(new ConfigDef())
     .define({
       name: BOOTSTRAP_SERVERS_CONFIG,
       type: 'LIST',

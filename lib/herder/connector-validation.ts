@@ -11,6 +11,9 @@ import {
   type PluginResolver,
   validateConnectorConfig,
 } from '../config/connector-config';
+import { DEFAULT_WORKER_SECURITY, tasksMaxLimitError, type WorkerSecuritySettings } from '../config/worker-security';
+import type { ConfigInfos } from '../connect/config-def';
+import { FILESTREAM_CONNECTOR_CLASSES, fileStreamPathError } from '../plugins/filestream/file-access';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConnectorValidation } from './plugin-catalog';
 
@@ -38,17 +41,40 @@ export function registryResolver(registry: PluginRegistry): PluginResolver {
   };
 }
 
-export function connectorValidation(registry: PluginRegistry): ConnectorValidation {
+/** Add a validation error to `key` in `infos` (a new entry without definition when the key is not listed). */
+function addError(infos: ConfigInfos, key: string, value: string | null, message: string): void {
+  let info = infos.configs.find((c) => c.value?.name === key);
+  if (!info?.value) {
+    info = {
+      definition: null,
+      value: { name: key, value, recommended_values: [], errors: [], visible: true },
+    };
+    infos.configs.push(info);
+  }
+  const configValue = info.value!;
+  if (configValue.errors.length === 0) infos.error_count++;
+  configValue.errors.push(message);
+}
+
+/**
+ * `security`: the worker's override policy, `tasks.max` cap and FileStream confinement (lib/config/worker-security),
+ * Apache's defaults when absent.
+ */
+export function connectorValidation(
+  registry: PluginRegistry,
+  security: WorkerSecuritySettings = DEFAULT_WORKER_SECURITY,
+): ConnectorValidation {
   const plugins = registryResolver(registry);
   return {
     validate(connector: Connector, connectorType, config) {
       // A plugin that duck-types the SPI may have no ConfigDef: then only the framework keys are checked.
       const own = connector.config() as ConfigDef | undefined;
-      return validateConnectorConfig({
+      const infos = validateConnectorConfig({
         connectorDef: typeof own?.configKeys === 'function' ? own : new ConfigDef(),
         connectorType,
         config,
         plugins,
+        overridePolicy: security.overridePolicy,
         ...(connectorType === 'source'
           ? {
               exactlyOnceSupport: (c: Readonly<Record<string, string>>) =>
@@ -56,6 +82,14 @@ export function connectorValidation(registry: PluginRegistry): ConnectorValidati
             }
           : {}),
       });
+      const tooMany = tasksMaxLimitError(config['tasks.max'], security.tasksMaxLimit);
+      if (tooMany) addError(infos, 'tasks.max', config['tasks.max'] ?? null, tooMany);
+      const className = registry.resolveClassName(config['connector.class'] ?? '');
+      if (FILESTREAM_CONNECTOR_CLASSES.has(className)) {
+        const pathError = fileStreamPathError(config['file'], security.fileStream.allowedPaths);
+        if (pathError) addError(infos, 'file', config['file'] ?? null, pathError);
+      }
+      return infos;
     },
     pluginConfig: (def, type) => connectorPluginConfig(def, type),
   };

@@ -16,6 +16,7 @@ import type { Converter, HeaderConverter } from '../connect/converter';
 import { InternalServerError } from '../errors';
 import { builtinPlugins } from './builtins';
 import type { PluginDesc, PluginRegistration, PluginType } from './plugin-desc';
+import { FILESTREAM_CONNECTOR_CLASSES } from './filestream/file-access';
 
 export type { PluginDesc, PluginRegistration, PluginType } from './plugin-desc';
 
@@ -55,10 +56,17 @@ export class PluginRegistry {
   private descs: PluginDesc[] = [];
   private aliases = new Map<string, string>();
 
-  /** A registry holding the built-in connectors and converters (what Apache has on its classpath). */
-  static withBuiltins(): PluginRegistry {
+  /**
+   * A registry holding the built-in connectors and converters (what Apache has on its classpath).
+   * `fileStream: false` (the worker's `skc.filestream.enable=false`) leaves the FileStream connectors out, so
+   * they are unknown classes to validation and to the task-runner alike.
+   */
+  static withBuiltins(options: { readonly fileStream?: boolean } = {}): PluginRegistry {
     const registry = new PluginRegistry();
-    for (const plugin of builtinPlugins()) registry.register(plugin);
+    for (const plugin of builtinPlugins()) {
+      if (options.fileStream === false && FILESTREAM_CONNECTOR_CLASSES.has(plugin.className)) continue;
+      registry.register(plugin);
+    }
     return registry;
   }
 

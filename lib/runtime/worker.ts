@@ -9,6 +9,10 @@ import type { Connector, ConnectorConfigMap, SinkTask, SourceTask } from '../con
 import type { Converter, HeaderConverter } from '../connect/converter';
 import type { SinkRecord, SourceRecord } from '../connect/records';
 import { connectorClientProps } from '../config/client-config';
+import { clientOverrideViolations } from '../config/override-policy';
+import { workerSecuritySettings } from '../config/worker-security';
+import { ConnectException } from '../connect/errors';
+import { FILESTREAM_TASK_CLASSES, fileStreamPathError } from '../plugins/filestream/file-access';
 import type { WorkerConfig } from '../config/worker-config';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConsumerSubscription, KafkaClientFactory } from '../storage/kafka-ports';
@@ -115,6 +119,29 @@ const pluginVersion = (plugin: { version(): string }): string | null => {
   }
 };
 
+/**
+ * The worker's limits, checked again where they bite (validation rejected these already, but a config stored
+ * before the worker's settings changed must not get through): the client override policy before a client is
+ * built (Apache's `Worker.connectorClientConfigOverrides`), and the FileStream confinement before the task opens
+ * its file.
+ */
+export const checkWorkerSecurity = (
+  worker: WorkerConfig,
+  connectorType: 'source' | 'sink',
+  taskClassName: string,
+  connectorConfig: ConnectorConfigMap,
+  taskConfig: ConnectorConfigMap,
+): void => {
+  const security = workerSecuritySettings(worker.originals);
+  const client = connectorType === 'source' ? 'producer' : 'consumer';
+  const violations = clientOverrideViolations(security.overridePolicy, `${client}.override.`, connectorConfig);
+  if (violations.length > 0) throw new ConnectException(`Client Config Overrides not allowed ${violations.join(' ')}`);
+  if (FILESTREAM_TASK_CLASSES.has(taskClassName)) {
+    const error = fileStreamPathError(taskConfig['file'], security.fileStream.allowedPaths);
+    if (error) throw new ConnectException(error);
+  }
+};
+
 /** Build the runtime object for one task of `spec` (not started). */
 export const createWorkerTask = (
   deps: WorkerDeps,
@@ -125,6 +152,14 @@ export const createWorkerTask = (
   const { worker, registry, kafka } = deps;
   const { connectorConfig, taskConfig } = spec;
   const TaskClass = connector.taskClass();
+  const taskClassName = (TaskClass as { readonly className?: unknown }).className;
+  checkWorkerSecurity(
+    worker,
+    connector.type,
+    typeof taskClassName === 'string' ? taskClassName : TaskClass.name,
+    connectorConfig,
+    taskConfig,
+  );
   const task = new TaskClass();
   const version = pluginVersion(task);
   const versioned: TaskStateListener = (state, trace) => listener(state, trace, version);

@@ -6,6 +6,7 @@
  */
 import type { Connector, ConnectorContext, OffsetStorageReader, SourceConnectorContext } from '../connect/connector';
 import { ConnectException } from '../connect/errors';
+import { tasksMaxLimitError, workerSecuritySettings } from '../config/worker-security';
 import type { SourceMap } from '../connect/records';
 import { partitionKey } from '../storage/offsets-codec';
 import type { ConnectorConfig, OffsetStore, TaskConfig } from '../storage/ports';
@@ -44,6 +45,8 @@ export interface GenerateOptions {
   readonly resolveConfig?: ((config: ConnectorConfig) => Promise<ConnectorConfig>) | undefined;
   /** lets source connectors read offsets in `start()` */
   readonly offsetStore?: OffsetStore | undefined;
+  /** worker properties: `skc.tasks.max.limit` caps `tasks.max` (docs/security.md) */
+  readonly workerConfig?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Throws whatever the connector throws (the caller marks the connector FAILED with its trace). */
@@ -58,6 +61,12 @@ export async function generateTaskConfigs(
   if (!Number.isInteger(maxTasks) || maxTasks < 1) {
     throw new ConnectException(`Invalid value ${rawConfig[TASKS_MAX_CONFIG]} for configuration ${TASKS_MAX_CONFIG}`);
   }
+  // Validation refuses a tasks.max over the cap; a config stored before the cap was lowered fails here.
+  const tooMany = tasksMaxLimitError(
+    rawConfig[TASKS_MAX_CONFIG],
+    workerSecuritySettings(options.workerConfig ?? {}).tasksMaxLimit,
+  );
+  if (tooMany) throw new ConnectException(tooMany);
   const config = options.resolveConfig ? await options.resolveConfig(rawConfig) : rawConfig;
   const connector = options.plugins.newConnector(connectorClass);
   connector.initialize(connectorContext(name, options.offsetStore));
