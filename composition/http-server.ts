@@ -1,7 +1,8 @@
 /**
  * The local HTTP front of the API Lambda: plain `node:http` turning each request into an API Gateway REST (v1)
  * proxy event for the same handler that runs in AWS, and writing its result back. Used by `npm start`, tests
- * and benchmarks. Bodies over 1 MB are refused (413) while streaming, without buffering them.
+ * and benchmarks. Bodies over 1 MiB are refused (413) while streaming, without buffering them. Before anything
+ * else a request passes the guard: by default the Host check against DNS rebinding (lib/rest/local-rest-security).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { PayloadTooLargeError } from '../lib/errors';
 import { toErrorResponse } from '../lib/rest/errors';
 import { MAX_BODY_BYTES } from '../lib/rest/router';
+import { allowedHostNames, hostCheck, type RestGuard } from '../lib/rest/local-rest-security';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -17,6 +19,8 @@ export interface HttpServerOptions {
   readonly handler: ProxyHandler;
   /** Kafka Connect's `listeners` form: `http://host:port` (port 0 picks a free one); default http://127.0.0.1:8083 */
   readonly listeners?: string;
+  /** checks each request's Host / Authorization first; default: the Host check for the listener's host */
+  readonly guard?: RestGuard;
 }
 
 export interface HttpServer {
@@ -125,8 +129,18 @@ const parseListener = (listeners: string): { host: string; port: number } => {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { host, port } = parseListener(options.listeners ?? 'http://127.0.0.1:8083');
+  const guard = options.guard ?? hostCheck(allowedHostNames([host]));
   const server = createServer((req, res) => {
     const requestId = randomUUID();
+    const rejection = guard.check({ host: req.headers.host, authorization: req.headers.authorization });
+    if (rejection) {
+      // Nothing of the request reaches the API; the body is drained, not read.
+      req.resume();
+      const body = Buffer.from(rejection.body, 'utf8');
+      res.writeHead(rejection.status, { 'Content-Type': rejection.contentType, 'Content-Length': body.length });
+      res.end(body);
+      return;
+    }
     void (async () => {
       try {
         const body = await readBody(req);

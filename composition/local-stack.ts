@@ -16,6 +16,7 @@ import { apiEnvSchema, compose } from './api/composition';
 import type { ApiComposition } from './api/composition';
 import { createApiHandler } from './api/handler';
 import { startHttpServer } from './http-server';
+import { allowedHostNames, guards, hostCheck, restExtensionGuard } from '../lib/rest/local-rest-security';
 import { commonEnvSchema, parseEnv } from './env';
 import { createReconciler } from './reconciler';
 import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
@@ -25,7 +26,7 @@ export interface LocalStackOptions {
   readonly bootstrapServers: string;
   /** distributed-worker properties (converters, offset.storage.*, producer.* …) */
   readonly workerProperties?: Readonly<Record<string, string>>;
-  /** default http://127.0.0.1:8083 */
+  /** the first listener is served; default http://127.0.0.1:8083 (loopback: never every interface unless asked) */
   readonly listeners?: string;
   /** the bundled task-runner; default dist/task-runner.js */
   readonly taskRunnerScript?: string;
@@ -96,7 +97,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     composition = await compose(apiEnvSchema.parse(rawEnv), stores);
     return composition.api;
   });
-  const server = await startHttpServer({ handler, listeners: options.listeners ?? 'http://127.0.0.1:8083' });
+  const listeners = options.listeners ?? 'http://127.0.0.1:8083';
+  const listenerHost = new URL(listeners.split(',')[0]!.trim()).hostname;
+  // DNS-rebinding Host check, then the basic auth `rest.extension.classes` asks for (docs/security.md).
+  const guard = guards(
+    hostCheck(allowedHostNames([listenerHost], workerProperties['rest.advertised.host.name'])),
+    restExtensionGuard(workerProperties),
+  );
+  const server = await startHttpServer({ handler, listeners, guard });
   loop.start();
 
   return {

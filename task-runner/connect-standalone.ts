@@ -46,6 +46,13 @@ import { createApiHandler } from '../composition/api/handler';
 import type { RestApi } from '../lib/rest/router';
 import { startHttpServer } from '../composition/http-server';
 import type { HttpServer, ProxyHandler } from '../composition/http-server';
+import {
+  allowedHostNames,
+  guards,
+  hostCheck,
+  restExtensionGuard,
+  type RestGuard,
+} from '../lib/rest/local-rest-security';
 
 const log = (level: 'INFO' | 'WARN' | 'ERROR', message: string): void => {
   process.stderr.write(`[${new Date().toISOString()}] ${level} ${message}\n`);
@@ -107,12 +114,13 @@ const startRestServers = async (
   listeners: readonly RestListener[],
   rawListeners: string,
   handler: ProxyHandler,
+  guard: RestGuard,
 ): Promise<{ servers: HttpServer[]; ports: number[] }> => {
   const servers: HttpServer[] = [];
   try {
     for (const listener of listeners) {
       try {
-        servers.push(await startHttpServer({ handler, listeners: bindUrl(listener) }));
+        servers.push(await startHttpServer({ handler, listeners: bindUrl(listener), guard }));
       } catch (error) {
         throw restServerError(listener, rawListeners, error);
       }
@@ -122,6 +130,18 @@ const startRestServers = async (
     throw error;
   }
   return { servers, ports: servers.map((s) => Number(new URL(s.url).port)) };
+};
+
+/** The REST listener when the worker file sets no `listeners`. */
+const DEFAULT_LISTENER = 'http://127.0.0.1:8083';
+
+/** The basic auth of `rest.extension.classes`; a setting that cannot be honoured stops the worker (exit 2). */
+const restExtensionGuardOrExit = (props: Readonly<Record<string, string>>): RestGuard | null => {
+  try {
+    return restExtensionGuard(props);
+  } catch (error) {
+    throw new StandaloneError(error instanceof Error ? error.message : String(error), 2, { cause: error });
+  }
 };
 
 /** Jetty's `InetAddress.getLocalHost().getHostAddress()`: this host name's IPv4 address. */
@@ -138,7 +158,17 @@ const main = async (args: StandaloneArgs): Promise<void> => {
   const worker = loadStandaloneWorkerConfig(args);
   for (const note of worker.notes) log('INFO', note);
   for (const note of removedRestKeyNotes(worker.originals)) log('WARN', note);
-  const listeners = parseListeners(worker.listeners);
+  // Apache binds every interface by default (`http://:8083`); here the default is loopback (docs/security.md).
+  const listeners = parseListeners(worker.originals['listeners'] === undefined ? [DEFAULT_LISTENER] : worker.listeners);
+  const guard = guards(
+    hostCheck(
+      allowedHostNames(
+        listeners.map((l) => l.host),
+        worker.restAdvertisedHostName,
+      ),
+    ),
+    restExtensionGuardOrExit(worker.originals),
+  );
   const security = workerSecuritySettings(worker.originals);
   const registry = PluginRegistry.withBuiltins({ fileStream: security.fileStream.enabled });
   if (worker.pluginPath) {
@@ -165,11 +195,12 @@ const main = async (args: StandaloneArgs): Promise<void> => {
   // As Apache's, the REST server binds first (its port is part of the worker id) and serves the API once wired.
   let serve: (api: RestApi) => void = () => undefined;
   const api = new Promise<RestApi>((resolve) => (serve = resolve));
-  const rawListeners = worker.originals['listeners'] ?? worker.listeners.join(',');
+  const rawListeners = worker.originals['listeners'] ?? DEFAULT_LISTENER;
   const rest = await startRestServers(
     listeners,
     rawListeners,
     createApiHandler(() => api),
+    guard,
   );
   const workerId = advertisedWorkerId(listeners[0]!, rest.ports[0]!, worker, await localHostAddress());
   for (const server of rest.servers) {

@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     workerProperties = { ...SINGLE_BROKER_WORKER };
     bootstrapServers = broker.bootstrapServers;
   }
-  const listeners = process.env.SKC_LISTENERS ?? 'http://127.0.0.1:8083';
+  // Loopback unless the worker file's `listeners` or SKC_LISTENERS says otherwise (docs/security.md).
+  const listeners = process.env.SKC_LISTENERS ?? workerProperties['listeners'] ?? 'http://127.0.0.1:8083';
   const stack = await startLocalStack({ stateDir, bootstrapServers, workerProperties, listeners, log });
   process.stdout.write(
     `Kafka Connect REST API: ${stack.url}\n` +

@@ -76,7 +76,6 @@ const ACCEPTED_UNUSED = [
   'metrics.num.samples',
   'metrics.recording.level',
   'metric.reporters',
-  'rest.extension.classes',
   'access.control.allow.origin',
   'access.control.allow.methods',
   'response.http.headers.config',
@@ -497,6 +496,12 @@ export function parseWorkerConfig(raw: Readonly<Record<string, string>>, mode: W
   const unused = ACCEPTED_UNUSED.filter((k) => raw[k] !== undefined);
   if (unused.length > 0) {
     notes.push(`Worker properties accepted but not used by this runtime: ${unused.join(', ')}`);
+  }
+  if (mode === 'distributed' && raw['rest.extension.classes'] !== undefined) {
+    notes.push(
+      "'rest.extension.classes' (basic auth) applies to the REST server of npm start and connect-standalone; " +
+        "API Gateway's own authorisation protects the API in AWS (docs/security.md).",
+    );
   }
   if (mode === 'standalone' && raw[OFFSET_STORAGE_TOPIC_CONFIG] !== undefined) {
     notes.push(`'${OFFSET_STORAGE_TOPIC_CONFIG}' is ignored in standalone mode (offsets go to the offset file).`);
