@@ -15,6 +15,7 @@ const ADAPTER_SDKS = {
   'lib/adapters/dynamodb': ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
   'lib/adapters/ecs': ['@aws-sdk/client-ecs'],
   'lib/adapters/secrets-manager': ['@aws-sdk/client-secrets-manager'],
+  'lib/adapters/ssm': ['@aws-sdk/client-ssm'],
 };
 /** The domain sees the world through the ports in lib/storage: no SDK, no framework. */
 const DOMAIN = ['lib/connect', 'lib/herder', 'lib/scheduler', 'lib/runtime'];

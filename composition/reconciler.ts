@@ -24,8 +24,9 @@ export async function createReconciler(
     launcher,
     plugins: registry,
     workerConfig,
-    // The connector sees resolved values; reverseTransform keeps secrets out of the stored task configs.
-    resolveConfig: async (config) => providers.transform(config).data,
+    // The connector sees values of the local providers (file, directory, env); reverseTransform keeps them out of
+    // the stored task configs. Secrets Manager / SSM placeholders stay for the task process to resolve.
+    resolveConfig: async (config) => providers.transform(config, { deferTaskOnly: true }).data,
     ...extra,
   });
 }

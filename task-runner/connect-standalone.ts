@@ -18,6 +18,7 @@ import type { KafkaClientLogger } from '../lib/adapters/kafka/client';
 import { FileOffsetStore } from '../lib/adapters/local/file-offset-store';
 import { InProcessLauncher, offsetsAfterStops } from '../lib/adapters/local/in-process-launcher';
 import { InMemoryConfigStore, InMemoryStatusStore } from '../lib/adapters/local/memory-stores';
+import { awsSecretReaders } from '../composition/aws-secret-readers';
 import { ConfigProviders } from '../lib/config/config-providers';
 import { workerSecuritySettings, type WorkerSecuritySettings } from '../lib/config/worker-security';
 import { workerAdminProps } from '../lib/config/client-config';
@@ -212,7 +213,8 @@ const main = async (args: StandaloneArgs): Promise<void> => {
   const configStore = new InMemoryConfigStore();
   const statusStore = new InMemoryStatusStore();
   const scheduling = standaloneSchedulingProps(worker.originals);
-  const providers = ConfigProviders.fromWorkerConfig(worker.originals);
+  // Tasks run in this process: it resolves every provider, Secrets Manager and SSM included (docs/security.md).
+  const providers = ConfigProviders.fromWorkerConfig(worker.originals, undefined, awsSecretReaders());
   let trigger: (name: string) => void = () => undefined;
   const launcher = new InProcessLauncher({
     configStore,
@@ -224,7 +226,7 @@ const main = async (args: StandaloneArgs): Promise<void> => {
       onWarnings: (clientId, warnings) => warnings.forEach((w) => log('WARN', `${clientId}: ${w}`)),
     }),
     offsetStore,
-    resolveConfig: (config) => providers.transform(config).data,
+    resolveConfig: async (config) => (await providers.resolve(config)).data,
     workerId,
     heartbeatIntervalMs: heartbeatSettingsFor(scheduling).intervalMs,
     onExit: (instance) => trigger(instance.connector),
@@ -249,7 +251,7 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     launcher,
     plugins: registry,
     workerConfig: scheduling,
-    resolveConfig: async (config) => providers.transform(config).data,
+    resolveConfig: async (config) => providers.transform(config, { deferTaskOnly: true }).data,
     offsetStore,
     workerId,
     log: (message, details) => log('INFO', `${message}${details ? ` ${JSON.stringify(details)}` : ''}`),

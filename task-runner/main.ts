@@ -12,6 +12,7 @@ import { workerSecuritySettings } from '../lib/config/worker-security';
 import { PluginRegistry } from '../lib/plugins/registry';
 import { exitCodeOf, runTaskInstance } from '../lib/runtime/task-instance';
 import { heartbeatSettingsFor } from '../lib/scheduler/restart-policy';
+import { awsSecretReaders } from '../composition/aws-secret-readers';
 import { kafkaClientFactory, offsetsTopicStore } from '../composition/kafka';
 import { kafkaAuthProperties } from '../composition/kafka-auth';
 import { createLogger } from '../composition/logger';
@@ -74,7 +75,10 @@ async function main(): Promise<number> {
           if (env.SKC_PLUGIN_PATH.length > 0) await registry.loadPluginPath(env.SKC_PLUGIN_PATH);
           return registry;
         },
-        resolveConfig: (config) => (providers ??= ConfigProviders.fromWorkerConfig(props)).transform(config).data,
+        // Secrets Manager / SSM references resolve here, in the task process, with its own AWS clients.
+        resolveConfig: async (config) =>
+          (await (providers ??= ConfigProviders.fromWorkerConfig(props, undefined, awsSecretReaders())).resolve(config))
+            .data,
         offsetStore: () => offsetsTopicStore(worker, `connect-offsets-${connector}-${taskId}`),
         ownsOffsetStore: true,
         fenceOffsets: true,

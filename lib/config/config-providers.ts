@@ -2,6 +2,13 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { ConfigException } from '../connect/errors';
 import { invalidValue } from '../connect/config-def';
+import {
+  type AwsSecretReaders,
+  SECRETS_MANAGER_PROVIDER_CLASS,
+  SecretsManagerConfigProvider,
+  SSM_PROVIDER_CLASS,
+  SsmParamStoreConfigProvider,
+} from './aws-config-providers';
 import { parseProperties } from './properties';
 
 /**
@@ -21,7 +28,12 @@ export interface ConfigData {
 export interface ConfigProvider {
   configure(params: Readonly<Record<string, string>>): void;
   /** The values of `keys` under `path`; keys that do not exist are simply absent. */
-  get(path: string, keys: ReadonlySet<string>): ConfigData;
+  get(path: string, keys: ReadonlySet<string>): ConfigData | Promise<ConfigData>;
+  /**
+   * True for providers that call a secret store (Secrets Manager, SSM): only `resolve()` in a task process asks
+   * them; the synchronous `transform()` refuses them, or leaves their placeholders with `deferTaskOnly`.
+   */
+  readonly resolvesInTaskOnly?: boolean;
 }
 
 /** Apache's `AllowedPaths`: absolute, existing prefixes; null = every path allowed. */
@@ -152,7 +164,8 @@ export class EnvVarConfigProvider implements ConfigProvider {
   }
 }
 
-export type ConfigProviderFactory = () => ConfigProvider;
+/** `readers`: the AWS clients, given only where secrets may be resolved (task processes). */
+export type ConfigProviderFactory = (readers?: AwsSecretReaders | null) => ConfigProvider;
 
 const PROVIDER_PACKAGE = 'org.apache.kafka.common.config.provider.';
 
@@ -164,11 +177,27 @@ export const BUILT_IN_CONFIG_PROVIDERS: ReadonlyMap<string, ConfigProviderFactor
       ['DirectoryConfigProvider', () => new DirectoryConfigProvider()],
       ['EnvVarConfigProvider', () => new EnvVarConfigProvider()],
     ] as const
-  ).flatMap(([simple, factory]) => [
-    [PROVIDER_PACKAGE + simple, factory],
-    [simple, factory],
-    [simple.replace(/ConfigProvider$/, ''), factory],
-  ]),
+  )
+    .flatMap(([simple, factory]): [string, ConfigProviderFactory][] => [
+      [PROVIDER_PACKAGE + simple, factory],
+      [simple, factory],
+      [simple.replace(/ConfigProvider$/, ''), factory],
+    ])
+    .concat(
+      (
+        [
+          [SECRETS_MANAGER_PROVIDER_CLASS, (readers) => new SecretsManagerConfigProvider(readers ?? null)],
+          [SSM_PROVIDER_CLASS, (readers) => new SsmParamStoreConfigProvider(readers ?? null)],
+        ] as [string, ConfigProviderFactory][]
+      ).flatMap(([fqcn, factory]): [string, ConfigProviderFactory][] => {
+        const simple = fqcn.slice(fqcn.lastIndexOf('.') + 1);
+        return [
+          [fqcn, factory],
+          [simple, factory],
+          [simple.replace(/ConfigProvider$/, ''), factory],
+        ];
+      }),
+    ),
 );
 
 /** `${provider:[path:]key}` exactly as Apache's `ConfigTransformer.DEFAULT_PATTERN` (lazy groups). */
@@ -196,6 +225,7 @@ export class ConfigProviders {
   static fromWorkerConfig(
     workerProps: Readonly<Record<string, string>>,
     extra: ReadonlyMap<string, ConfigProviderFactory> = new Map(),
+    readers: AwsSecretReaders | null = null,
   ): ConfigProviders {
     const names = workerProps['config.providers'];
     const providers = new Map<string, ConfigProvider>();
@@ -210,7 +240,7 @@ export class ConfigProviders {
       const prefix = `config.providers.${name}.param.`;
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(workerProps)) if (k.startsWith(prefix)) params[k.slice(prefix.length)] = v;
-      const provider = factory();
+      const provider = factory(readers);
       provider.configure(params);
       providers.set(name, provider);
     }
@@ -221,9 +251,65 @@ export class ConfigProviders {
     return [...this.providers.keys()];
   }
 
-  /** Resolve every placeholder in `configs`. Provider errors (e.g. env with a path) propagate as ConfigException. */
-  transform(configs: Readonly<Record<string, string>>): ConfigTransformerResult {
-    // Collect keys per provider and path, then ask each provider once per path (as Apache does).
+  /**
+   * Resolve every placeholder in `configs` with the synchronous providers (file, directory, env). Placeholders of
+   * task-only providers (Secrets Manager, SSM) fail with a ConfigException, or are left in place with
+   * `deferTaskOnly` (the reconciler: the task resolves them). Provider errors propagate as ConfigException.
+   */
+  transform(
+    configs: Readonly<Record<string, string>>,
+    options: { readonly deferTaskOnly?: boolean } = {},
+  ): ConfigTransformerResult {
+    const wanted = this.wanted(configs);
+    const lookups = new Map<string, Map<string, Record<string, string>>>();
+    const ttls: Record<string, number> = {};
+    for (const [providerName, byPath] of wanted) {
+      const provider = this.providers.get(providerName);
+      if (!provider) continue;
+      if (provider.resolvesInTaskOnly) {
+        if (options.deferTaskOnly) continue;
+        throw new ConfigException(
+          undefined,
+          undefined,
+          `Config provider '${providerName}' resolves values only in task processes, not here`,
+        );
+      }
+      const results = new Map<string, Record<string, string>>();
+      for (const [path, keys] of byPath) {
+        const result = provider.get(path, keys);
+        if (result instanceof Promise) {
+          void result.catch(() => undefined);
+          throw new ConfigException(undefined, undefined, `Config provider '${providerName}' is asynchronous`);
+        }
+        if (result.ttl !== null && result.ttl >= 0) ttls[path] = result.ttl;
+        results.set(path, result.data);
+      }
+      lookups.set(providerName, results);
+    }
+    return { data: substitute(configs, lookups), ttls };
+  }
+
+  /** Resolve every placeholder in `configs` with every provider: what a task process does before it starts. */
+  async resolve(configs: Readonly<Record<string, string>>): Promise<ConfigTransformerResult> {
+    const wanted = this.wanted(configs);
+    const lookups = new Map<string, Map<string, Record<string, string>>>();
+    const ttls: Record<string, number> = {};
+    for (const [providerName, byPath] of wanted) {
+      const provider = this.providers.get(providerName);
+      if (!provider) continue;
+      const results = new Map<string, Record<string, string>>();
+      for (const [path, keys] of byPath) {
+        const { data, ttl } = await provider.get(path, keys);
+        if (ttl !== null && ttl >= 0) ttls[path] = ttl;
+        results.set(path, data);
+      }
+      lookups.set(providerName, results);
+    }
+    return { data: substitute(configs, lookups), ttls };
+  }
+
+  /** Keys per provider and path, so each provider is asked once per path (as Apache does). */
+  private wanted(configs: Readonly<Record<string, string>>): Map<string, Map<string, Set<string>>> {
     const wanted = new Map<string, Map<string, Set<string>>>();
     for (const value of Object.values(configs)) {
       if (typeof value !== 'string') continue;
@@ -236,32 +322,27 @@ export class ConfigProviders {
         keys.add(key);
       }
     }
-    const lookups = new Map<string, Map<string, Record<string, string>>>();
-    const ttls: Record<string, number> = {};
-    for (const [providerName, byPath] of wanted) {
-      const provider = this.providers.get(providerName);
-      if (!provider) continue;
-      const results = new Map<string, Record<string, string>>();
-      for (const [path, keys] of byPath) {
-        const { data, ttl } = provider.get(path, keys);
-        if (ttl !== null && ttl >= 0) ttls[path] = ttl;
-        results.set(path, data);
-      }
-      lookups.set(providerName, results);
-    }
-    const data: Record<string, string> = {};
-    for (const [name, value] of Object.entries(configs)) {
-      data[name] =
-        typeof value !== 'string'
-          ? value
-          : value.replace(VARIABLE_PATTERN, (whole, provider: string, _p, path: string | undefined, key: string) => {
-              const byPath = lookups.get(provider);
-              if (!byPath) return whole;
-              return byPath.get(path ?? '')?.[key] ?? whole;
-            });
-    }
-    return { data, ttls };
+    return wanted;
   }
+}
+
+/** Replace each placeholder found in `lookups`; the others stay as written (Apache's `ConfigTransformer`). */
+function substitute(
+  configs: Readonly<Record<string, string>>,
+  lookups: ReadonlyMap<string, ReadonlyMap<string, Record<string, string>>>,
+): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [name, value] of Object.entries(configs)) {
+    data[name] =
+      typeof value !== 'string'
+        ? value
+        : value.replace(VARIABLE_PATTERN, (whole, provider: string, _p, path: string | undefined, key: string) => {
+            const byPath = lookups.get(provider);
+            if (!byPath) return whole;
+            return byPath.get(path ?? '')?.[key] ?? whole;
+          });
+  }
+  return data;
 }
 
 /** True if `value` contains at least one `${provider:…}` placeholder. */

@@ -27,7 +27,7 @@ export interface TaskInstanceRuntime {
   /** the plug-ins; loading them (plugin.path) may fail, which is the task's FAILED status */
   plugins(): PluginRegistry | Promise<PluginRegistry>;
   /** resolves `${provider:…}` placeholders (config providers); identity when absent */
-  resolveConfig?(config: ConnectorConfig): ConnectorConfig;
+  resolveConfig?(config: ConnectorConfig): ConnectorConfig | Promise<ConnectorConfig>;
   /** the source offsets (asked for when the task is built: creating the store may fail like building the task) */
   offsetStore(): OffsetStore;
   /**
@@ -104,10 +104,12 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
   let started: OffsetStore | undefined;
   try {
     const registry = await runtime.plugins();
-    const resolve = (config: ConnectorConfig): ConnectorConfig => runtime.resolveConfig?.(config) ?? config;
-    // Config providers resolve `${…}` in the connector and task configs here, never in the store.
-    const connectorConfig = resolve(state.config);
-    const taskConfig = resolve(rawTaskConfig);
+    const resolve = async (config: ConnectorConfig): Promise<ConnectorConfig> =>
+      (await runtime.resolveConfig?.(config)) ?? config;
+    // Config providers resolve `${…}` in the connector and task configs here (secret stores included), never in
+    // the store, the API or the reconciler (docs/security.md).
+    const connectorConfig = await resolve(state.config);
+    const taskConfig = await resolve(rawTaskConfig);
     const connectorInstance = registry.newConnector(connectorConfig['connector.class'] ?? '');
     const offsetStore = runtime.offsetStore();
     if (runtime.ownsOffsetStore && connectorInstance.type === 'source') {

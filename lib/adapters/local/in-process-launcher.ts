@@ -36,7 +36,7 @@ export interface InProcessLauncherOptions {
   /** source offsets of every task (standalone: the offsets file); started and stopped by the owner */
   readonly offsetStore: OffsetStore;
   /** resolves `${provider:…}` placeholders (config providers); identity when absent */
-  readonly resolveConfig?: (config: ConnectorConfig) => ConnectorConfig;
+  readonly resolveConfig?: (config: ConnectorConfig) => ConnectorConfig | Promise<ConnectorConfig>;
   /** `worker_id` of the task statuses */
   readonly workerId: string;
   readonly heartbeatIntervalMs: number;
