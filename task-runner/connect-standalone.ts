@@ -28,6 +28,8 @@ import { PluginRegistry } from '../lib/plugins/registry';
 import {
   advertisedWorkerId,
   bindUrl,
+  DEFAULT_LISTENER,
+  listenersOf,
   loadConnector,
   loadStandaloneWorkerConfig,
   parseArgs,
@@ -133,9 +135,6 @@ const startRestServers = async (
   return { servers, ports: servers.map((s) => Number(new URL(s.url).port)) };
 };
 
-/** The REST listener when the worker file sets no `listeners`. */
-const DEFAULT_LISTENER = 'http://127.0.0.1:8083';
-
 /** The basic auth of `rest.extension.classes`; a setting that cannot be honoured stops the worker (exit 2). */
 const restExtensionGuardOrExit = (props: Readonly<Record<string, string>>): RestGuard | null => {
   try {
@@ -160,7 +159,7 @@ const main = async (args: StandaloneArgs): Promise<void> => {
   for (const note of worker.notes) log('INFO', note);
   for (const note of removedRestKeyNotes(worker.originals)) log('WARN', note);
   // Apache binds every interface by default (`http://:8083`); here the default is loopback (docs/security.md).
-  const listeners = parseListeners(worker.originals['listeners'] === undefined ? [DEFAULT_LISTENER] : worker.listeners);
+  const listeners = parseListeners(listenersOf(worker.originals));
   const guard = guards(
     hostCheck(
       allowedHostNames(

@@ -414,6 +414,16 @@ export function mapClientConfig(
   }
   if (protocol.startsWith('SASL_')) client.sasl = { mechanism: 'plain', ...client.sasl };
   else delete client.sasl;
+  if (type === 'producer' && producer.idempotent === undefined) {
+    // Kafka's producer is idempotent by default (3.0+) unless acks, retries or in-flight requests conflict, so
+    // Connect's task producers (acks=all, one request in flight) write idempotently: a retried request cannot
+    // duplicate records. kafkajs keeps sequence numbers right only with one request in flight, so only then.
+    producer.idempotent =
+      (producer.acks ?? -1) === -1 &&
+      producer.maxInFlightRequests === 1 &&
+      client.retry?.retries !== 0 &&
+      producer.transactionalId === undefined;
+  }
   return { client, producer, consumer, warnings };
 }
 

@@ -13,6 +13,7 @@ import {
 } from '../config/connector-config';
 import { DEFAULT_WORKER_SECURITY, tasksMaxLimitError, type WorkerSecuritySettings } from '../config/worker-security';
 import type { ConfigInfos } from '../connect/config-def';
+import { hasPlaceholders } from '../config/config-providers';
 import { FILESTREAM_CONNECTOR_CLASSES, fileStreamPathError } from '../plugins/filestream/file-access';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConnectorValidation } from './plugin-catalog';
@@ -86,7 +87,12 @@ export function connectorValidation(
       if (tooMany) addError(infos, 'tasks.max', config['tasks.max'] ?? null, tooMany);
       const className = registry.resolveClassName(config['connector.class'] ?? '');
       if (FILESTREAM_CONNECTOR_CLASSES.has(className)) {
-        const pathError = fileStreamPathError(config['file'], security.fileStream.allowedPaths);
+        // A `${provider:…}` reference is checked where it is resolved: by the task, before it opens the file.
+        const file = config['file'];
+        const pathError =
+          file !== undefined && hasPlaceholders(file)
+            ? null
+            : fileStreamPathError(file, security.fileStream.allowedPaths);
         if (pathError) addError(infos, 'file', config['file'] ?? null, pathError);
       }
       return infos;

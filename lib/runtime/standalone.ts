@@ -118,6 +118,16 @@ export interface RestListener {
 /** Apache's `RestServer.LISTENER_PATTERN` (`protocol://hostname:port`, IPv6 hosts in brackets). */
 const LISTENER_PATTERN = /^(.*):\/\/\[?([0-9a-zA-Z\-%._:]*)\]?:(-?[0-9]+)$/;
 
+/** The REST listener when the worker properties set no `listeners` (Apache: `http://:8083`, every interface). */
+export const DEFAULT_LISTENER = 'http://127.0.0.1:8083';
+
+/** `listeners` as written, else loopback only: a worker is not reachable from the network unless asked to be. */
+export const listenersOf = (originals: Readonly<Record<string, string>>): string[] =>
+  (originals['listeners'] ?? DEFAULT_LISTENER)
+    .split(',')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+
 /** Parse `listeners` as Apache does; errors (exit 2, as Apache's REST server start) name the listener. */
 export const parseListeners = (listeners: readonly string[]): RestListener[] => {
   if (listeners.length === 0) {
