@@ -16,7 +16,14 @@ export class KafkajsClientFactory implements KafkaClientFactory {
 
   newProducer(props: ClientProps): ProducerPort {
     const mapping = mapClientConfig('producer', props);
-    return new KafkajsProducer(createKafkaFromProps('producer', props, this.options, mapping), mapping.producer);
+    // Idempotence by default needs retries (Kafka disables it when they conflict); this factory's retry policy
+    // applies to the producer too. An explicit enable.idempotence=true is left for kafkajs to refuse.
+    const retries = mapping.client.retry?.retries ?? this.options.retry?.retries;
+    const producer =
+      retries === 0 && props['enable.idempotence'] === undefined
+        ? { ...mapping.producer, idempotent: false }
+        : mapping.producer;
+    return new KafkajsProducer(createKafkaFromProps('producer', props, this.options, mapping), producer);
   }
 
   newConsumer(props: ClientProps): ConsumerPort {
