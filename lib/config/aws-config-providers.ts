@@ -42,7 +42,10 @@ abstract class AwsConfigProvider implements ConfigProvider {
   protected client: AwsClientParams = {};
   protected ignoreNotFound = false;
 
-  constructor(protected readonly readers: AwsSecretReaders | null) {}
+  constructor(
+    protected readonly readers: AwsSecretReaders | null,
+    private readonly simpleName: string,
+  ) {}
 
   configure(params: Readonly<Record<string, string>>): void {
     const strategy = (params['NotFoundStrategy'] ?? 'fail').trim().toLowerCase();
@@ -64,7 +67,7 @@ abstract class AwsConfigProvider implements ConfigProvider {
       throw new ConfigException(
         undefined,
         undefined,
-        `${this.constructor.name} resolves values only in task processes (never in the REST API or in worker properties)`,
+        `${this.simpleName} resolves values only in task processes (never in the REST API or in worker properties)`,
       );
     }
     return this.readers;
@@ -80,6 +83,10 @@ abstract class AwsConfigProvider implements ConfigProvider {
 
 /** `${secretsmanager:<secret>:<json field>}` or `${secretsmanager:<secret>}` (the whole secret string). */
 export class SecretsManagerConfigProvider extends AwsConfigProvider {
+  constructor(readers: AwsSecretReaders | null) {
+    super(readers, 'SecretsManagerConfigProvider');
+  }
+
   async get(path: string, keys: ReadonlySet<string>): Promise<ConfigData> {
     const readers = this.requireReaders();
     const data: Record<string, string> = {};
@@ -119,6 +126,10 @@ export class SecretsManagerConfigProvider extends AwsConfigProvider {
 
 /** `${ssm::<parameter name>}`: each key is a parameter name (SecureStrings are decrypted). */
 export class SsmParamStoreConfigProvider extends AwsConfigProvider {
+  constructor(readers: AwsSecretReaders | null) {
+    super(readers, 'SsmParamStoreConfigProvider');
+  }
+
   async get(path: string, keys: ReadonlySet<string>): Promise<ConfigData> {
     const readers = this.requireReaders();
     const data: Record<string, string> = {};
