@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigException } from '../../lib/connect/errors';
+import { ConfigException, ConnectException } from '../../lib/connect/errors';
 import {
   clientOverrideViolations,
   overridePolicy,
@@ -14,6 +14,8 @@ import { parseWorkerConfig } from '../../lib/config/worker-config';
 import { tasksMaxLimitError, workerSecuritySettings } from '../../lib/config/worker-security';
 import { fileStreamPathError } from '../../lib/plugins/filestream/file-access';
 import { PluginRegistry } from '../../lib/plugins/registry';
+import { checkWorkerSecurity } from '../../lib/runtime/worker';
+import { generateTaskConfigs } from '../../lib/scheduler/task-configs';
 
 const errorsOf = (policy: string, config: Record<string, string>, allowlist: string[] = []) =>
   Object.fromEntries(
@@ -211,5 +213,40 @@ describe('idempotent task producers', () => {
     expect(producerOf({ 'producer.override.enable.idempotence': 'false' }).idempotent).toBe(false);
     // the worker's own clients (no Connect defaults) are unchanged
     expect(mapClientConfig('producer', { 'bootstrap.servers': 'b:9092' }).producer.idempotent).toBe(false);
+  });
+});
+
+describe('limits checked again where they bite (configs stored before the worker settings changed)', () => {
+  const worker = (extra: Record<string, string>) =>
+    parseWorkerConfig(
+      {
+        'bootstrap.servers': 'b:9092',
+        'key.converter': 'x',
+        'value.converter': 'x',
+        'offset.storage.file.filename': '/tmp/o',
+        ...extra,
+      },
+      'standalone',
+    );
+
+  it('the reconciler refuses to generate task configs above skc.tasks.max.limit', async () => {
+    const config = { 'connector.class': 'FileStreamSink', topics: 't', 'tasks.max': '5' };
+    const plugins = PluginRegistry.withBuiltins();
+    await expect(
+      generateTaskConfigs('c', config, { plugins, workerConfig: { 'skc.tasks.max.limit': '4' } }),
+    ).rejects.toThrow("Value must be no more than 4 (the worker's 'skc.tasks.max.limit')");
+    expect((await generateTaskConfigs('c', config, { plugins })).taskConfigs).toHaveLength(5);
+  });
+
+  it('a FileStream task outside the allowed paths fails before it opens its file', () => {
+    const task = { file: '/etc/hostname', topic: 't' };
+    const confined = worker({ 'skc.filestream.allowed.paths': tmpdir() });
+    const check = () =>
+      checkWorkerSecurity(confined, 'source', 'org.apache.kafka.connect.file.FileStreamSourceTask', task, task);
+    expect(check).toThrow(ConnectException);
+    expect(check).toThrow('Invalid value /etc/hostname for configuration file');
+    expect(() =>
+      checkWorkerSecurity(worker({}), 'source', 'org.apache.kafka.connect.file.FileStreamSourceTask', task, task),
+    ).not.toThrow();
   });
 });
