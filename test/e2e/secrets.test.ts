@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createKafka } from '../../lib/adapters/kafka/client';
-import { ecsClientConfig, kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { ecsClientConfig, kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import { type E2eStack, readLines, startE2eStack, taskLogs } from './helpers';
+
+requireServices('kafka', 'moto');
 
 /** Every file under `dir`, recursively, as text. */
 const allFiles = (dir: string): { path: string; text: string }[] =>

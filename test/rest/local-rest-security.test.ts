@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../lambdas/shared/local-stack';
+import { startLocalStack, type LocalStack } from '../../composition/local-stack';
 import {
   allowedHostNames,
   BASIC_AUTH_EXTENSION_CLASS,

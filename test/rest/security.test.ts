@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryConfigStore, InMemoryOffsetStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import { TUNING_OVERRIDE_ALLOWLIST } from '../../lib/config/override-policy';
-import { compose } from '../../lambdas/api/composition';
+import { compose } from '../../composition/api/composition';
 import { fakeBroker } from './fake-broker';
 import { type Call, viaLambdaV1 } from './harness';
 

@@ -13,19 +13,10 @@ import { parseWorkerConfig } from '../../lib/config/worker-config';
 import { ConnectException } from '../../lib/connect/errors';
 import { PluginRegistry } from '../../lib/plugins/registry';
 import { createWorkerTask } from '../../lib/runtime/worker';
-import { waitFor } from '../services/wait';
+import { staysTrue, waitFor } from '../services/wait';
 import { fakeBroker } from '../rest/fake-broker';
 
 const STRING_CONVERTER = 'org.apache.kafka.connect.storage.StringConverter';
-
-/** Observes `probe` for `ms` (a negative check needs a window) and fails as soon as it turns false. */
-async function staysTrue(probe: () => boolean, ms: number, description: string): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!probe()) throw new Error(`${description} stopped holding`);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // observation interval, not synchronisation
-  }
-}
 
 describe('client overrides at task start', () => {
   let dir: string;
