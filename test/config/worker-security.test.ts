@@ -3,14 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigException, ConnectException } from '../../lib/connect/errors';
-import {
-  clientOverrideViolations,
-  overridePolicy,
-  TUNING_OVERRIDE_ALLOWLIST,
-  validateClientOverrides,
-} from '../../lib/config/override-policy';
+import { clientOverrideViolations, overridePolicy, validateClientOverrides } from '../../lib/config/override-policy';
 import { connectorClientProps, mapClientConfig } from '../../lib/config/client-config';
 import { parseWorkerConfig } from '../../lib/config/worker-config';
+import { AWS_WORKER_DEFAULTS } from '../../infra/worker-config';
 import { tasksMaxLimitError, workerSecuritySettings } from '../../lib/config/worker-security';
 import { fileStreamPathError } from '../../lib/plugins/filestream/file-access';
 import { PluginRegistry } from '../../lib/plugins/registry';
@@ -65,16 +61,26 @@ describe('connector.client.config.override.policy', () => {
     expect(errorsOf('Allowlist', config)['linger.ms']).toHaveLength(1);
   });
 
-  it('the tuning allowlist lets no connection, security or class-loading key through', () => {
-    for (const key of TUNING_OVERRIDE_ALLOWLIST) {
-      expect(key).not.toMatch(/^(bootstrap\.servers|security\.protocol|sasl\.|ssl\.|client\.id|group\.id)/);
-      expect(key).not.toMatch(/class/);
+  it("the AWS construct's allowlist lets no connection, security or class-loading key through", () => {
+    const allowlist = workerSecuritySettings(AWS_WORKER_DEFAULTS).overridePolicy;
+    expect(allowlist.name).toBe('Allowlist');
+    for (const key of [
+      'bootstrap.servers',
+      'security.protocol',
+      'sasl.jaas.config',
+      'sasl.mechanism',
+      'ssl.truststore.location',
+      'interceptor.classes',
+      'partitioner.class',
+      'group.id',
+    ]) {
+      expect(allowlist.isAllowed(key)).toBe(false);
     }
-    expect(TUNING_OVERRIDE_ALLOWLIST).toEqual(expect.arrayContaining(['linger.ms', 'batch.size', 'max.poll.records']));
+    for (const key of ['linger.ms', 'batch.size', 'max.poll.records']) expect(allowlist.isAllowed(key)).toBe(true);
   });
 
   it('the run-time check names the refused keys without their values', () => {
-    const policy = overridePolicy('Allowlist', [...TUNING_OVERRIDE_ALLOWLIST]);
+    const policy = workerSecuritySettings(AWS_WORKER_DEFAULTS).overridePolicy;
     const violations = clientOverrideViolations(policy, 'producer.override.', {
       'producer.override.sasl.jaas.config': 'PlainLoginModule required username="u" password="hunter2";',
       'producer.override.linger.ms': '5',

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryConfigStore, InMemoryOffsetStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
-import { TUNING_OVERRIDE_ALLOWLIST } from '../../lib/config/override-policy';
+import { AWS_WORKER_DEFAULTS } from '../../infra/worker-config';
 import { compose } from '../../composition/api/composition';
 import { fakeBroker } from './fake-broker';
 import { type Call, viaLambdaV1 } from './harness';
@@ -21,11 +21,8 @@ async function api(worker: Record<string, string>): Promise<{ call: Call; config
   return { call: viaLambdaV1(composition), configs: configStore };
 }
 
-/** The AWS construct's default: Apache's Allowlist policy with the tuning keys only. */
-const AWS_DEFAULT_POLICY = {
-  'connector.client.config.override.policy': 'Allowlist',
-  'connector.client.config.override.allowlist': TUNING_OVERRIDE_ALLOWLIST.join(','),
-};
+/** The AWS construct's default worker keys: Apache's Allowlist policy with client tuning keys only. */
+const AWS_DEFAULT_POLICY = AWS_WORKER_DEFAULTS;
 
 describe('credential exfiltration through client overrides', () => {
   it('is rejected at validation under the AWS default policy, and the fake broker never receives a byte', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
 import { InMemoryOffsetStore } from '../../lib/adapters/local/memory-stores';
-import { TUNING_OVERRIDE_ALLOWLIST } from '../../lib/config/override-policy';
+import { AWS_WORKER_DEFAULTS } from '../../infra/worker-config';
 import { parseWorkerConfig } from '../../lib/config/worker-config';
 import { ConnectException } from '../../lib/connect/errors';
 import { PluginRegistry } from '../../lib/plugins/registry';
@@ -68,13 +68,7 @@ describe('client overrides at task start', () => {
   it('the restrictive policy refuses the task before any client exists: the broker gets no byte', async () => {
     const broker = await fakeBroker();
     try {
-      const create = build(
-        {
-          'connector.client.config.override.policy': 'Allowlist',
-          'connector.client.config.override.allowlist': TUNING_OVERRIDE_ALLOWLIST.join(','),
-        },
-        broker.port,
-      );
+      const create = build({ ...AWS_WORKER_DEFAULTS }, broker.port);
       expect(create).toThrow(ConnectException);
       expect(create).toThrow(
         /^Client Config Overrides not allowed .*The 'Allowlist' policy does not allow 'bootstrap.servers' to be overridden/,
