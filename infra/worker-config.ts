@@ -49,6 +49,9 @@ export function validateWorkerConfig(config: Record<string, string>): Record<str
  * `Allowlist` (KIP-1188) over un-prefixed client keys; the local stack keeps Apache's default (`All`).
  */
 export const AWS_WORKER_DEFAULTS: Readonly<Record<string, string>> = {
+  // FileStream reads and writes the task container's own files: off in AWS unless `workerConfig` turns it on (with
+  // `skc.filestream.allowed.paths` to confine it). Apache stopped shipping it on the default classpath in 3.2.
+  'skc.filestream.enable': 'false',
   'connector.client.config.override.policy': 'Allowlist',
   'connector.client.config.override.allowlist': [
     // producer

@@ -1,6 +1,7 @@
 import { AWS_WORKER_DEFAULTS, validateWorkerConfig } from '../../infra/worker-config';
 import { overridePolicy } from '../../lib/config/override-policy';
 import { parseWorkerConfig } from '../../lib/config/worker-config';
+import { workerSecuritySettings } from '../../lib/config/worker-security';
 
 describe('workerConfig validation', () => {
   it('accepts ordinary worker properties and config-provider references for secrets', () => {
@@ -58,6 +59,13 @@ describe('workerConfig validation', () => {
         'distributed',
       );
       expect(parsed).toMatchObject({ connectorClientConfigOverridePolicy: 'Allowlist' });
+    });
+
+    it("switch FileStream off (it reads and writes the container's own files)", () => {
+      expect(workerSecuritySettings(AWS_WORKER_DEFAULTS).fileStream.enabled).toBe(false);
+      expect(
+        workerSecuritySettings({ ...AWS_WORKER_DEFAULTS, 'skc.filestream.enable': 'true' }).fileStream.enabled,
+      ).toBe(true);
     });
 
     it('let connectors tune their clients but not redirect or re-authenticate them', () => {

@@ -21,8 +21,11 @@ async function api(worker: Record<string, string>): Promise<{ call: Call; config
   return { call: viaLambdaV1(composition), configs: configStore };
 }
 
-/** The AWS construct's default worker keys: Apache's Allowlist policy with client tuning keys only. */
-const AWS_DEFAULT_POLICY = AWS_WORKER_DEFAULTS;
+/**
+ * The AWS construct's default worker keys: Apache's Allowlist policy with client tuning keys only. FileStream (off by
+ * default in AWS) is switched on so that the policy, not the missing plug-in, is what refuses the connector.
+ */
+const AWS_DEFAULT_POLICY = { ...AWS_WORKER_DEFAULTS, 'skc.filestream.enable': 'true' };
 
 describe('credential exfiltration through client overrides', () => {
   it('is rejected at validation under the AWS default policy, and the fake broker never receives a byte', async () => {

@@ -68,7 +68,7 @@ describe('client overrides at task start', () => {
   it('the restrictive policy refuses the task before any client exists: the broker gets no byte', async () => {
     const broker = await fakeBroker();
     try {
-      const create = build({ ...AWS_WORKER_DEFAULTS }, broker.port);
+      const create = build({ ...AWS_WORKER_DEFAULTS, 'skc.filestream.enable': 'true' }, broker.port);
       expect(create).toThrow(ConnectException);
       expect(create).toThrow(
         /^Client Config Overrides not allowed .*The 'Allowlist' policy does not allow 'bootstrap.servers' to be overridden/,
