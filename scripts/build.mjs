@@ -1,4 +1,5 @@
-// Bundles the runnable entry points (local stack, task-runner, connect-standalone) with esbuild.
+// Bundles the runnable entry points (local stack, task-runner, connect-standalone, connect-distributed) with esbuild.
+// The commands on PATH are bin/*.cjs, which run these bundles (on Node 22 even when PATH's node is older).
 // Runs on `npm ci` (prepare) and before `npm start`, so a fresh clone needs no separate build step.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ const entries = {
   'local-stack': 'lambdas/local/main.ts',
   'task-runner': 'task-runner/main.ts',
   'connect-standalone': 'task-runner/connect-standalone.ts',
+  'connect-distributed': 'lambdas/local/connect-distributed.ts',
 };
 mkdirSync(join(root, 'dist'), { recursive: true });
 const present = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(join(root, src))));
