@@ -56,7 +56,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 async function timeStart(clone: string, path: string, label: string): Promise<number> {
   const [restPort] = await freePorts(1);
   const url = `http://127.0.0.1:${restPort}/`;
-  const env = { ...process.env, PATH: path, SKC_LISTENERS: url.slice(0, -1) };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: path, SKC_LISTENERS: url.slice(0, -1) };
   delete env.PYTHON;
   const started = Date.now();
   // detached: its own process group, so the Ctrl-C below reaches npm, node and the broker as a terminal's does.

@@ -17,7 +17,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { kafkaBrokerReadiness } from '../../lib/adapters/kafka/admin';
 import type { KafkaBroker } from '../../lib/adapters/local/kafka-broker';
 import { findUp, freePorts, KAFKA_CLASSPATH_FILE, startKafkaBroker } from '../../lib/adapters/local/kafka-broker';
 import { loadPropertiesFile } from '../../lib/config/properties';
@@ -65,19 +64,40 @@ function brokerClasspath(root: string): string | undefined {
   return readFileSync(join(root, BROKER_CLASSPATH_FILE), 'utf8').trim();
 }
 
-async function ownBroker(root: string, stateDir: string): Promise<KafkaBroker> {
+/** True when nothing listens on `port` of 127.0.0.1 (the broker's default port is tried first). */
+const portFree = (port: number): Promise<boolean> =>
+  new Promise((resolveFree) => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+  });
+
+/** The own broker, on 9092 unless that is taken. Its address is known at once, before it is ready. */
+async function ownBroker(root: string, stateDir: string): Promise<{ port: number; ready: Promise<KafkaBroker> }> {
   const classpath = brokerClasspath(root);
-  const workDir = join(stateDir, 'kafka');
-  const common = { workDir, ...(classpath ? { classpath } : {}) };
-  try {
-    return await startKafkaBroker({ ...common, readiness: kafkaBrokerReadiness, port: 9092 });
-  } catch (error) {
-    if (!/BindException|Address already in use/.test((error as Error).message)) throw error;
-    const [port] = await freePorts(1);
+  let port = 9092;
+  if (!(await portFree(port))) {
+    port = (await freePorts(1))[0]!;
     log(`port 9092 is taken: the broker listens on ${port}`);
-    return startKafkaBroker({ ...common, readiness: kafkaBrokerReadiness, ...(port ? { port } : {}) });
   }
+  const ready = startKafkaBroker({ workDir: join(stateDir, 'kafka'), port, ...(classpath ? { classpath } : {}) });
+  return { port, ready };
 }
+
+/** The own broker's cluster id without asking it: from its storage (formatted by an earlier run), else once up. */
+const ownClusterId = (stateDir: string, ready: Promise<KafkaBroker>) => async (): Promise<string | null> => {
+  try {
+    const meta = readFileSync(join(stateDir, 'kafka', 'data', 'meta.properties'), 'utf8');
+    const id = /^cluster\.id=(.*)$/m.exec(meta)?.[1]?.trim();
+    if (id) return id;
+  } catch {
+    // first run: not formatted yet
+  }
+  return ready.then(
+    (broker) => broker.clusterId,
+    () => null,
+  );
+};
 
 /** Rejects with the bind error when nobody may listen there (checked before the broker is started for nothing). */
 const probeListener = (listener: RestListener): Promise<void> =>
@@ -139,28 +159,33 @@ async function run(argv: readonly string[], command: LocalStackCommand): Promise
     throw error.code === 'EADDRINUSE' ? portTaken(listener, listenersKey) : error;
   });
 
-  let broker: KafkaBroker | undefined;
+  // The REST API answers while the own broker starts (its connectors come from the file store); tasks are launched
+  // once the broker is ready.
+  let brokerStart: Promise<KafkaBroker> | undefined;
   let bootstrapServers: string;
   if (workerFile) {
     bootstrapServers = workerProperties['bootstrap.servers'] ?? 'localhost:9092';
   } else {
-    broker = await ownBroker(root, stateDir);
-    bootstrapServers = broker.bootstrapServers;
+    const own = await ownBroker(root, stateDir);
+    brokerStart = own.ready;
+    brokerStart.catch(() => undefined); // reported below, once the REST API is up
+    bootstrapServers = `127.0.0.1:${own.port}`;
   }
+  const stopBroker = () => brokerStart?.then((broker) => broker.stop()).catch(() => undefined);
   const stack = await startLocalStack({
     stateDir,
     bootstrapServers,
     workerProperties,
     listeners: bindUrl(listener),
     log,
+    ...(brokerStart ? { kafkaReady: brokerStart, clusterId: ownClusterId(stateDir, brokerStart) } : {}),
   }).catch(async (error: NodeJS.ErrnoException) => {
-    await broker?.stop();
+    await stopBroker();
     // taken between the probe and now
     throw error.code === 'EADDRINUSE' ? portTaken(listener, listenersKey) : error;
   });
   process.stdout.write(
     `Kafka Connect REST API: ${stack.url}\n` +
-      `Kafka: ${bootstrapServers}${broker ? ` (Apache Kafka ${broker.version}, data in ${broker.workDir})` : ''}\n` +
       `State: ${stateDir} (task logs in ${join(stateDir, 'logs')})\n` +
       'Ctrl-C stops the stack and every task process.\n',
   );
@@ -171,11 +196,25 @@ async function run(argv: readonly string[], command: LocalStackCommand): Promise
     stopping = true;
     log(`${signal}: stopping task processes`);
     await stack.close();
-    await broker?.stop();
+    await stopBroker();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (!brokerStart) {
+    process.stdout.write(`Kafka: ${bootstrapServers}\n`);
+    return;
+  }
+  try {
+    const broker = await brokerStart;
+    process.stdout.write(`Kafka: ${bootstrapServers} (Apache Kafka ${broker.version}, data in ${broker.workDir})\n`);
+  } catch (error) {
+    if (stopping) return;
+    stopping = true;
+    await stack.close();
+    throw error;
+  }
 }
 
 /** Runs the command; a StandaloneError ends the process with one line and its exit code, anything else exit 1. */
