@@ -18,7 +18,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { KafkaBroker } from '../../lib/adapters/local/kafka-broker';
-import { findUp, freePorts, KAFKA_CLASSPATH_FILE, startKafkaBroker } from '../../lib/adapters/local/kafka-broker';
+import {
+  findUp,
+  freePorts,
+  KAFKA_CLASSPATH_FILE,
+  newClusterId,
+  startKafkaBroker,
+} from '../../lib/adapters/local/kafka-broker';
 import { loadPropertiesFile } from '../../lib/config/properties';
 import { bindUrl, parseListeners, StandaloneError } from '../../lib/runtime/standalone';
 import type { RestListener } from '../../lib/runtime/standalone';
@@ -72,32 +78,34 @@ const portFree = (port: number): Promise<boolean> =>
     server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
   });
 
-/** The own broker, on 9092 unless that is taken. Its address is known at once, before it is ready. */
-async function ownBroker(root: string, stateDir: string): Promise<{ port: number; ready: Promise<KafkaBroker> }> {
+/** The cluster id of the storage an earlier run formatted, if any. */
+function formattedClusterId(workDir: string): string | undefined {
+  try {
+    return /^cluster\.id=(.*)$/m.exec(readFileSync(join(workDir, 'data', 'meta.properties'), 'utf8'))?.[1]?.trim();
+  } catch {
+    return undefined; // first run: not formatted yet
+  }
+}
+
+/**
+ * The own broker, on 9092 unless that is taken. Its address and cluster id (chosen here on the first run, so
+ * `GET /` can say it before the broker is up) are known at once; `ready` resolves when it answers.
+ */
+async function ownBroker(
+  root: string,
+  stateDir: string,
+): Promise<{ port: number; clusterId: string; ready: Promise<KafkaBroker> }> {
   const classpath = brokerClasspath(root);
+  const workDir = join(stateDir, 'kafka');
+  const clusterId = formattedClusterId(workDir) ?? newClusterId();
   let port = 9092;
   if (!(await portFree(port))) {
     port = (await freePorts(1))[0]!;
     log(`port 9092 is taken: the broker listens on ${port}`);
   }
-  const ready = startKafkaBroker({ workDir: join(stateDir, 'kafka'), port, ...(classpath ? { classpath } : {}) });
-  return { port, ready };
+  const ready = startKafkaBroker({ workDir, port, clusterId, ...(classpath ? { classpath } : {}) });
+  return { port, clusterId, ready };
 }
-
-/** The own broker's cluster id without asking it: from its storage (formatted by an earlier run), else once up. */
-const ownClusterId = (stateDir: string, ready: Promise<KafkaBroker>) => async (): Promise<string | null> => {
-  try {
-    const meta = readFileSync(join(stateDir, 'kafka', 'data', 'meta.properties'), 'utf8');
-    const id = /^cluster\.id=(.*)$/m.exec(meta)?.[1]?.trim();
-    if (id) return id;
-  } catch {
-    // first run: not formatted yet
-  }
-  return ready.then(
-    (broker) => broker.clusterId,
-    () => null,
-  );
-};
 
 /** Rejects with the bind error when nobody may listen there (checked before the broker is started for nothing). */
 const probeListener = (listener: RestListener): Promise<void> =>
@@ -161,16 +169,10 @@ async function run(argv: readonly string[], command: LocalStackCommand): Promise
 
   // The REST API answers while the own broker starts (its connectors come from the file store); tasks are launched
   // once the broker is ready.
-  let brokerStart: Promise<KafkaBroker> | undefined;
-  let bootstrapServers: string;
-  if (workerFile) {
-    bootstrapServers = workerProperties['bootstrap.servers'] ?? 'localhost:9092';
-  } else {
-    const own = await ownBroker(root, stateDir);
-    brokerStart = own.ready;
-    brokerStart.catch(() => undefined); // reported below, once the REST API is up
-    bootstrapServers = `127.0.0.1:${own.port}`;
-  }
+  const own = workerFile ? undefined : await ownBroker(root, stateDir);
+  const brokerStart = own?.ready;
+  brokerStart?.catch(() => undefined); // reported below, once the REST API is up
+  const bootstrapServers = own ? `127.0.0.1:${own.port}` : (workerProperties['bootstrap.servers'] ?? 'localhost:9092');
   const stopBroker = () => brokerStart?.then((broker) => broker.stop()).catch(() => undefined);
   const stack = await startLocalStack({
     stateDir,
@@ -178,7 +180,7 @@ async function run(argv: readonly string[], command: LocalStackCommand): Promise
     workerProperties,
     listeners: bindUrl(listener),
     log,
-    ...(brokerStart ? { kafkaReady: brokerStart, clusterId: ownClusterId(stateDir, brokerStart) } : {}),
+    ...(own ? { kafkaReady: own.ready, clusterId: async () => own.clusterId } : {}),
   }).catch(async (error: NodeJS.ErrnoException) => {
     await stopBroker();
     // taken between the probe and now
