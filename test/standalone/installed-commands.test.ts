@@ -188,7 +188,13 @@ describe('installed commands, run from a folder outside the clone', () => {
 
       writeFileSync(
         join(dir, 'standalone.properties'),
-        `bootstrap.servers=${kafkaBootstrap()}\nlisteners=http://127.0.0.1:${port}\noffset.storage.file.filename=${join(dir, 'offsets')}\n`,
+        [
+          `bootstrap.servers=${kafkaBootstrap()}`,
+          'key.converter=org.apache.kafka.connect.json.JsonConverter',
+          'value.converter=org.apache.kafka.connect.json.JsonConverter',
+          `listeners=http://127.0.0.1:${port}`,
+          `offset.storage.file.filename=${join(dir, 'offsets')}`,
+        ].join('\n'),
       );
       const standalone = runCommand('connect-standalone', ['standalone.properties'], dir);
       expect(await standalone.exited).toBe(2);
