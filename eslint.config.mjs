@@ -131,7 +131,6 @@ export default tseslint.config(
         require: 'readonly',
         __dirname: 'readonly',
         fetch: 'readonly',
-        Buffer: 'readonly',
       },
     },
   },

@@ -20,6 +20,7 @@
 //        node scripts/setup.mjs --lock-broker   rewrites tools/maven/broker.lock from `mvn -P broker` (after a
 //        change of the pom's broker profile; test/setup checks the two agree)
 import { spawn, spawnSync } from 'node:child_process';
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';

@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { kafkaBrokerReadiness } from '../../lib/adapters/kafka/admin';
 import type { KafkaBroker } from '../../lib/adapters/local/kafka-broker';
 import {
   findUp,
@@ -103,7 +104,13 @@ async function ownBroker(
     port = (await freePorts(1))[0]!;
     log(`port 9092 is taken: the broker listens on ${port}`);
   }
-  const ready = startKafkaBroker({ workDir, port, clusterId, ...(classpath ? { classpath } : {}) });
+  const ready = startKafkaBroker({
+    readiness: kafkaBrokerReadiness,
+    workDir,
+    port,
+    clusterId,
+    ...(classpath ? { classpath } : {}),
+  });
   return { port, clusterId, ready };
 }
 

@@ -12,11 +12,13 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePorts } from '../../lib/adapters/local/kafka-broker';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import { projectRoot } from '../services/paths';
 
 const FIXTURES = join(projectRoot(), '..', '..', 'shared', 'fixtures', 'apache-config');
 const APACHE_FIXTURES = existsSync(FIXTURES) ? FIXTURES : '/work/shared/fixtures/apache-config';
+
+requireServices('kafka');
 
 let prefix: string;
 let env: NodeJS.ProcessEnv;
