@@ -20,6 +20,7 @@ const INTEGRATION = [
   'launchers/ecs-task-launcher',
   // no services, but a JVM, Python, CDK synth, esbuild bundles or the standalone CLI in child processes
   'converters/.*\\.differential',
+  'setup/broker-lock',
   'transforms/.*\\.differential',
   'rest/schemathesis',
   'infra/(bundling|nag|snapshot|stack)',

@@ -18,7 +18,7 @@
 // Usage: node scripts/setup.mjs [step …]   (also imported by scripts/test.mjs and scripts/services.mjs;
 //        `npm start` runs `node scripts/setup.mjs broker` when the broker's classpath is missing)
 //        node scripts/setup.mjs --lock-broker   rewrites tools/maven/broker.lock from `mvn -P broker` (after a
-//        change of the pom's broker profile; test/setup checks the two agree)
+//        change of the pom's broker profile; test/setup/broker-lock.test.ts checks the two agree)
 import { spawn, spawnSync } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
