@@ -16,10 +16,11 @@ const INTEGRATION = [
   'stores/(apache-interop|dynamodb-stores|kafka-log-reader|kafka-offset-store)',
   'rest/(concurrency-dynamodb|kafka-offsets)',
   'runtime/(kafka-adapters|sink-topic-appears)',
-  'standalone/(filestream-kafka|rest-api)',
+  'standalone/(filestream-kafka|rest-api|installed-commands)',
   'launchers/ecs-task-launcher',
   // no services, but a JVM, Python, CDK synth, esbuild bundles or the standalone CLI in child processes
   'converters/.*\\.differential',
+  'setup/broker-lock',
   'transforms/.*\\.differential',
   'rest/schemathesis',
   'infra/(bundling|nag|snapshot|stack)',

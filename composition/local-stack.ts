@@ -33,6 +33,14 @@ export interface LocalStackOptions {
   readonly reconcileIntervalMs?: number;
   readonly stopGraceMs?: number;
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
+  /**
+   * Resolves once Kafka answers (the stack's own broker still starting). Until then the REST API already serves
+   * what needs no Kafka (connectors, configs, status from the file store) and the reconciler launches no task;
+   * rejects: the reconciler never starts (the caller reports the error and closes the stack).
+   */
+  readonly kafkaReady?: Promise<unknown>;
+  /** The cluster id of `GET /` when known without asking Kafka (the own broker's), default: asked of Kafka. */
+  readonly clusterId?: () => Promise<string | null>;
 }
 
 export interface LocalStack {
@@ -89,12 +97,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     intervalMs: options.reconcileIntervalMs ?? 2000,
     onError: (error) => options.log?.('reconcile failed', { error: String(error) }),
   });
-  trigger = (name) => loop.trigger(name);
-  const unsubscribe = stores.configStore.subscribe((name) => loop.trigger(name));
+  // Before Kafka is ready, store changes are left to the full reconcile that starting the loop runs.
+  let kafkaUp = options.kafkaReady === undefined;
+  trigger = (name) => kafkaUp && loop.trigger(name);
+  const unsubscribe = stores.configStore.subscribe((name) => trigger(name));
 
   let composition: ApiComposition | undefined;
   const handler = createApiHandler(async () => {
-    composition = await compose(apiEnvSchema.parse(rawEnv), stores);
+    composition = await compose(apiEnvSchema.parse(rawEnv), {
+      ...stores,
+      ...(options.clusterId ? { clusterId: options.clusterId } : {}),
+    });
     return composition.api;
   });
   const listeners = options.listeners ?? 'http://127.0.0.1:8083';
@@ -105,7 +118,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     restExtensionGuard(workerProperties),
   );
   const server = await startHttpServer({ handler, listeners, guard });
-  loop.start();
+  let closed = false;
+  if (kafkaUp) loop.start();
+  else
+    void options.kafkaReady?.then(
+      () => {
+        kafkaUp = true;
+        if (!closed) loop.start();
+      },
+      () => undefined,
+    );
 
   return {
     url: server.url,
@@ -114,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     reconciler,
     loop,
     async close({ stopTasks = true } = {}) {
+      closed = true;
       unsubscribe();
       await loop.stop();
       await server.close();

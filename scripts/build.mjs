@@ -1,30 +1,65 @@
-// Bundles the runnable entry points (local stack, task-runner, connect-standalone) with esbuild.
-// Runs on `npm ci` (prepare) and before `npm start`, so a fresh clone needs no separate build step.
-import { build } from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+// Bundles the runnable entry points (local stack, task-runner, connect-standalone, connect-distributed) with esbuild.
+// The commands on PATH are bin/*.cjs, which run these bundles (on Node 22 even when PATH's node is older).
+// Runs on `npm ci` (prepare) and before `npm start`, so a fresh clone needs no separate build step. Skipped when
+// dist/ is up to date: no file esbuild read for it (nor this script, nor the lockfile) changed since it was built,
+// which keeps a later `npm start` from spending seconds on a build that would write the same bytes.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const stampFile = join(dist, '.build-inputs.json');
 const entries = {
   'local-stack': 'lambdas/local/main.ts',
   'task-runner': 'task-runner/main.ts',
   'connect-standalone': 'task-runner/connect-standalone.ts',
+  'connect-distributed': 'lambdas/local/connect-distributed.ts',
 };
-mkdirSync(join(root, 'dist'), { recursive: true });
 const present = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(join(root, src))));
-if (Object.keys(present).length > 0) {
-  await build({
+
+const mtime = (path) => {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Infinity; // gone: rebuild
+  }
+};
+
+function upToDate() {
+  if (process.env.SKC_BUILD_FORCE === '1' || !existsSync(stampFile)) return false;
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (JSON.stringify(stamp.entries) !== JSON.stringify(present)) return false;
+  if (!Object.keys(present).every((out) => existsSync(join(dist, `${out}.js`)))) return false;
+  const inputs = [...stamp.inputs, 'scripts/build.mjs', 'package-lock.json'];
+  return inputs.every((input) => mtime(join(root, input)) <= stamp.builtAt);
+}
+
+mkdirSync(dist, { recursive: true });
+if (Object.keys(present).length > 0 && !upToDate()) {
+  const builtAt = Date.now();
+  const { build } = await import('esbuild'); // not loaded at all when nothing is built
+  const result = await build({
     entryPoints: Object.fromEntries(Object.entries(present).map(([out, src]) => [out, join(root, src)])),
-    outdir: join(root, 'dist'),
+    outdir: dist,
     bundle: true,
     platform: 'node',
     target: 'node22',
     format: 'cjs',
     sourcemap: true,
+    metafile: true,
+    absWorkingDir: root,
     // The `connect-standalone` bin runs tasks: it gets TASK_PROCESS_NODE_FLAGS (lib/runtime/task-process.ts; a test
     // keeps the two in sync). `env -S` splits the flags off (GNU coreutils ≥ 8.30, macOS, FreeBSD).
     banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=32' },
     logLevel: 'warning',
   });
+  // Inputs as esbuild names them (relative to root); written last, so an interrupted build is redone.
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes(':'));
+  writeFileSync(stampFile, `${JSON.stringify({ builtAt, entries: present, inputs })}\n`);
 }

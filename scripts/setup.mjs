@@ -6,11 +6,25 @@
 // Each step is skipped when its result is present and was made from the same inputs (pom hash, pinned
 // requirements), so a second run touches no network and takes well under a second.
 //
-// Usage: node scripts/setup.mjs   (also imported by scripts/test.mjs and scripts/services.mjs)
+// Steps (`only` picks some; default: every step but `broker`, i.e. what the tests need):
+//   broker    the Kafka broker alone: all `npm start` needs. No Maven, no Python, no test jars: the jars listed in
+//             tools/maven/broker.lock (made from the pom's `broker` profile) are taken from the local Maven
+//             repository (~/.m2/repository, or SKC_M2_REPOSITORY) or, when missing there, downloaded from Maven
+//             Central (SKC_MAVEN_REPOSITORY_URL for a mirror) and checked against the lock's SHA-256;
+//   kafka     the broker plus the test-only Kafka jars (kafka-tools, connect-api/json …: Maven profile `kafka`);
+//   dynamodb  DynamoDB Local (Maven profile `dynamodb`);
+//   venv      the Python venv (moto, schemathesis).
+//
+// Usage: node scripts/setup.mjs [step …]   (also imported by scripts/test.mjs and scripts/services.mjs;
+//        `npm start` runs `node scripts/setup.mjs broker` when the broker's classpath is missing)
+//        node scripts/setup.mjs --lock-broker   rewrites tools/maven/broker.lock from `mvn -P broker` (after a
+//        change of the pom's broker profile; test/setup/broker-lock.test.ts checks the two agree)
 import { spawn, spawnSync } from 'node:child_process';
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,6 +45,8 @@ export const paths = {
   mavenCacheDir,
   /** Kafka broker 4.3.1 + log4j2 binding + kafka-tools + connect-api/connect-json, one `:`-separated line. */
   kafkaClasspathFile: join(mavenCacheDir, 'kafka.classpath'),
+  /** Kafka broker 4.3.1 + log4j2 binding only (what `npm start` runs), one `:`-separated line. */
+  brokerClasspathFile: join(mavenCacheDir, 'broker.classpath'),
   /** DynamoDB Local and its dependencies, one `:`-separated line. */
   dynamodbClasspathFile: join(mavenCacheDir, 'dynamodb.classpath'),
   /** sqlite4java's native library, for -Djava.library.path. */
@@ -45,6 +61,10 @@ const MAVEN_PROFILES = [
   { profile: 'kafka', outputs: [paths.kafkaClasspathFile] },
   { profile: 'dynamodb', outputs: [paths.dynamodbClasspathFile, paths.dynamodbNativeDir] },
 ];
+
+/** Every step; `broker` is left out of the default (the tests' `kafka` classpath has the broker too). */
+export const STEPS = ['broker', 'kafka', 'dynamodb', 'venv'];
+const DEFAULT_STEPS = ['kafka', 'dynamodb', 'venv'];
 
 const INSTALL_HINTS = {
   java: 'install a JDK or JRE 17+, e.g. `apt-get install -y openjdk-17-jre-headless` (or set JAVA_HOME)',
@@ -142,6 +162,85 @@ async function resolveMaven(profile) {
   writeFileSync(mavenStampFile(profile), `${mavenInputsHash(profile)}\n`);
 }
 
+// --------------------------------------------------------------------------------------------------------- broker
+
+/** `<path in a Maven repository> <sha256>` per jar of the broker's classpath, in Maven's order. */
+export const brokerLockFile = join(root, 'tools', 'maven', 'broker.lock');
+const m2Repository = () => process.env.SKC_M2_REPOSITORY || join(homedir(), '.m2', 'repository');
+const mavenRepositoryUrl = () =>
+  (process.env.SKC_MAVEN_REPOSITORY_URL || 'https://repo.maven.apache.org/maven2').replace(/\/$/, '');
+const brokerStampFile = join(mavenCacheDir, 'broker.sha256');
+
+function readBrokerLock() {
+  const text = readFileSync(brokerLockFile, 'utf8');
+  const jars = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [path, sha] = line.split(/\s+/);
+      return { path, sha, file: join(m2Repository(), ...path.split('/')) };
+    });
+  return { text, jars };
+}
+
+function brokerUpToDate() {
+  if (!existsSync(paths.brokerClasspathFile) || !existsSync(brokerStampFile)) return false;
+  const { text } = readBrokerLock();
+  if (readFileSync(brokerStampFile, 'utf8').trim() !== sha256(`${m2Repository()}\n${text}`)) return false;
+  return readFileSync(paths.brokerClasspathFile, 'utf8')
+    .trim()
+    .split(':')
+    .every((jar) => existsSync(jar));
+}
+
+async function download({ path, sha, file }) {
+  const url = `${mavenRepositoryUrl()}/${path}`;
+  const response = await fetch(url);
+  if (!response.ok) throw new SetupError(`GET ${url}: HTTP ${response.status}`);
+  const body = Buffer.from(await response.arrayBuffer());
+  const actual = createHash('sha256').update(body).digest('hex');
+  if (actual !== sha) throw new SetupError(`${url}: SHA-256 ${actual}, tools/maven/broker.lock says ${sha}`);
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.skc-${process.pid}.part`;
+  writeFileSync(partial, body);
+  renameSync(partial, file); // atomic: a concurrent Maven or setup never sees half a jar
+}
+
+/** The broker's classpath from the lock: jars already in the Maven repository as they are, the others fetched. */
+async function ensureBroker(log) {
+  const { text, jars } = readBrokerLock();
+  const missing = jars.filter((jar) => !existsSync(jar.file));
+  if (missing.length > 0) log(`broker: downloading ${missing.length} jar(s) from ${mavenRepositoryUrl()} …`);
+  for (let i = 0; i < missing.length; i += 6) await Promise.all(missing.slice(i, i + 6).map(download));
+  mkdirSync(mavenCacheDir, { recursive: true });
+  writeFileSync(paths.brokerClasspathFile, `${jars.map((jar) => jar.file).join(':')}\n`);
+  writeFileSync(brokerStampFile, `${sha256(`${m2Repository()}\n${text}`)}\n`);
+  return missing.length;
+}
+
+/** Rewrites tools/maven/broker.lock from Maven's resolution of the pom's `broker` profile. */
+export async function lockBroker() {
+  const outputDir = join(mavenCacheDir, 'lock');
+  mkdirSync(outputDir, { recursive: true });
+  const args = ['-q', '-B', '-Dstyle.color=never', '-f', pomFile, '-Pbroker', `-Dskc.cacheDir=${outputDir}`];
+  const { code, output } = await spawnCollect('mvn', [...args, 'validate'], { cwd: root });
+  if (code !== 0) throw new SetupError(`mvn -Pbroker failed (exit ${code}):\n${output.replace(ANSI_COLOUR, '')}`);
+  const classpath = readFileSync(join(outputDir, 'broker.classpath'), 'utf8').trim().split(':');
+  rmSync(outputDir, { recursive: true, force: true });
+  const lines = classpath.map((jar) => {
+    const path = relative(m2Repository(), jar).split(sep).join('/');
+    if (path.startsWith('..')) throw new SetupError(`${jar} is outside ${m2Repository()} (set SKC_M2_REPOSITORY)`);
+    return `${path} ${createHash('sha256').update(readFileSync(jar)).digest('hex')}`;
+  });
+  const header = [
+    "# The Kafka broker of `npm start`: Maven's resolution of tools/maven/pom.xml -P broker, as paths in a Maven",
+    '# repository and their SHA-256. Written by `node scripts/setup.mjs --lock-broker`; read by its `broker` step.',
+  ];
+  writeFileSync(brokerLockFile, `${[...header, ...lines].join('\n')}\n`);
+  return lines.length;
+}
+
 // ----------------------------------------------------------------------------------------------------------- venv
 
 const venvStampFile = join(venvDir, '.skc-requirements');
@@ -171,13 +270,17 @@ async function ensureVenv(state) {
 // ---------------------------------------------------------------------------------------------------------- setup
 
 /**
- * Brings the machine to the state the tests need. Resolves to a list of what was done; throws SetupError
- * (with the install command) when a prerequisite is missing.
+ * Brings the machine to the state the tests need, or only the steps named in `only` (see STEPS). Resolves to a
+ * list of what was done; throws SetupError (with the install command) when a prerequisite is missing, and only
+ * checks the prerequisites of the steps asked for (no Python unless `venv`, no Maven unless a classpath is stale).
  */
-export async function setup({ log = (line) => console.log(`[setup] ${line}`) } = {}) {
+export async function setup({ log = (line) => console.log(`[setup] ${line}`), only = DEFAULT_STEPS } = {}) {
   const started = Date.now();
-  const staleProfiles = MAVEN_PROFILES.filter((p) => !mavenUpToDate(p));
-  const venv = venvState();
+  const unknown = only.filter((step) => !STEPS.includes(step));
+  if (unknown.length > 0) throw new SetupError(`unknown step(s) ${unknown.join(', ')}; steps: ${STEPS.join(', ')}`);
+  const staleProfiles = MAVEN_PROFILES.filter((p) => only.includes(p.profile) && !mavenUpToDate(p));
+  const venv = only.includes('venv') ? venvState() : 'ok';
+  const broker = only.includes('broker') && !brokerUpToDate();
 
   const problems = [checkJava()];
   if (staleProfiles.length > 0) problems.push(checkMaven());
@@ -206,7 +309,14 @@ export async function setup({ log = (line) => console.log(`[setup] ${line}`) } =
     done.push(`venv ${venv === 'stale' ? 'updated' : 'created'} in ${seconds(Date.now() - t0)}`);
     log(done.at(-1));
   })();
-  const results = await Promise.allSettled([maven, python]);
+  const brokerJars = (async () => {
+    if (!broker) return;
+    const t0 = Date.now();
+    const downloaded = await ensureBroker(log);
+    done.push(`broker classpath written (${downloaded} jar(s) downloaded) in ${seconds(Date.now() - t0)}`);
+    log(done.at(-1));
+  })();
+  const results = await Promise.allSettled([brokerJars, maven, python]);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
 
@@ -217,7 +327,9 @@ export async function setup({ log = (line) => console.log(`[setup] ${line}`) } =
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    await setup();
+    const steps = process.argv.slice(2);
+    if (steps[0] === '--lock-broker') console.log(`[setup] ${await lockBroker()} jars in tools/maven/broker.lock`);
+    else await setup(steps.length > 0 ? { only: steps } : {});
   } catch (error) {
     console.error(`[setup] FAILED: ${error instanceof SetupError ? error.message : (error?.stack ?? error)}`);
     process.exit(1);

@@ -4,8 +4,12 @@
 // Jest's code.
 // `--unit` (`npm run test:unit`): only Jest's `unit` project (jest.config.js), which needs no service and nothing
 // of the set-up, so the set-up is skipped too.
+// Jest and everything it starts get a temp dir of their own (TMPDIR, under the machine's): the tests' scratch dirs
+// (skc-*, the broker's, the CLIs' bundles …) all land there, and it is removed on exit, Ctrl-C included. One left
+// by a run that was killed outright is removed by the next run (its pid is in its name).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paths, setup, SetupError } from './setup.mjs';
 
@@ -33,14 +37,38 @@ if (wantsSummary) {
   args.push('--json', `--outputFile=${resultsFile}`);
 }
 
+const RUN_DIR_PREFIX = 'skc-test-run-';
+const isAlive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+};
+for (const entry of readdirSync(tmpdir())) {
+  const pid = Number(new RegExp(`^${RUN_DIR_PREFIX}(\\d+)-`).exec(entry)?.[1]);
+  if (pid && !isAlive(pid)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+}
+const runTmp = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
+// Jest's transform cache stays where it was (its default is under the machine's temp dir), so it survives runs.
+if (!args.some((arg) => arg.startsWith('--cacheDirectory'))) {
+  args.push(`--cacheDirectory=${join(tmpdir(), `jest_skc_${process.getuid?.() ?? 0}`)}`);
+}
+
 // Jest runs on the node that runs this script (Node 22 from the `node` devDependency under `npm test`).
 const jestBin = join(paths.root, 'node_modules', 'jest', 'bin', 'jest.js');
-const jest = spawn(process.execPath, [jestBin, ...args], { cwd: paths.root, stdio: 'inherit' });
+const jest = spawn(process.execPath, [jestBin, ...args], {
+  cwd: paths.root,
+  stdio: 'inherit',
+  env: { ...process.env, TMPDIR: runTmp },
+});
 // Ctrl-C reaches Jest directly (same process group): wait for it to exit. SIGTERM is passed on.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => jest.kill('SIGTERM'));
 const [code, signal] = await new Promise((resolve) => jest.on('exit', (c, s) => resolve([c, s])));
 
+rmSync(runTmp, { recursive: true, force: true });
 console.log(`[test] wall time ${((Date.now() - started) / 1000).toFixed(1)} s (set-up, services and tests)`);
 if (wantsSummary && existsSync(resultsFile)) {
   try {

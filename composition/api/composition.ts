@@ -41,6 +41,8 @@ export interface ComposeOverrides {
   readonly sinkOffsets?: () => Promise<SinkOffsets>;
   readonly validation?: ConnectorValidation;
   readonly registry?: PluginRegistry;
+  /** `GET /`'s cluster id when the caller knows it without asking Kafka (the local stack's own broker) */
+  readonly clusterId?: () => Promise<string | null>;
 }
 
 /** Memoize an async factory; a failure is not cached, so the next request retries. */
@@ -69,7 +71,7 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
 
   let offsetStore = overrides.offsetStore;
   let sinkOffsets = overrides.sinkOffsets;
-  let clusterId: HerderOptions['clusterId'];
+  let clusterId: HerderOptions['clusterId'] = overrides.clusterId;
   if (env.SKC_BOOTSTRAP_SERVERS) {
     const bootstrap = env.SKC_BOOTSTRAP_SERVERS;
     // The deployment's Kafka authentication (a secret read, for SCRAM) is resolved on first use, not at cold start.
@@ -80,7 +82,7 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
     offsetStore ??= lazy(async () => (await kafka()).offsetStore());
     sinkOffsets ??= lazy(async () => (await kafka()).groupOffsets);
     let knownClusterId: string | undefined;
-    clusterId = async () => {
+    clusterId ??= async () => {
       try {
         return (knownClusterId ??= await (await kafka()).groupOffsets.clusterId());
       } catch (error) {

@@ -321,6 +321,8 @@ export interface KafkaBrokerOptions {
   readyTimeoutMs?: number;
   /** Extra or overriding server.properties entries. */
   config?: Readonly<Record<string, string | number | boolean>>;
+  /** Cluster id to format new storage with (default: a random one); storage formatted before keeps its own. */
+  clusterId?: string;
   /**
    * Also wait for the group coordinator (creates `__consumer_offsets`) and producer-id allocation before
    * resolving, so that the first consumer group and idempotent producer start cleanly. Default true.
@@ -407,7 +409,7 @@ function serverProperties(
 }
 
 /** A Kafka cluster id: 16 random bytes, base64url; never starting with '-' (it would read as a CLI flag). */
-function newClusterId(): string {
+export function newClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
@@ -456,7 +458,7 @@ async function startOnce(options: KafkaBrokerOptions, started: number): Promise<
   if (existsSync(metaFile)) {
     clusterId = /^cluster\.id=(.*)$/m.exec(readFileSync(metaFile, 'utf8'))?.[1]?.trim() ?? 'unknown';
   } else {
-    clusterId = newClusterId();
+    clusterId = options.clusterId ?? newClusterId();
     const format = await runToEnd(
       java,
       [

@@ -1,0 +1,4 @@
+#!/usr/bin/env -S node --max-semi-space-size=32
+'use strict';
+// `connect-standalone [--override key=value …] worker.properties [connector.properties …]` (docs/standalone.md).
+require('./launch.cjs')('connect-standalone');
