@@ -8,7 +8,8 @@
  * join, as every sink start does), records/s, MB/s of Kafka value bytes, and the task process's peak RSS (VmHWM).
  * moto is a Python server on the same 2 cores, so absolute S3 numbers are pessimistic; the ratios between formats
  * and to the raw consumer are the useful part.
- * Env: BENCH_S3_RECORDS, BENCH_S3_FORMATS (default `json,avro,parquet`).
+ * Env: BENCH_S3_RECORDS, BENCH_S3_FORMATS (default `json,avro,parquet`), BENCH_S3_NODE_ARGS (extra node arguments of
+ * the connector process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -25,6 +26,7 @@ import { projectRoot } from '../test/services/paths';
 
 const RECORDS = Number(process.env.BENCH_S3_RECORDS ?? 200_000);
 const FLUSH_SIZE = 20_000;
+const NODE_ARGS = (process.env.BENCH_S3_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const FORMATS = (process.env.BENCH_S3_FORMATS ?? 'json,avro,parquet').split(',').map((f) => f.trim());
 const FORMAT_CLASS: Record<string, string> = {
   json: 'io.confluent.connect.s3.format.json.JsonFormat',
@@ -164,7 +166,7 @@ async function sink(
   const started = process.hrtime.bigint();
   const child: ChildProcess = spawn(
     process.execPath,
-    [...TASK_PROCESS_NODE_FLAGS, cli, '--override', 'listeners=http://127.0.0.1:0', worker, props],
+    [...TASK_PROCESS_NODE_FLAGS, ...NODE_ARGS, cli, '--override', 'listeners=http://127.0.0.1:0', worker, props],
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';

@@ -17,6 +17,7 @@ import { Struct } from '../../connect/struct';
 import type { ObjectStore } from '../../storage/object-store';
 import type { Format, RecordWriter } from './formats/record-writer';
 import type { Partitioner } from './partitioner';
+import { ZoneClock } from './path-format';
 
 export interface WriterSettings {
   readonly topicsDir: string;
@@ -63,6 +64,7 @@ export class TopicPartitionWriter {
   private nextOffset = -1;
   private nextScheduledRotation: number;
   private recovered = false;
+  private clock: ZoneClock | undefined;
   /** objects written (for logs and tests) */
   committedObjects = 0;
 
@@ -78,11 +80,16 @@ export class TopicPartitionWriter {
     this.nextScheduledRotation = this.nextSchedule(now());
   }
 
-  /** Aligned to the interval in the configured zone, as Confluent's `DateTimeUtils.getNextTimeAdjustedByDay`. */
+  /**
+   * The next multiple of the interval on the wall clock of the configured zone (an hourly schedule rotates at every
+   * local full hour, also in zones with half-hour offsets), as Confluent's `DateTimeUtils.getNextTimeAdjustedByDay`.
+   */
   private nextSchedule(now: number): number {
     const interval = this.s.rotateScheduleIntervalMs;
     if (interval <= 0) return Number.POSITIVE_INFINITY;
-    return (Math.floor(now / interval) + 1) * interval;
+    this.clock ??= new ZoneClock(this.s.timezone || 'UTC');
+    const offset = this.clock.offset(now);
+    return (Math.floor((now + offset) / interval) + 1) * interval - offset;
   }
 
   private prefix(): string {

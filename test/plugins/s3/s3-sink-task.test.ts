@@ -13,6 +13,9 @@ import { Timestamp } from '../../../lib/connect/logical-types';
 import { PluginRegistry } from '../../../lib/plugins/registry';
 import { S3SinkConnector } from '../../../lib/plugins/s3/s3-sink-connector';
 import { S3SinkTask } from '../../../lib/plugins/s3/s3-sink-task';
+import { createPartitioner } from '../../../lib/plugins/s3/partitioner';
+import { parseS3SinkSettings } from '../../../lib/plugins/s3/settings';
+import { TopicPartitionWriter } from '../../../lib/plugins/s3/topic-partition-writer';
 import { baseConfig, createBucket, readWithPython, storeFor } from './helpers';
 
 const TOPIC = 'orders';
@@ -292,6 +295,46 @@ describe('S3 sink task on moto', () => {
     await backward.task.stop();
   });
 
+  it('ByteArrayFormat writes raw bytes + separator; DailyPartitioner with the RecordField extractor', async () => {
+    const { task } = await startTask({
+      ...baseConfig(bucket),
+      'format.class': 'io.confluent.connect.s3.format.bytearray.ByteArrayFormat',
+      'format.bytearray.separator': '|',
+      'partitioner.class': 'io.confluent.connect.storage.partitioner.DailyPartitioner',
+      locale: 'en',
+      timezone: 'UTC',
+      'timestamp.extractor': 'RecordField',
+      'timestamp.field': 'meta.ts',
+      'flush.size': '2',
+    });
+    // RecordField reads the value: a bytes value has no field, so the time cannot be found (a clear failure).
+    await expect(task.put([record(0, Buffer.from('raw-0'))])).rejects.toThrow(
+      "Timestamp field 'meta.ts' is missing (topic 'orders', partition 0, offset 0)",
+    );
+    await task.stop();
+    const other = await createBucket();
+    const daily = await startTask({
+      ...baseConfig(other),
+      'format.class': 'ByteArrayFormat',
+      'format.bytearray.separator': '|',
+      'partitioner.class': 'DailyPartitioner',
+      locale: 'en',
+      timezone: 'UTC',
+      'timestamp.extractor': 'Record',
+      'flush.size': '2',
+    });
+    await daily.task.put([
+      record(0, Buffer.from('raw-0'), { timestamp: Date.UTC(2026, 2, 1, 23, 59) }),
+      record(1, Buffer.from('raw-1'), { timestamp: Date.UTC(2026, 2, 1, 23, 59, 30) }),
+    ]);
+    const store = storeFor(other);
+    expect(await store.list('')).toEqual(['topics/orders/year=2026/month=03/day=01/orders+0+0000000000.bin']);
+    expect(
+      Buffer.from(await store.get('topics/orders/year=2026/month=03/day=01/orders+0+0000000000.bin')).toString(),
+    ).toBe('raw-0|raw-1|');
+    await daily.task.stop();
+  });
+
   it('null values: fail by default, skipped with behavior.on.null.values=ignore', async () => {
     const failing = await startTask(baseConfig(bucket));
     await expect(failing.task.put([record(0, null)])).rejects.toThrow(
@@ -355,6 +398,39 @@ describe('S3 sink task on moto', () => {
     await task.put([record(0, 'a'), record(1, 'b'), record(2, 'c')]);
     expect(await store.list('')).toEqual(['topics/orders/partition=0/orders+0+0000000000.json']);
     await task.stop();
+  });
+});
+
+describe('wall-clock rotation (rotate.schedule.interval.ms)', () => {
+  it('rotates at the local full hour of the timezone, also between batches (preCommit)', async () => {
+    const bucket = await createBucket();
+    const store = storeFor(bucket);
+    const settings = parseS3SinkSettings({
+      ...baseConfig(bucket),
+      'rotate.schedule.interval.ms': '3600000',
+      timezone: 'Asia/Kolkata',
+      'flush.size': '1000',
+    });
+    let now = Date.UTC(2026, 0, 31, 18, 10); // 23:40 in Kolkata: the next local full hour is 18:30 UTC
+    const writer = new TopicPartitionWriter(
+      { topic: TOPIC, partition: 0 },
+      settings.writer,
+      settings.format,
+      createPartitioner(settings.partitioner),
+      store,
+      () => undefined,
+      () => now,
+    );
+    await writer.write([record(0, 'a'), record(1, 'b')]);
+    now = Date.UTC(2026, 0, 31, 18, 29, 59);
+    await writer.rotateIfScheduled();
+    expect(await store.list('')).toEqual([]);
+    expect(writer.committableOffset(2)).toBe(0);
+    now = Date.UTC(2026, 0, 31, 18, 30);
+    await writer.rotateIfScheduled();
+    expect(await store.list('')).toEqual(['topics/orders/partition=0/orders+0+0000000000.json']);
+    expect(writer.committableOffset(2)).toBe(2);
+    store.close();
   });
 });
 
