@@ -18,11 +18,12 @@ const INTEGRATION = [
   'runtime/(kafka-adapters|sink-topic-appears)',
   'standalone/(filestream-kafka|rest-api)',
   'launchers/ecs-task-launcher',
+  'plugins/s3/s3-sink-(task|crash)',
   // no services, but a JVM, Python, CDK synth, esbuild bundles or the standalone CLI in child processes
   'converters/.*\\.differential',
   'transforms/.*\\.differential',
   'rest/schemathesis',
-  'infra/(bundling|nag|snapshot|stack)',
+  'infra/(bundling|nag|snapshot|stack|s3-sink-access)',
   'stores/crash-safety',
   'standalone/bad-input',
 ];

@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { createKafka } from '../../../lib/adapters/kafka/client';
-import { kafkaBootstrap, uniqueName, waitFor } from '../../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../../services/env';
 import { startCli } from '../../standalone/cli';
 import type { RunningCli } from '../../standalone/cli';
 import { createBucket, motoEndpoint } from './helpers';
+
+requireServices('kafka', 'moto');
 
 const RECORDS = 100_000;
 const PARTITIONS = 4;

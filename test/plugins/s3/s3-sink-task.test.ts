@@ -16,7 +16,10 @@ import { S3SinkTask } from '../../../lib/plugins/s3/s3-sink-task';
 import { createPartitioner } from '../../../lib/plugins/s3/partitioner';
 import { parseS3SinkSettings } from '../../../lib/plugins/s3/settings';
 import { TopicPartitionWriter } from '../../../lib/plugins/s3/topic-partition-writer';
+import { requireServices } from '../../services/env';
 import { baseConfig, createBucket, readWithPython, storeFor } from './helpers';
+
+requireServices('moto');
 
 const TOPIC = 'orders';
 
