@@ -87,12 +87,6 @@ export function suppressAcceptedFindings(
           'Topics and consumer groups of the one MSK cluster: their names come from connector configs at run time.',
         appliesTo: [{ regex: '/^Resource::arn:.*:kafka:.*:(topic|group)\\/.*\\/\\*$/' }],
       },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason:
-          "S3 sink: objects of the buckets named in s3SinkBuckets (keys are the connector's data, named from topics and offsets at run time).",
-        appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:s3:::[^/*]+\\/\\*$/' }],
-      },
     ],
     true,
   );
