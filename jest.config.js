@@ -18,12 +18,13 @@ const INTEGRATION = [
   'runtime/(kafka-adapters|sink-topic-appears)',
   'standalone/(filestream-kafka|rest-api|installed-commands)',
   'launchers/ecs-task-launcher',
+  'plugins/s3/s3-sink-(task|crash)',
   // no services, but a JVM, Python, CDK synth, esbuild bundles or the standalone CLI in child processes
   'converters/.*\\.differential',
   'setup/broker-lock',
   'transforms/.*\\.differential',
   'rest/schemathesis',
-  'infra/(bundling|nag|snapshot|stack)',
+  'infra/(bundling|nag|snapshot|stack|s3-sink-access)',
   'stores/crash-safety',
   'standalone/bad-input',
 ];
@@ -39,7 +40,8 @@ const common = {
     // middy 7 is ESM-only: transform it to CommonJS like our own code.
     '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // hyparquet(-writer) (the S3 sink's Parquet writer) is ESM-only too.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|hyparquet|hyparquet-writer)/)'],
   // …and its package exports only an `import` condition, which Jest's CommonJS resolver does not try.
   moduleNameMapper: { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   testTimeout: 120000,

@@ -128,6 +128,13 @@ export interface ServerlessKafkaConnectProps {
   readonly taskCpu?: number;
 
   /**
+   * Buckets (names) the S3 sink connector writes to: the task role gets exactly the S3 actions the sink needs on them
+   * (infra/s3-sink-access.ts), nothing wider.
+   * @default none
+   */
+  readonly s3SinkBuckets?: readonly string[];
+
+  /**
    * Fargate memory of one task in MiB.
    * @default 512
    */
@@ -312,6 +319,7 @@ export class ServerlessKafkaConnect extends Construct {
       network,
       taskCpu: props.taskCpu,
       taskMemoryMiB: props.taskMemoryMiB,
+      s3SinkBuckets: props.s3SinkBuckets,
     });
     this.vpc = this.taskCluster.vpc;
     this.securityGroup = this.taskCluster.securityGroup;

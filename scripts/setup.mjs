@@ -30,7 +30,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Python packages of the venv. Pinned: these versions install on Python 3.9 … 3.13. */
-export const PYTHON_REQUIREMENTS = ['moto[server]==5.2.5', 'schemathesis==4.32.5'];
+export const PYTHON_REQUIREMENTS = [
+  'moto[server]==5.2.5',
+  'schemathesis==4.32.5',
+  'pyarrow==26.0.1',
+  'fastavro==1.13.1',
+  'cramjam==2.14.0',
+];
 
 const cacheDir = join(root, '.cache');
 const mavenCacheDir = join(cacheDir, 'maven');

@@ -7,6 +7,7 @@ import { BUILTIN_PREDICATES, BUILTIN_TRANSFORMATIONS } from '../transforms';
 import { FileStreamSinkConnector } from './filestream/file-stream-sink-connector';
 import { FileStreamSourceConnector } from './filestream/file-stream-source-connector';
 import { KAFKA_VERSION } from './kafka-version';
+import { S3SinkConnector } from './s3/s3-sink-connector';
 import type { PluginRegistration } from './plugin-desc';
 
 export const builtinPlugins = (): PluginRegistration[] => [
@@ -21,6 +22,13 @@ export const builtinPlugins = (): PluginRegistration[] => [
     type: 'sink',
     version: KAFKA_VERSION,
     create: () => new FileStreamSinkConnector(),
+  },
+  {
+    className: S3SinkConnector.className,
+    type: 'sink',
+    version: KAFKA_VERSION,
+    extraAliases: S3SinkConnector.aliases,
+    create: () => new S3SinkConnector(),
   },
   // Apache reports Kafka's version for its converters too (they implement Versioned since 4.1).
   ...BUILTIN_CONVERTERS.flatMap((c): PluginRegistration[] =>

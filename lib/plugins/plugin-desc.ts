@@ -14,4 +14,8 @@ export interface PluginDesc {
 }
 
 /** What a plugin source contributes before aliases are computed. */
-export type PluginRegistration = Omit<PluginDesc, 'aliases' | 'location'> & { readonly location?: string };
+export type PluginRegistration = Omit<PluginDesc, 'aliases' | 'location'> & {
+  readonly location?: string;
+  /** names that resolve to this class besides the computed ones (e.g. another vendor's class name it stands in for) */
+  readonly extraAliases?: readonly string[];
+};

@@ -179,6 +179,7 @@ export class PluginRegistry {
     for (const r of this.registrations) {
       claim(simpleName(r.className), r.className);
       claim(prunedName(r.className, r.type), r.className);
+      for (const alias of r.extraAliases ?? []) claim(alias, r.className);
     }
     this.aliases = new Map();
     for (const [alias, classNames] of claims) {

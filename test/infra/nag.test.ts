@@ -20,6 +20,7 @@ const variants: Record<string, Partial<ServerlessKafkaConnectStackProps>> = {
     mskClusterArn: 'arn:aws:kafka:us-east-1:111111111111:cluster/skc/0123abcd-1234-5678-9abc-def012345678-2',
   },
   'private API': { privateApi: true },
+  'S3 sink buckets': { s3SinkBuckets: ['lake-raw', 'lake-curated'] },
   'WAF web ACL': {
     apiWebAclArn: 'arn:aws:wafv2:us-east-1:111111111111:regional/webacl/skc/0123abcd-1234-5678-9abc-def012345678',
   },

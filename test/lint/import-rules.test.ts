@@ -26,6 +26,10 @@ const CASES: readonly (readonly [string, string, RegExp | null])[] = [
   ['task-runner/x.ts', "import { x } from '@aws-sdk/client-ecs';", /is imported only in lib\/adapters\//],
   ['infra/x.ts', "import { x } from '@aws-sdk/client-dynamodb';", /is imported only in lib\/adapters\//],
   ['composition/x.ts', "import { x } from '@aws-sdk/client-ecs';", /is imported only in lib\/adapters\/ecs\//],
+  ['lib/plugins/s3/x.ts', "import { x } from '@aws-sdk/client-s3';", /is imported only in lib\/adapters\/s3\//],
+  ['lib/plugins/s3/x.ts', "import { Upload } from '@aws-sdk/lib-storage';", /is imported only in lib\/adapters\/s3\//],
+  ['lib/plugins/s3/x.ts', "import { x } from '@aws-sdk/client-s3';", /is imported only in lib\/adapters\/s3\//],
+  ['lib/plugins/s3/x.ts', "import { Upload } from '@aws-sdk/lib-storage';", /is imported only in lib\/adapters\/s3\//],
   ['lib/adapters/dynamodb/x.ts', "const x = import('@aws-sdk/client-secrets-manager');", /is imported only in/],
   ['lib/connect/x.ts', "const x = import('kafkajs');", /import no SDK/],
   // an adapter never imports another adapter, however the path is spelled, type-only imports included

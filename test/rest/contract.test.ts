@@ -881,6 +881,8 @@ const steps: Step[] = [
     status: 200,
     body: [
       { class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: '4.3.1' },
+      // the native S3 sink (docs/s3-sink.md), built in like FileStream
+      { class: 'serverless.kafka.connect.s3.S3SinkConnector', type: 'sink', version: '4.3.1' },
       { class: 'org.apache.kafka.connect.file.FileStreamSourceConnector', type: 'source', version: '4.3.1' },
     ],
   },
