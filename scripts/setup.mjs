@@ -2,6 +2,8 @@
 //   - prerequisites: java >= 17, mvn (only when Maven has work to do), python3 >= 3.9 with venv (only when the
 //     venv has to be made); a missing one fails with the command that installs it;
 //   - Maven classpaths (tools/maven/pom.xml) written into .cache/maven/, resolved into the default ~/.m2;
+//   - Java connector plug-ins for the tests (tools/maven/pom.xml profiles java-plugins, debezium) in .cache/maven/plugins/;
+//   - the JVM task host (jvm-host/, `mvn -q package`) into .cache/jvm-host/;
 //   - a project-local Python venv (.venv) with moto[server] and schemathesis.
 // Each step is skipped when its result is present and was made from the same inputs (pom hash, pinned
 // requirements), so a second run touches no network and takes well under a second.
@@ -9,7 +11,7 @@
 // Usage: node scripts/setup.mjs   (also imported by scripts/test.mjs and scripts/services.mjs)
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -35,6 +37,12 @@ export const paths = {
   dynamodbClasspathFile: join(mavenCacheDir, 'dynamodb.classpath'),
   /** sqlite4java's native library, for -Djava.library.path. */
   dynamodbNativeDir: join(mavenCacheDir, 'dynamodb-native'),
+  /** Java plug-ins of the tests, one plugin.path entry per subdirectory (connect-file, connect-mirror, Debezium). */
+  javaPluginsDir: join(mavenCacheDir, 'plugins'),
+  /** The JVM task host: its jar and its runtime classpath (lib/adapters/jvm reads the same paths). */
+  jvmHostDir: join(cacheDir, 'jvm-host'),
+  jvmHostJar: join(cacheDir, 'jvm-host', 'target', 'jvm-host.jar'),
+  jvmHostClasspathFile: join(cacheDir, 'jvm-host', 'host.classpath'),
   venvDir,
   python: join(venvDir, 'bin', 'python'),
   motoServer: join(venvDir, 'bin', 'moto_server'),
@@ -44,6 +52,13 @@ export const paths = {
 const MAVEN_PROFILES = [
   { profile: 'kafka', outputs: [paths.kafkaClasspathFile] },
   { profile: 'dynamodb', outputs: [paths.dynamodbClasspathFile, paths.dynamodbNativeDir] },
+  // Plug-in profiles copy jars: their outputs are directories, checked for presence only.
+  {
+    profile: 'java-plugins',
+    outputs: [join(paths.javaPluginsDir, 'connect-file'), join(paths.javaPluginsDir, 'connect-mirror')],
+    dirs: true,
+  },
+  { profile: 'debezium', outputs: [join(paths.javaPluginsDir, 'debezium-connector-postgres')], dirs: true },
 ];
 
 const INSTALL_HINTS = {
@@ -112,10 +127,11 @@ function mavenInputsHash(profile) {
 }
 
 /** True when the profile's outputs exist, were made from this pom, and every jar they name is still in ~/.m2. */
-function mavenUpToDate({ profile, outputs }) {
+function mavenUpToDate({ profile, outputs, dirs }) {
   if (!outputs.every((p) => existsSync(p))) return false;
   const stamp = mavenStampFile(profile);
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== mavenInputsHash(profile)) return false;
+  if (dirs) return outputs.every((dir) => readdirSync(dir).some((name) => name.endsWith('.jar')));
   const classpath = readFileSync(outputs[0], 'utf8').trim();
   return classpath.length > 0 && classpath.split(':').every((jar) => existsSync(jar));
 }
@@ -140,6 +156,47 @@ async function resolveMaven(profile) {
     throw new SetupError(`mvn -P${profile} failed (exit ${code}):\n${output.replace(ANSI_COLOUR, '')}`);
   }
   writeFileSync(mavenStampFile(profile), `${mavenInputsHash(profile)}\n`);
+}
+
+// ------------------------------------------------------------------------------------------------------ JVM host
+
+const jvmHostSourceDir = join(root, 'jvm-host');
+const jvmHostStampFile = join(paths.jvmHostDir, 'build.sha256');
+
+/** Hash of everything `mvn package` reads: the pom and every source and resource file. */
+function jvmHostInputsHash() {
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(join(jvmHostSourceDir, 'src'));
+  const hash = createHash('sha256').update(readFileSync(join(jvmHostSourceDir, 'pom.xml')));
+  for (const file of files) hash.update(`\n${file.slice(root.length)}\n`).update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+function jvmHostUpToDate() {
+  if (!existsSync(paths.jvmHostJar) || !existsSync(paths.jvmHostClasspathFile) || !existsSync(jvmHostStampFile)) {
+    return false;
+  }
+  if (readFileSync(jvmHostStampFile, 'utf8').trim() !== jvmHostInputsHash()) return false;
+  return readFileSync(paths.jvmHostClasspathFile, 'utf8')
+    .trim()
+    .split(':')
+    .every((jar) => existsSync(jar));
+}
+
+async function buildJvmHost() {
+  const pom = join(jvmHostSourceDir, 'pom.xml');
+  const args = ['-q', '-B', '-Dstyle.color=never', '-f', pom, `-Dskc.cacheDir=${paths.jvmHostDir}`, 'package'];
+  const { code, output } = await spawnCollect('mvn', args, { cwd: root });
+  if (code !== 0)
+    throw new SetupError(`mvn package (jvm-host) failed (exit ${code}):\n${output.replace(ANSI_COLOUR, '')}`);
+  writeFileSync(jvmHostStampFile, `${jvmHostInputsHash()}\n`);
 }
 
 // ----------------------------------------------------------------------------------------------------------- venv
@@ -177,10 +234,11 @@ async function ensureVenv(state) {
 export async function setup({ log = (line) => console.log(`[setup] ${line}`) } = {}) {
   const started = Date.now();
   const staleProfiles = MAVEN_PROFILES.filter((p) => !mavenUpToDate(p));
+  const jvmHostStale = !jvmHostUpToDate();
   const venv = venvState();
 
   const problems = [checkJava()];
-  if (staleProfiles.length > 0) problems.push(checkMaven());
+  if (staleProfiles.length > 0 || jvmHostStale) problems.push(checkMaven());
   if (venv !== 'ok') problems.push(checkPython());
   const missing = problems.filter(Boolean);
   if (missing.length > 0) {
@@ -195,6 +253,15 @@ export async function setup({ log = (line) => console.log(`[setup] ${line}`) } =
       log(`maven: resolving profile ${profile} (tools/maven/pom.xml) …`);
       await resolveMaven(profile);
       done.push(`maven ${profile} classpath resolved in ${seconds(Date.now() - t0)}`);
+      log(done.at(-1));
+    }
+    // After the profiles, not beside them: two Maven runs at once would race on ~/.m2.
+    if (jvmHostStale) {
+      const t0 = Date.now();
+      log('maven: building the JVM task host (jvm-host/pom.xml) …');
+      mkdirSync(paths.jvmHostDir, { recursive: true });
+      await buildJvmHost();
+      done.push(`JVM task host built in ${seconds(Date.now() - t0)}`);
       log(done.at(-1));
     }
   })();

@@ -14,7 +14,7 @@ import {
   type ConnectError,
   InternalServerError,
   NotFoundError,
-} from '../../lib/errors';
+} from '../../errors';
 
 export type JvmHostRole = 'catalog' | 'task';
 

@@ -26,6 +26,7 @@ import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
 import org.apache.kafka.connect.runtime.rest.resources.ConnectorPluginsResource;
 import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
+import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.storage.ClusterConfigState;
 import org.apache.kafka.connect.storage.KafkaOffsetBackingStore;
 import org.apache.kafka.connect.storage.OffsetBackingStore;
@@ -242,10 +243,13 @@ final class Host {
                 Map.of(), Map.of(), Map.of(), Set.of(), Set.of(),
                 worker.configTransformer());
         TaskStatus.Listener listener = new TaskStatusReporter();
-        boolean started = "sink".equals(request.path("type").asText())
+        // Source or sink: the connector class says (the Node side does not know Java's class hierarchy).
+        boolean sink = SinkConnector.class.isAssignableFrom(
+                plugins.connectorClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG)));
+        boolean started = sink
                 ? worker.startSinkTask(taskId, state, connectorConfig, taskConfig, listener, target)
                 : worker.startSourceTask(taskId, state, connectorConfig, taskConfig, listener, target);
-        return Map.of("started", started, "version", String.valueOf(worker.taskVersion(taskId)));
+        return Map.of("started", started, "type", sink ? "sink" : "source");
     }
 
     private Object setTargetState(TargetState state) {

@@ -1,0 +1,75 @@
+/**
+ * The warm catalog JVM of one stack (JavaPluginCatalog): Apache's `Plugins` over plugin.path and its herder's
+ * validation, started once, answering list / config / validate / task-config requests for every connector.
+ * A catalog whose JVM died is started again on the next request (a plug-in may have crashed it).
+ */
+import type { ConfigInfos, ConfigKeyInfo } from '../../connect/config-def';
+import type { JavaPluginCatalog, JavaPluginDesc, JavaTaskConfigs } from '../../plugins/java-plugins';
+import { JvmHost, type JvmHostOptions } from './jvm-host';
+
+export interface JvmCatalogOptions {
+  /** the distributed-worker properties (bootstrap.servers, offset.storage.topic, plugin.path …) */
+  readonly workerProperties: Readonly<Record<string, string>>;
+  readonly workerId?: string;
+  readonly host?: Omit<JvmHostOptions, 'role'>;
+}
+
+interface InitResult {
+  readonly kafkaClusterId: string;
+  readonly plugins: JavaPluginDesc[];
+}
+
+async function startHost(options: JvmCatalogOptions): Promise<{ host: JvmHost; init: InitResult }> {
+  const host = new JvmHost({ ...options.host, role: 'catalog' });
+  try {
+    const init = await host.request<InitResult>('init', {
+      worker: options.workerProperties,
+      workerId: options.workerId ?? 'catalog',
+    });
+    return { host, init };
+  } catch (error) {
+    host.kill();
+    throw error;
+  }
+}
+
+export class JvmCatalog implements JavaPluginCatalog {
+  private constructor(
+    private host: JvmHost,
+    readonly plugins: readonly JavaPluginDesc[],
+    private readonly options: JvmCatalogOptions,
+  ) {}
+
+  static async start(options: JvmCatalogOptions): Promise<JvmCatalog> {
+    const { host, init } = await startHost(options);
+    return new JvmCatalog(host, init.plugins, options);
+  }
+
+  private restarting: Promise<JvmHost> | undefined;
+
+  private async live(): Promise<JvmHost> {
+    if (!this.host.hasExited) return this.host;
+    this.restarting ??= startHost(this.options).then(({ host }) => {
+      this.host = host;
+      this.restarting = undefined;
+      return host;
+    });
+    return this.restarting;
+  }
+
+  async pluginConfig(plugin: string, version?: string): Promise<ConfigKeyInfo[]> {
+    return (await this.live()).request<ConfigKeyInfo[]>('pluginConfig', { plugin, version: version ?? 'latest' });
+  }
+
+  async validate(config: Readonly<Record<string, string>>): Promise<ConfigInfos> {
+    return (await this.live()).request<ConfigInfos>('validate', { config });
+  }
+
+  async taskConfigs(connector: string, config: Readonly<Record<string, string>>): Promise<JavaTaskConfigs> {
+    return (await this.live()).request<JavaTaskConfigs>('taskConfigs', { connector, config });
+  }
+
+  async close(): Promise<void> {
+    await this.host.stop(10_000);
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Java connector plug-ins end to end (docs/java-plugins.md): Apache's connect-file and connect-mirror 4.3.1 jars
+ * on plugin.path of the local stack (the real composition, the test broker), listed and validated by the catalog
+ * JVM, their tasks run by the JVM task host under the Node task-runner. One stack (one catalog JVM) per file.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTopic } from '../../lib/adapters/kafka/admin';
+import { createKafka } from '../../lib/adapters/kafka/client';
+import type { E2eStack } from '../e2e/helpers';
+import { readLines, startE2eStack, taskLogs } from '../e2e/helpers';
+import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { projectRoot } from '../services/paths';
+
+const pluginsDir = join(projectRoot(), '.cache', 'maven', 'plugins');
+
+/** A plugin.path entry as a user lays it out: one subdirectory per plug-in (Apache's isolation unit). */
+function pluginPathWith(...plugins: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skc-plugin-path-'));
+  for (const plugin of plugins) cpSync(join(pluginsDir, plugin), join(dir, plugin), { recursive: true });
+  return dir;
+}
+
+let e2e: E2eStack;
+let pluginPath: string;
+beforeAll(async () => {
+  pluginPath = pluginPathWith('connect-file', 'connect-mirror');
+  e2e = await startE2eStack({
+    'plugin.path': pluginPath,
+    'offset.flush.interval.ms': '1000',
+    // A JVM task host scans plugin.path before its first state report (seconds on a busy machine).
+    'task.heartbeat.timeout.ms': '120000',
+  });
+}, 180_000);
+afterEach(() => {
+  const state = expect.getState();
+  if (state.assertionCalls > state.numPassingAsserts || process.env.SKC_E2E_LOGS)
+    process.stderr.write(taskLogs(e2e.stack));
+});
+afterAll(async () => {
+  await e2e?.close();
+  rmSync(pluginPath, { recursive: true, force: true });
+}, 60_000);
+
+describe('Java plug-ins on plugin.path', () => {
+  it('GET /connector-plugins lists the Java connectors with Apache class names, types and versions', async () => {
+    const { body } = await e2e.api.get<{ class: string; type: string; version?: string }[]>('/connector-plugins');
+    expect(body).toEqual(
+      expect.arrayContaining([
+        { class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: '4.3.1' },
+        { class: 'org.apache.kafka.connect.file.FileStreamSourceConnector', type: 'source', version: '4.3.1' },
+        { class: 'org.apache.kafka.connect.mirror.MirrorSourceConnector', type: 'source', version: '4.3.1' },
+        { class: 'org.apache.kafka.connect.mirror.MirrorCheckpointConnector', type: 'source', version: '4.3.1' },
+      ]),
+    );
+    // One entry per class: the JavaScript built-in FileStream (same class, same version) is shadowed.
+    expect(body.filter((p) => p.class === 'org.apache.kafka.connect.file.FileStreamSinkConnector')).toHaveLength(1);
+    const types = body.map((p) => p.type);
+    expect(types.indexOf('source')).toBeGreaterThan(types.lastIndexOf('sink')); // Apache's order: sinks, then sources
+  });
+
+  it('validate and plugin config answer with Apache’s own code', async () => {
+    const validate = await e2e.api.put<{
+      name: string;
+      error_count: number;
+      configs: { value: { name: string; errors: string[] } }[];
+    }>('/connector-plugins/MirrorSourceConnector/config/validate', {
+      'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
+      name: 'v',
+      'tasks.max': '0',
+    });
+    expect(validate.status).toBe(200);
+    expect(validate.body.name).toBe('org.apache.kafka.connect.mirror.MirrorSourceConnector');
+    const tasksMax = validate.body.configs.find((c) => c.value.name === 'tasks.max');
+    expect(tasksMax?.value.errors).toEqual(['Invalid value 0 for configuration tasks.max: Value must be at least 1']);
+    expect(validate.body.configs.map((c) => c.value.name)).toContain('source.cluster.alias');
+
+    const config = await e2e.api.get<{ name: string }[]>('/connector-plugins/FileStreamSinkConnector/config');
+    expect(config.status).toBe(200);
+    expect(config.body.map((k) => k.name)).toEqual(expect.arrayContaining(['file', 'topics', 'name']));
+
+    const unknown = await e2e.api.get<{ error_code: number; message: string }>(
+      '/connector-plugins/com.example.Nope/config',
+    );
+    expect(unknown.status).toBe(404);
+  });
+
+  it("Apache's Java FileStream source → topic → Java FileStream sink moves 100,000 lines exactly", async () => {
+    const { api, dir } = e2e;
+    const topic = uniqueName('jvm-file');
+    const source = uniqueName('jvm-src');
+    const sink = uniqueName('jvm-sink');
+    const input = join(dir, `${source}.txt`);
+    const output = join(dir, `${sink}.txt`);
+    const lines = Array.from({ length: 100_000 }, (_, i) => `line-${i}`);
+    writeFileSync(input, `${lines.join('\n')}\n`);
+
+    await api.create(source, { 'connector.class': 'FileStreamSource', 'tasks.max': '1', file: input, topic });
+    await api.create(sink, { 'connector.class': 'FileStreamSink', 'tasks.max': '1', file: output, topics: topic });
+    for (const name of [source, sink]) {
+      const status = await api.waitForState(name, 'RUNNING', 1, 120_000);
+      expect(status.tasks[0]?.version).toBe('4.3.1');
+    }
+    const tasks = await api.get<{ config: Record<string, string> }[]>(`/connectors/${source}/tasks`);
+    expect(tasks.body[0]?.config['task.class']).toBe('org.apache.kafka.connect.file.FileStreamSourceTask');
+
+    await waitFor(() => readLines(output).length >= lines.length, {
+      timeoutMs: 120_000,
+      description: '100,000 lines in the sink file',
+    });
+    expect(readLines(output)).toEqual(lines);
+
+    // The source's offsets are in the offsets topic, Apache's format: the REST API reads them back.
+    const offsets = await waitFor(
+      async () => {
+        const body = (
+          await api.get<{ offsets: { partition: unknown; offset: { position: number } }[] }>(
+            `/connectors/${source}/offsets`,
+          )
+        ).body;
+        return body.offsets[0]?.offset.position ? body : undefined;
+      },
+      { timeoutMs: 30_000, description: 'source offsets committed' },
+    );
+    expect(offsets.offsets[0]?.partition).toEqual({ filename: input });
+
+    // Pause reaches the Java task (Apache's WorkerTask reports PAUSED).
+    expect((await api.put(`/connectors/${sink}/pause`)).status).toBe(202);
+    await api.waitForState(sink, 'PAUSED', 1, 60_000);
+    expect((await api.put(`/connectors/${sink}/resume`)).status).toBe(202);
+    await api.waitForState(sink, 'RUNNING', 1, 60_000);
+    for (const name of [source, sink]) expect((await api.delete(`/connectors/${name}`)).status).toBe(204);
+  }, 300_000);
+
+  it('MirrorSourceConnector replicates a topic', async () => {
+    const { api } = e2e;
+    const sourceTopic = uniqueName('mm2-in');
+    const name = uniqueName('mm2');
+    const kafka = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: name });
+    await ensureTopic(kafka, sourceTopic, { partitions: 1 });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: sourceTopic, messages: Array.from({ length: 50 }, (_, i) => ({ value: `m-${i}` })) });
+    await producer.disconnect();
+
+    // One cluster as both source and target: the alias prefix keeps the replica apart (src.<topic>).
+    await api.create(name, {
+      'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
+      'tasks.max': '1',
+      'source.cluster.alias': 'src',
+      'target.cluster.alias': 'dst',
+      'source.cluster.bootstrap.servers': kafkaBootstrap(),
+      'target.cluster.bootstrap.servers': kafkaBootstrap(),
+      topics: sourceTopic,
+      'replication.factor': '1',
+      'offset-syncs.topic.replication.factor': '1',
+      'sync.topic.acls.enabled': 'false',
+      'sync.topic.configs.enabled': 'false',
+      'emit.heartbeats.enabled': 'false',
+      'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
+      'value.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
+    });
+    await api.waitForState(name, 'RUNNING', 1, 120_000);
+    const consumer = kafka.consumer({ groupId: uniqueName('mm2-check') });
+    const seen: string[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: `src.${sourceTopic}`, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
+      await waitFor(() => seen.length >= 50, { timeoutMs: 120_000, description: 'replicated records' });
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => `m-${i}`));
+    expect((await api.delete(`/connectors/${name}`)).status).toBe(204);
+  }, 300_000);
+});
