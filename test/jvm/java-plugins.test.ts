@@ -3,24 +3,14 @@
  * on plugin.path of the local stack (the real composition, the test broker), listed and validated by the catalog
  * JVM, their tasks run by the JVM task host under the Node task-runner. One stack (one catalog JVM) per file.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import type { E2eStack } from '../e2e/helpers';
 import { readLines, startE2eStack, taskLogs } from '../e2e/helpers';
 import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
-import { projectRoot } from '../services/paths';
-
-const pluginsDir = join(projectRoot(), '.cache', 'maven', 'plugins');
-
-/** A plugin.path entry as a user lays it out: one subdirectory per plug-in (Apache's isolation unit). */
-function pluginPathWith(...plugins: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'skc-plugin-path-'));
-  for (const plugin of plugins) cpSync(join(pluginsDir, plugin), join(dir, plugin), { recursive: true });
-  return dir;
-}
+import { pluginPathWith } from './helpers';
 
 let e2e: E2eStack;
 let pluginPath: string;
