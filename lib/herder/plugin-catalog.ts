@@ -16,10 +16,17 @@ import { InternalServerError } from '../errors';
 import {
   isConnectorType,
   type JavaPluginCatalog,
+  javaClassOnPluginPath,
   javaConnectorFor,
   type JavaPluginDesc,
 } from '../plugins/java-plugins';
-import { pluginDescString, type PluginDesc, type PluginRegistry, UNDEFINED_VERSION } from '../plugins/registry';
+import {
+  pluginDescString,
+  type PluginDesc,
+  type PluginRegistry,
+  simpleName,
+  UNDEFINED_VERSION,
+} from '../plugins/registry';
 import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from './entities';
 import type { ConnectorPlugins } from './plugins';
 
@@ -150,18 +157,22 @@ export class RegistryPlugins implements ConnectorPlugins {
   }
 
   unknownConnectorMessage(connectorClass: string): string {
-    const js = this.registry
-      .list()
-      .filter((d) => d.type === 'source' || d.type === 'sink')
-      .map((d) => ({ class: d.className, text: pluginDescString(d) }));
     const java = (this.java?.plugins ?? [])
       .filter((d) => isConnectorType(d.type))
-      .map((d) => ({ class: d.className, text: d.desc }));
+      .map((d) => ({ class: d.className, version: d.version, text: d.desc }));
+    const shadowed = new Set(java.map((d) => `${d.class}@${d.version}`));
+    const js = this.registry
+      .list()
+      .filter((d) => (d.type === 'source' || d.type === 'sink') && !shadowed.has(`${d.className}@${d.version}`))
+      .map((d) => ({ class: d.className, text: pluginDescString(d) }));
     const available = [...js, ...java]
       .sort(byClassName)
       .map((d) => d.text)
       .join(', ');
-    return `Failed to find any class that implements Connector and which name matches ${connectorClass}, available connectors are: ${available}`;
+    const message = `Failed to find any class that implements Connector and which name matches ${connectorClass}, available connectors are: ${available}`;
+    // Apache only logs why a plug-in on plugin.path did not load; saying it here names the plug-in and directory.
+    const why = (this.java?.scanProblems ?? []).filter((p) => scanProblemConcerns(p, connectorClass));
+    return why.length > 0 ? `${message}. A plug-in of that name failed to load: ${why.join('; ')}` : message;
   }
 
   newConnector(connectorClass: string): Connector {
@@ -199,6 +210,16 @@ export class RegistryPlugins implements ConnectorPlugins {
       (p) => p.className === classOrAlias || p.className.slice(p.className.lastIndexOf('.') + 1) === classOrAlias,
     );
   }
+}
+
+/**
+ * Whether a problem Apache's scanner logged ("Failed to discover SourceConnector in <dir>: Unable to instantiate
+ * X …") concerns a class: it names the class, or its directory holds an archive with the class in it.
+ */
+function scanProblemConcerns(problem: string, connectorClass: string): boolean {
+  if (problem.includes(simpleName(connectorClass))) return true;
+  const dir = / in (\/\S+?)(?::| \(|$)/.exec(problem)?.[1];
+  return dir !== undefined && connectorClass.includes('.') && javaClassOnPluginPath([dir], connectorClass);
 }
 
 /** What the herder calls on a connector of a stopped Java connector (its offsets endpoints). */

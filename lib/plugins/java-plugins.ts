@@ -35,6 +35,8 @@ export interface JavaTaskConfigs {
 /** The warm JVM that answers plug-in questions with Apache's code (one per stack). */
 export interface JavaPluginCatalog {
   readonly plugins: readonly JavaPluginDesc[];
+  /** what Apache's scanner could not load, as it logged it (plug-in, directory, cause) */
+  readonly scanProblems: readonly string[];
   /** `GET /connector-plugins/{p}/config` */
   pluginConfig(plugin: string, version?: string): Promise<ConfigKeyInfo[]>;
   /** `PUT /connector-plugins/{p}/config/validate` (and the validation of create/update) */

@@ -3,19 +3,34 @@
  * on plugin.path of the local stack (the real composition, the test broker), listed and validated by the catalog
  * JVM, their tasks run by the JVM task host under the Node task-runner. One stack (one catalog JVM) per file.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import type { E2eStack } from '../e2e/helpers';
 import { readLines, startE2eStack, taskLogs } from '../e2e/helpers';
 import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
-import { pluginPathWith } from './helpers';
+import { buildFixturePlugin, javaPluginsDir, pluginPathWith } from './helpers';
 
 let e2e: E2eStack;
 let pluginPath: string;
 beforeAll(async () => {
   pluginPath = pluginPathWith('connect-file', 'connect-mirror');
+  // Bad input beside the good plug-ins: a corrupt archive, a jar without plug-ins, a plug-in without its
+  // dependencies, and a connector that fails where its config says.
+  mkdirSync(join(pluginPath, 'broken'));
+  writeFileSync(join(pluginPath, 'broken', 'broken.jar'), 'this is not a zip archive');
+  mkdirSync(join(pluginPath, 'no-plugin'));
+  cpSync(
+    join(javaPluginsDir(), 'debezium-connector-postgres', 'protobuf-java-3.25.5.jar'),
+    join(pluginPath, 'no-plugin', 'protobuf-java.jar'),
+  );
+  mkdirSync(join(pluginPath, 'debezium-nodeps'));
+  cpSync(
+    join(javaPluginsDir(), 'debezium-connector-postgres', 'debezium-connector-postgres-3.6.1.Final.jar'),
+    join(pluginPath, 'debezium-nodeps', 'debezium-connector-postgres-3.6.1.Final.jar'),
+  );
+  buildFixturePlugin('bad-connector', pluginPath);
   e2e = await startE2eStack({
     'plugin.path': pluginPath,
     'offset.flush.interval.ms': '1000',
@@ -165,4 +180,65 @@ describe('Java plug-ins on plugin.path', () => {
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => `m-${i}`));
     expect((await api.delete(`/connectors/${name}`)).status).toBe(204);
   }, 300_000);
+});
+
+describe('bad Java plug-ins: clear messages, FAILED with the Java stack trace, never a hang', () => {
+  type ErrorBody = { error_code: number; message: string };
+
+  it('lists the good plug-ins despite a corrupt archive and a jar without plug-ins', async () => {
+    const { body } = await e2e.api.get<{ class: string; type: string; version?: string }[]>('/connector-plugins');
+    expect(body).toContainEqual({ class: 'skc.test.BadConnector', type: 'source', version: '0.0.1' });
+    expect(body.some((p) => p.class.startsWith('com.google.protobuf'))).toBe(false);
+  });
+
+  it('a connector whose validate throws: 500 with its message', async () => {
+    const { status, body } = await e2e.api.put<ErrorBody>('/connector-plugins/BadConnector/config/validate', {
+      'connector.class': 'skc.test.BadConnector',
+      name: 'bad',
+      fail: 'validate',
+    });
+    expect({ status, body }).toEqual({ status: 500, body: { error_code: 500, message: 'validate exploded' } });
+  });
+
+  it('a plug-in without its dependencies: the message names the plug-in, its directory and the missing class', async () => {
+    const { status, body } = await e2e.api.post<ErrorBody>('/connectors', {
+      name: uniqueName('nodeps'),
+      config: { 'connector.class': 'io.debezium.connector.postgresql.PostgresConnector', 'topic.prefix': 'x' },
+    });
+    expect(status).toBeGreaterThanOrEqual(400);
+    expect(body.message).toContain('io.debezium.connector.postgresql.PostgresConnector');
+    expect(body.message).toMatch(/A plug-in of that name failed to load: .*debezium-nodeps.*PostgresConnector/);
+  });
+
+  it('a connector whose start throws is FAILED with the Java stack trace', async () => {
+    const name = uniqueName('bad-start');
+    await e2e.api.create(name, { 'connector.class': 'skc.test.BadConnector', fail: 'start' });
+    const status = await waitFor(
+      async () => {
+        const s = await e2e.api.status(name);
+        return s?.connector.state === 'FAILED' ? s : undefined;
+      },
+      { timeoutMs: 60_000, description: 'connector FAILED' },
+    );
+    expect(status.connector.trace).toMatch(
+      /Caused by: java\.lang\.IllegalStateException: start exploded\n\tat skc\.test\.BadConnector\.start/,
+    );
+    expect((await e2e.api.delete(`/connectors/${name}`)).status).toBe(204);
+  });
+
+  it('a task whose start throws is FAILED with the Java stack trace', async () => {
+    const name = uniqueName('bad-task');
+    await e2e.api.create(name, { 'connector.class': 'skc.test.BadConnector', fail: 'task' });
+    const status = await waitFor(
+      async () => {
+        const s = await e2e.api.status(name);
+        return s?.tasks[0]?.state === 'FAILED' ? s : undefined;
+      },
+      { timeoutMs: 120_000, description: 'task FAILED' },
+    );
+    expect(status.tasks[0]?.trace).toMatch(
+      /java\.lang\.IllegalStateException: task exploded\n\tat skc\.test\.BadConnector\$BadTask\.start/,
+    );
+    expect((await e2e.api.delete(`/connectors/${name}`)).status).toBe(204);
+  }, 180_000);
 });

@@ -17,6 +17,7 @@ export interface JvmCatalogOptions {
 interface InitResult {
   readonly kafkaClusterId: string;
   readonly plugins: JavaPluginDesc[];
+  readonly scanProblems: string[];
 }
 
 async function startHost(options: JvmCatalogOptions): Promise<{ host: JvmHost; init: InitResult }> {
@@ -37,12 +38,13 @@ export class JvmCatalog implements JavaPluginCatalog {
   private constructor(
     private host: JvmHost,
     readonly plugins: readonly JavaPluginDesc[],
+    readonly scanProblems: readonly string[],
     private readonly options: JvmCatalogOptions,
   ) {}
 
   static async start(options: JvmCatalogOptions): Promise<JvmCatalog> {
     const { host, init } = await startHost(options);
-    return new JvmCatalog(host, init.plugins, options);
+    return new JvmCatalog(host, init.plugins, init.scanProblems, options);
   }
 
   private restarting: Promise<JvmHost> | undefined;

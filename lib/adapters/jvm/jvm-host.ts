@@ -32,15 +32,14 @@ export interface JvmHostFailure {
 
 /** The error a failed request rejects with: our typed error for Apache's status, carrying the Java trace. */
 export function jvmHostError(failure: JvmHostFailure): ConnectError & { readonly trace?: string } {
-  const options = failure.trace ? { cause: failure.trace } : undefined;
   const error =
     failure.status === 400
-      ? new BadRequestError(failure.message, options)
+      ? new BadRequestError(failure.message)
       : failure.status === 404
-        ? new NotFoundError(failure.message, options)
+        ? new NotFoundError(failure.message)
         : failure.status === 409
-          ? new AlreadyExistsError(failure.message, options)
-          : new InternalServerError(failure.message, options);
+          ? new AlreadyExistsError(failure.message)
+          : new InternalServerError(failure.message);
   return Object.assign(error, failure.trace ? { trace: failure.trace } : {});
 }
 

@@ -104,8 +104,43 @@ final class Host {
             protocol.reply(id, result);
         } catch (Throwable t) {
             Throwable cause = unwrap(t);
-            protocol.fail(id, statusOf(cause), String.valueOf(cause.getMessage()), cause);
+            String message = String.valueOf(cause.getMessage());
+            String missing = missingClass(cause);
+            if (missing != null) message += missingDependency(request, missing);
+            protocol.fail(id, statusOf(cause), message, cause);
         }
+    }
+
+    /** The class a plug-in could not load (a dependency missing from its plugin.path directory), if that was it. */
+    private static String missingClass(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof NoClassDefFoundError || c instanceof ClassNotFoundException) {
+                return String.valueOf(c.getMessage()).replace('/', '.');
+            }
+        }
+        return null;
+    }
+
+    /** Names the plug-in and where it was loaded from, so the user knows which directory lacks a jar. */
+    private String missingDependency(JsonNode request, String missing) {
+        String connectorClass = request.path("config").path(ConnectorConfig.CONNECTOR_CLASS_CONFIG).asText(
+                request.path("connectorConfig").path(ConnectorConfig.CONNECTOR_CLASS_CONFIG).asText(""));
+        String location = "an unknown location";
+        if (plugins != null) {
+            List<PluginDesc<?>> connectors = new ArrayList<>();
+            connectors.addAll(plugins.sinkConnectors());
+            connectors.addAll(plugins.sourceConnectors());
+            for (PluginDesc<?> desc : connectors) {
+                String simple = desc.className().substring(desc.className().lastIndexOf('.') + 1);
+                if (desc.className().equals(connectorClass) || simple.equals(connectorClass)
+                        || simple.equals(connectorClass + "Connector")) {
+                    connectorClass = desc.className();
+                    location = desc.location();
+                }
+            }
+        }
+        return " (plug-in " + connectorClass + " loaded from " + location + " needs class " + missing
+                + ", which is not in its plugin.path directory: a missing dependency jar)";
     }
 
     private Object init(JsonNode request) {
@@ -114,7 +149,11 @@ final class Host {
         String workerId = request.path("workerId").asText("jvm-host");
 
         long started = System.currentTimeMillis();
-        plugins = new Plugins(props);
+        List<String> scanProblems;
+        try (ScanProblems problems = ScanProblems.collect()) {
+            plugins = new Plugins(props);
+            scanProblems = problems.problems();
+        }
         // As Apache's CLI: WorkerConfig may instantiate classes that only plugin.path has.
         plugins.compareAndSwapWithDelegatingLoader();
         DistributedConfig config = new DistributedConfig(props);
@@ -151,6 +190,7 @@ final class Host {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("kafkaClusterId", kafkaClusterId);
         result.put("plugins", describePlugins());
+        result.put("scanProblems", scanProblems);
         return result;
     }
 
