@@ -115,6 +115,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     onError: (error) => options.log?.('reconcile failed', { error: String(error) }),
   });
   trigger = (name) => loop.trigger(name);
+  // A Java connector's requestTaskReconfiguration(): regenerate its task configs on the next reconcile, now.
+  javaCatalog?.onReconfigurationRequested((name) => {
+    reconciler.requestTaskReconfiguration(name);
+    loop.trigger(name);
+  });
   const unsubscribe = stores.configStore.subscribe((name) => loop.trigger(name));
 
   let composition: ApiComposition | undefined;

@@ -41,8 +41,15 @@ export interface JavaPluginCatalog {
   pluginConfig(plugin: string, version?: string): Promise<ConfigKeyInfo[]>;
   /** `PUT /connector-plugins/{p}/config/validate` (and the validation of create/update) */
   validate(config: Readonly<Record<string, string>>): Promise<ConfigInfos>;
-  /** start the connector, ask `taskConfigs(tasks.max)`, stop it */
+  /**
+   * `taskConfigs(tasks.max)` of the connector, which keeps running in the catalog (as on an Apache worker) so its
+   * `requestTaskReconfiguration()` is heard; asked again with the same config, the running instance answers
+   */
   taskConfigs(connector: string, config: Readonly<Record<string, string>>): Promise<JavaTaskConfigs>;
+  /** the connector was deleted or stopped: stop its instance */
+  releaseConnector(connector: string): Promise<void>;
+  /** a running connector asked for new task configs (Apache's `ConnectorContext.requestTaskReconfiguration`) */
+  onReconfigurationRequested(listener: (connector: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -153,12 +160,24 @@ export function withJavaTaskConfigs(
 ): {
   newConnector(connectorClass: string): Connector;
   javaTaskConfigs(name: string, config: Readonly<Record<string, string>>): Promise<JavaTaskConfigs> | undefined;
+  releaseConnector(name: string): Promise<void>;
 } {
+  // The connectors this reconciler started in the catalog: only those are worth a release.
+  const running = new Set<string>();
+  const release = async (name: string): Promise<void> => {
+    if (running.delete(name)) await catalog.releaseConnector(name);
+  };
   return {
     newConnector: (connectorClass) => registry.newConnector(connectorClass),
+    releaseConnector: release,
     javaTaskConfigs(name, config) {
       const java = javaConnectorFor(registry, catalog.plugins, config['connector.class'] ?? '', config);
-      return java ? catalog.taskConfigs(name, config) : undefined;
+      if (!java) {
+        void release(name).catch(() => undefined); // its class now runs in JavaScript
+        return undefined;
+      }
+      running.add(name);
+      return catalog.taskConfigs(name, config);
     },
   };
 }

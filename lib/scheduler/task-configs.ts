@@ -27,6 +27,8 @@ export interface ConnectorPlugins {
     name: string,
     config: ConnectorConfig,
   ): Promise<{ readonly taskConfigs: Record<string, string>[]; readonly version: string | null }> | undefined;
+  /** the connector was deleted or stopped: release an instance kept running for it (a Java connector's) */
+  releaseConnector?(name: string): Promise<void>;
 }
 
 /** Apache's `TooManyTasksException`. */

@@ -51,6 +51,8 @@ function fakeCatalog(): JavaPluginCatalog & { calls: string[] } {
       calls.push(`taskConfigs ${connector}`);
       return { type: 'source', version: '3.6.1.Final', taskConfigs: [{ 'task.class': 'x' }] };
     },
+    releaseConnector: async (connector) => void calls.push(`release ${connector}`),
+    onReconfigurationRequested: () => undefined,
     close: async () => undefined,
   };
 }
@@ -103,7 +105,14 @@ describe('Java plug-ins beside the JavaScript registry', () => {
         'connector.plugin.version': '4.3.1',
       }),
     ).toBeUndefined();
-    expect(catalog.calls).toEqual(['validate FileStreamSource', 'config PostgresConnector', 'taskConfigs pg']);
+    await reconcilerPlugins.releaseConnector('pg');
+    await reconcilerPlugins.releaseConnector('never-started');
+    expect(catalog.calls).toEqual([
+      'validate FileStreamSource',
+      'config PostgresConnector',
+      'taskConfigs pg',
+      'release pg',
+    ]);
   });
 
   it('the task-runner decides without a JVM, from the archives on plugin.path', () => {

@@ -44,15 +44,30 @@ export class JvmCatalog implements JavaPluginCatalog {
 
   static async start(options: JvmCatalogOptions): Promise<JvmCatalog> {
     const { host, init } = await startHost(options);
-    return new JvmCatalog(host, init.plugins, init.scanProblems, options);
+    const catalog = new JvmCatalog(host, init.plugins, init.scanProblems, options);
+    catalog.listen(host);
+    return catalog;
   }
 
   private restarting: Promise<JvmHost> | undefined;
+  private readonly reconfigurationListeners: ((connector: string) => void)[] = [];
+
+  onReconfigurationRequested(listener: (connector: string) => void): void {
+    this.reconfigurationListeners.push(listener);
+  }
+
+  private listen(host: JvmHost): void {
+    host.onEvent((event) => {
+      if (event.event !== 'reconfigurationRequested' || typeof event.connector !== 'string') return;
+      for (const listener of this.reconfigurationListeners) listener(event.connector);
+    });
+  }
 
   private async live(): Promise<JvmHost> {
     if (!this.host.hasExited) return this.host;
     this.restarting ??= startHost(this.options).then(({ host }) => {
       this.host = host;
+      this.listen(host);
       this.restarting = undefined;
       return host;
     });
@@ -69,6 +84,11 @@ export class JvmCatalog implements JavaPluginCatalog {
 
   async taskConfigs(connector: string, config: Readonly<Record<string, string>>): Promise<JavaTaskConfigs> {
     return (await this.live()).request<JavaTaskConfigs>('taskConfigs', { connector, config });
+  }
+
+  async releaseConnector(connector: string): Promise<void> {
+    if (this.host.hasExited) return; // a restarted catalog runs no connector
+    await this.host.request('stopConnector', { connector });
   }
 
   async close(): Promise<void> {

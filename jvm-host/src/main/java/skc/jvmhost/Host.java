@@ -77,6 +77,8 @@ final class Host {
     private StandaloneHerder herder;
     private ConnectorPluginsResource pluginsResource;
     private ConnectorTaskId taskId;
+    /** connectors the catalog keeps running, with the config each was started with */
+    private final Map<String, Map<String, String>> runningConfigs = new java.util.concurrent.ConcurrentHashMap<>();
 
     Host(Protocol protocol, boolean catalog) {
         this.protocol = protocol;
@@ -95,6 +97,7 @@ final class Host {
                         request.path("plugin").asText(), request.path("version").asText("latest"));
                 case "validate" -> validate(stringMap(request.path("config")));
                 case "taskConfigs" -> taskConfigs(request.path("connector").asText(), stringMap(request.path("config")));
+                case "stopConnector" -> stopConnector(request.path("connector").asText());
                 case "startTask" -> startTask(request);
                 case "pause" -> setTargetState(TargetState.PAUSED);
                 case "resume" -> setTargetState(TargetState.STARTED);
@@ -225,11 +228,32 @@ final class Host {
     }
 
     /**
-     * Apache's task-config generation ({@code Worker.connectorTaskConfigs}): start the connector, ask it, stop it.
-     * Serialized: the Worker refuses two connectors of one name, and the catalog answers one stack.
+     * Apache's task-config generation ({@code Worker.connectorTaskConfigs}). The connector keeps running here, as
+     * on an Apache worker, so that its {@code requestTaskReconfiguration()} (a new topic, a new table) reaches the
+     * Node reconciler; asked again with the same config, the running instance answers. Serialized: the Worker
+     * refuses two connectors of one name.
      */
     private synchronized Object taskConfigs(String name, Map<String, String> config) throws Exception {
-        if (worker.connectorNames().contains(name)) worker.stopAndAwaitConnector(name);
+        if (worker.connectorNames().contains(name) && !config.equals(runningConfigs.get(name))) stopConnector(name);
+        if (!worker.connectorNames().contains(name)) startConnector(name, config);
+        try {
+            boolean sink = worker.isSinkConnector(name);
+            ConnectorConfig connectorConfig = sink
+                    ? new SinkConnectorConfig(plugins, config)
+                    : new SourceConnectorConfig(plugins, config, worker.isTopicCreationEnabled());
+            List<Map<String, String>> taskConfigs = worker.connectorTaskConfigs(name, connectorConfig);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("type", sink ? "sink" : "source");
+            result.put("version", worker.connectorVersion(name));
+            result.put("taskConfigs", taskConfigs);
+            return result;
+        } catch (Exception e) {
+            stopConnector(name);
+            throw e;
+        }
+    }
+
+    private void startConnector(String name, Map<String, String> config) throws Exception {
         Throwable[] failure = new Throwable[1];
         ConnectorStatus.Listener listener = new ConnectorStatusAdapter() {
             @Override
@@ -244,19 +268,18 @@ final class Host {
         try {
             started.get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             if (failure[0] != null) throw failure[0] instanceof Exception e ? e : new ExecutionException(failure[0]);
-            boolean sink = worker.isSinkConnector(name);
-            ConnectorConfig connectorConfig = sink
-                    ? new SinkConnectorConfig(plugins, config)
-                    : new SourceConnectorConfig(plugins, config, worker.isTopicCreationEnabled());
-            List<Map<String, String>> taskConfigs = worker.connectorTaskConfigs(name, connectorConfig);
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("type", sink ? "sink" : "source");
-            result.put("version", worker.connectorVersion(name));
-            result.put("taskConfigs", taskConfigs);
-            return result;
-        } finally {
-            worker.stopAndAwaitConnector(name);
+        } catch (Exception e) {
+            if (worker.connectorNames().contains(name)) worker.stopAndAwaitConnector(name);
+            throw e;
         }
+        runningConfigs.put(name, new HashMap<>(config));
+    }
+
+    /** The connector was deleted or stopped (or its config changed): release its instance. */
+    private synchronized Object stopConnector(String name) {
+        runningConfigs.remove(name);
+        if (worker.connectorNames().contains(name)) worker.stopAndAwaitConnector(name);
+        return Map.of("stopped", name);
     }
 
     private void reconfigurationRequested(String name) {
