@@ -12,6 +12,7 @@ const swc = [
 const INTEGRATION = [
   // need test services (requireServices)
   'e2e/.*',
+  'jvm/.*',
   'smoke/(kafka|dynamodb|ecs)',
   'stores/(apache-interop|dynamodb-stores|kafka-log-reader|kafka-offset-store)',
   'rest/(concurrency-dynamodb|kafka-offsets)',

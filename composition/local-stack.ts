@@ -20,6 +20,9 @@ import { allowedHostNames, guards, hostCheck, restExtensionGuard } from '../lib/
 import { commonEnvSchema, parseEnv } from './env';
 import { createReconciler } from './reconciler';
 import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
+import { JvmCatalog } from '../lib/adapters/jvm/jvm-catalog';
+import { hasJavaPlugins } from '../lib/plugins/java-plugins';
+import { workerProperties as workerPropertiesOf } from './worker-config';
 
 export interface LocalStackOptions {
   readonly stateDir: string;
@@ -28,6 +31,11 @@ export interface LocalStackOptions {
   readonly workerProperties?: Readonly<Record<string, string>>;
   /** the first listener is served; default http://127.0.0.1:8083 (loopback: never every interface unless asked) */
   readonly listeners?: string;
+  /**
+   * plugin.path: directories of JavaScript plug-ins and Java plug-in jars (default: the worker's `plugin.path`,
+   * else SKC_PLUGIN_PATH). Java plug-ins start the warm catalog JVM (docs/java-plugins.md).
+   */
+  readonly pluginPath?: readonly string[];
   /** the bundled task-runner; default dist/task-runner.js */
   readonly taskRunnerScript?: string;
   readonly reconcileIntervalMs?: number;
@@ -66,7 +74,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { stateDir, bootstrapServers } = options;
   const workerProperties = { ...(options.workerProperties ?? {}) };
   delete workerProperties['bootstrap.servers'];
+  const pluginPath =
+    options.pluginPath ??
+    (workerProperties['plugin.path'] ?? process.env.SKC_PLUGIN_PATH ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
   const rawEnv: NodeJS.ProcessEnv = {
+    SKC_PLUGIN_PATH: pluginPath.join(','),
     SKC_STORE: 'local',
     SKC_STATE_DIR: stateDir,
     SKC_BOOTSTRAP_SERVERS: bootstrapServers,
@@ -90,8 +105,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const adopted = launcher.recover();
   if (adopted.length > 0) options.log?.('adopted task processes of a previous run', { count: adopted.length });
 
+  // Java plug-ins on plugin.path: one warm JVM answers plug-in questions (list, validate, task configs).
+  const javaCatalog = hasJavaPlugins(pluginPath)
+    ? await JvmCatalog.start({
+        workerProperties: { ...workerPropertiesOf(env), 'plugin.path': pluginPath.join(',') },
+        workerId: 'local-catalog',
+        host: { log: (line) => options.log?.('catalog jvm', { line }) },
+      })
+    : undefined;
+
   const reconciler = await createReconciler(env, stores, launcher, {
     ...(options.log ? { log: options.log } : {}),
+    ...(javaCatalog ? { javaCatalog } : {}),
   });
   const loop = new ReconcileLoop((name) => reconciler.reconcile(name), {
     intervalMs: options.reconcileIntervalMs ?? 2000,
@@ -100,6 +125,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Before Kafka is ready, store changes are left to the full reconcile that starting the loop runs.
   let kafkaUp = options.kafkaReady === undefined;
   trigger = (name) => kafkaUp && loop.trigger(name);
+  // A Java connector's requestTaskReconfiguration(): regenerate its task configs on the next reconcile, now.
+  javaCatalog?.onReconfigurationRequested((name) => {
+    reconciler.requestTaskReconfiguration(name);
+    trigger(name);
+  });
   const unsubscribe = stores.configStore.subscribe((name) => trigger(name));
 
   let composition: ApiComposition | undefined;
@@ -107,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     composition = await compose(apiEnvSchema.parse(rawEnv), {
       ...stores,
       ...(options.clusterId ? { clusterId: options.clusterId } : {}),
+      ...(javaCatalog ? { javaCatalog } : {}),
     });
     return composition.api;
   });
@@ -149,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
       launcher.close();
       await composition?.close();
+      await javaCatalog?.close();
     },
   };
 }

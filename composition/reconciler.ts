@@ -1,6 +1,7 @@
 /** A Reconciler wired from the environment: stores, plugins (with plugin.path), config providers, a launcher. */
 import { ConfigProviders } from '../lib/config/config-providers';
 import { workerSecuritySettings } from '../lib/config/worker-security';
+import { type JavaPluginCatalog, withJavaTaskConfigs } from '../lib/plugins/java-plugins';
 import { PluginRegistry } from '../lib/plugins/registry';
 import type { ReconcilerOptions } from '../lib/scheduler/reconciler';
 import { Reconciler } from '../lib/scheduler/reconciler';
@@ -13,7 +14,7 @@ export async function createReconciler(
   env: CommonEnv,
   stores: Stores,
   launcher: TaskLauncher,
-  extra: Partial<ReconcilerOptions> = {},
+  { javaCatalog, ...extra }: Partial<ReconcilerOptions> & { javaCatalog?: JavaPluginCatalog } = {},
 ): Promise<Reconciler> {
   const workerConfig = workerProperties(env);
   const registry = PluginRegistry.withBuiltins({ fileStream: workerSecuritySettings(workerConfig).fileStream.enabled });
@@ -22,7 +23,8 @@ export async function createReconciler(
   return new Reconciler({
     ...stores,
     launcher,
-    plugins: registry,
+    // Task configs of Java connectors come from the catalog JVM (Apache's Worker.connectorTaskConfigs).
+    plugins: javaCatalog ? withJavaTaskConfigs(registry, javaCatalog) : registry,
     workerConfig,
     // The connector sees values of the local providers (file, directory, env); reverseTransform keeps them out of
     // the stored task configs. Secrets Manager / SSM placeholders stay for the task process to resolve.

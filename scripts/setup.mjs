@@ -13,7 +13,9 @@
 //             Central (SKC_MAVEN_REPOSITORY_URL for a mirror) and checked against the lock's SHA-256;
 //   kafka     the broker plus the test-only Kafka jars (kafka-tools, connect-api/json …: Maven profile `kafka`);
 //   dynamodb  DynamoDB Local (Maven profile `dynamodb`);
-//   venv      the Python venv (moto, schemathesis).
+//   venv      the Python venv (moto, schemathesis, the S3 sink's independent readers);
+//   java-plugins, debezium  Java connector plug-ins for the tests (tools/maven/pom.xml profiles) in .cache/maven/plugins/;
+//   jvm-host  the JVM task host (jvm-host/, `mvn -q package`) into .cache/jvm-host/.
 //
 // Usage: node scripts/setup.mjs [step …]   (also imported by scripts/test.mjs and scripts/services.mjs;
 //        `npm start` runs `node scripts/setup.mjs broker` when the broker's classpath is missing)
@@ -22,7 +24,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -61,16 +63,29 @@ export const paths = {
   python: join(venvDir, 'bin', 'python'),
   motoServer: join(venvDir, 'bin', 'moto_server'),
   schemathesis: join(venvDir, 'bin', 'st'),
+  /** Java plug-ins of the tests, one plugin.path entry per subdirectory (connect-file, connect-mirror, Debezium). */
+  javaPluginsDir: join(mavenCacheDir, 'plugins'),
+  /** The JVM task host: its jar and its runtime classpath (lib/adapters/jvm reads the same paths). */
+  jvmHostDir: join(cacheDir, 'jvm-host'),
+  jvmHostJar: join(cacheDir, 'jvm-host', 'target', 'jvm-host.jar'),
+  jvmHostClasspathFile: join(cacheDir, 'jvm-host', 'host.classpath'),
 };
 
 const MAVEN_PROFILES = [
   { profile: 'kafka', outputs: [paths.kafkaClasspathFile] },
   { profile: 'dynamodb', outputs: [paths.dynamodbClasspathFile, paths.dynamodbNativeDir] },
+  // Plug-in profiles copy jars: their outputs are directories, checked for presence only.
+  {
+    profile: 'java-plugins',
+    outputs: [join(paths.javaPluginsDir, 'connect-file'), join(paths.javaPluginsDir, 'connect-mirror')],
+    dirs: true,
+  },
+  { profile: 'debezium', outputs: [join(paths.javaPluginsDir, 'debezium-connector-postgres')], dirs: true },
 ];
 
 /** Every step; `broker` is left out of the default (the tests' `kafka` classpath has the broker too). */
-export const STEPS = ['broker', 'kafka', 'dynamodb', 'venv'];
-const DEFAULT_STEPS = ['kafka', 'dynamodb', 'venv'];
+export const STEPS = ['broker', 'kafka', 'dynamodb', 'venv', 'java-plugins', 'debezium', 'jvm-host'];
+const DEFAULT_STEPS = ['kafka', 'dynamodb', 'venv', 'java-plugins', 'debezium', 'jvm-host'];
 
 const INSTALL_HINTS = {
   java: 'install a JDK or JRE 17+, e.g. `apt-get install -y openjdk-17-jre-headless` (or set JAVA_HOME)',
@@ -138,10 +153,11 @@ function mavenInputsHash(profile) {
 }
 
 /** True when the profile's outputs exist, were made from this pom, and every jar they name is still in ~/.m2. */
-function mavenUpToDate({ profile, outputs }) {
+function mavenUpToDate({ profile, outputs, dirs }) {
   if (!outputs.every((p) => existsSync(p))) return false;
   const stamp = mavenStampFile(profile);
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== mavenInputsHash(profile)) return false;
+  if (dirs) return outputs.every((dir) => readdirSync(dir).some((name) => name.endsWith('.jar')));
   const classpath = readFileSync(outputs[0], 'utf8').trim();
   return classpath.length > 0 && classpath.split(':').every((jar) => existsSync(jar));
 }
@@ -247,6 +263,47 @@ export async function lockBroker() {
   return lines.length;
 }
 
+// ------------------------------------------------------------------------------------------------------ JVM host
+
+const jvmHostSourceDir = join(root, 'jvm-host');
+const jvmHostStampFile = join(paths.jvmHostDir, 'build.sha256');
+
+/** Hash of everything `mvn package` reads: the pom and every source and resource file. */
+function jvmHostInputsHash() {
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(join(jvmHostSourceDir, 'src'));
+  const hash = createHash('sha256').update(readFileSync(join(jvmHostSourceDir, 'pom.xml')));
+  for (const file of files) hash.update(`\n${file.slice(root.length)}\n`).update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+function jvmHostUpToDate() {
+  if (!existsSync(paths.jvmHostJar) || !existsSync(paths.jvmHostClasspathFile) || !existsSync(jvmHostStampFile)) {
+    return false;
+  }
+  if (readFileSync(jvmHostStampFile, 'utf8').trim() !== jvmHostInputsHash()) return false;
+  return readFileSync(paths.jvmHostClasspathFile, 'utf8')
+    .trim()
+    .split(':')
+    .every((jar) => existsSync(jar));
+}
+
+async function buildJvmHost() {
+  const pom = join(jvmHostSourceDir, 'pom.xml');
+  const args = ['-q', '-B', '-Dstyle.color=never', '-f', pom, `-Dskc.cacheDir=${paths.jvmHostDir}`, 'package'];
+  const { code, output } = await spawnCollect('mvn', args, { cwd: root });
+  if (code !== 0)
+    throw new SetupError(`mvn package (jvm-host) failed (exit ${code}):\n${output.replace(ANSI_COLOUR, '')}`);
+  writeFileSync(jvmHostStampFile, `${jvmHostInputsHash()}\n`);
+}
+
 // ----------------------------------------------------------------------------------------------------------- venv
 
 const venvStampFile = join(venvDir, '.skc-requirements');
@@ -287,9 +344,10 @@ export async function setup({ log = (line) => console.log(`[setup] ${line}`), on
   const staleProfiles = MAVEN_PROFILES.filter((p) => only.includes(p.profile) && !mavenUpToDate(p));
   const venv = only.includes('venv') ? venvState() : 'ok';
   const broker = only.includes('broker') && !brokerUpToDate();
+  const jvmHostStale = only.includes('jvm-host') && !jvmHostUpToDate();
 
   const problems = [checkJava()];
-  if (staleProfiles.length > 0) problems.push(checkMaven());
+  if (staleProfiles.length > 0 || jvmHostStale) problems.push(checkMaven());
   if (venv !== 'ok') problems.push(checkPython());
   const missing = problems.filter(Boolean);
   if (missing.length > 0) {
@@ -304,6 +362,15 @@ export async function setup({ log = (line) => console.log(`[setup] ${line}`), on
       log(`maven: resolving profile ${profile} (tools/maven/pom.xml) …`);
       await resolveMaven(profile);
       done.push(`maven ${profile} classpath resolved in ${seconds(Date.now() - t0)}`);
+      log(done.at(-1));
+    }
+    // After the profiles, not beside them: two Maven runs at once would race on ~/.m2.
+    if (jvmHostStale) {
+      const t0 = Date.now();
+      log('maven: building the JVM task host (jvm-host/pom.xml) …');
+      mkdirSync(paths.jvmHostDir, { recursive: true });
+      await buildJvmHost();
+      done.push(`JVM task host built in ${seconds(Date.now() - t0)}`);
       log(done.at(-1));
     }
   })();

@@ -7,9 +7,12 @@
  * Exit codes: 0 after SIGTERM/SIGINT (flushed, committed) or when fenced; 1 when the task failed (status FAILED
  * written), so the reconciler's restart policy relaunches it; 2 when it could not start at all.
  */
+import { JvmHost } from '../lib/adapters/jvm/jvm-host';
 import { ConfigProviders } from '../lib/config/config-providers';
 import { workerSecuritySettings } from '../lib/config/worker-security';
+import { taskRunsInJvm } from '../lib/plugins/java-plugins';
 import { PluginRegistry } from '../lib/plugins/registry';
+import { JvmWorkerTask } from '../lib/runtime/jvm-worker-task';
 import { exitCodeOf, runTaskInstance } from '../lib/runtime/task-instance';
 import { heartbeatSettingsFor } from '../lib/scheduler/restart-policy';
 import { awsSecretReaders } from '../composition/aws-secret-readers';
@@ -82,6 +85,21 @@ async function main(): Promise<number> {
         offsetStore: () => offsetsTopicStore(worker, `connect-offsets-${connector}-${taskId}`),
         ownsOffsetStore: true,
         fenceOffsets: true,
+        // A Java plug-in: Apache's runtime runs the task in a JVM child, supervised like any other task.
+        jvmTask: (spec) =>
+          taskRunsInJvm(spec.registry, env.SKC_PLUGIN_PATH, spec.connectorConfig)
+            ? new JvmWorkerTask(
+                new JvmHost({ role: 'task', log: (line) => logger.info(line, { source: 'jvm' }) }),
+                {
+                  ...spec,
+                  workerProperties: { ...props, 'plugin.path': env.SKC_PLUGIN_PATH.join(',') },
+                  workerId,
+                  stopGraceMs: worker.taskShutdownGracefulTimeoutMs + 3_000,
+                },
+                spec.listener,
+                (message) => logger.info(message),
+              )
+            : undefined,
       };
     },
     onTaskState: (state) => {

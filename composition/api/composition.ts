@@ -10,6 +10,7 @@ import { connectorValidation } from '../../lib/herder/connector-validation';
 import { Herder, type HerderOptions } from '../../lib/herder/herder';
 import { LoggerRegistry } from '../../lib/herder/loggers';
 import { RegistryPlugins, type ConnectorValidation } from '../../lib/herder/plugin-catalog';
+import type { JavaPluginCatalog } from '../../lib/plugins/java-plugins';
 import { PluginRegistry } from '../../lib/plugins/registry';
 import { createRestApi, type RestApi } from '../../lib/rest/router';
 import type { ConfigStore, OffsetStore, StatusStore } from '../../lib/storage/ports';
@@ -43,6 +44,8 @@ export interface ComposeOverrides {
   readonly registry?: PluginRegistry;
   /** `GET /`'s cluster id when the caller knows it without asking Kafka (the local stack's own broker) */
   readonly clusterId?: () => Promise<string | null>;
+  /** Java plug-ins: the catalog JVM (local stack); the API Lambda has none (docs/java-plugins.md) */
+  readonly javaCatalog?: JavaPluginCatalog;
 }
 
 /** Memoize an async factory; a failure is not cached, so the next request retries. */
@@ -101,7 +104,11 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
   const herder = new Herder({
     configStore,
     statusStore,
-    plugins: new RegistryPlugins(registry, overrides.validation ?? connectorValidation(registry, security)),
+    plugins: new RegistryPlugins(
+      registry,
+      overrides.validation ?? connectorValidation(registry, security),
+      overrides.javaCatalog,
+    ),
     ...(offsetStore ? { offsetStore } : {}),
     ...(sinkOffsets ? { sinkOffsets } : {}),
     ...(clusterId ? { clusterId } : {}),

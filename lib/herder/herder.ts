@@ -366,8 +366,8 @@ export class Herder {
     return this.plugins.list(connectorsOnly);
   }
 
-  pluginConfig(plugin: string): ConfigKeyInfo[] {
-    const keys = this.plugins.configKeys(plugin);
+  async pluginConfig(plugin: string): Promise<ConfigKeyInfo[]> {
+    const keys = await this.plugins.configKeys(plugin);
     if (!keys) throw new NotFoundError(`Unknown plugin ${plugin}.`);
     return keys;
   }

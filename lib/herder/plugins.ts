@@ -18,5 +18,5 @@ export interface ConnectorPlugins {
   /** full validation: framework keys + the connector's own keys + converter/override keys; the class must be known */
   validate(config: Readonly<Record<string, string>>): Promise<ConfigInfos>;
   /** the plugin's config keys (connectors: own keys then framework keys); undefined for an unknown plugin */
-  configKeys(classOrAlias: string): ConfigKeyInfo[] | undefined;
+  configKeys(classOrAlias: string): ConfigKeyInfo[] | undefined | Promise<ConfigKeyInfo[] | undefined>;
 }

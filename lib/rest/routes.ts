@@ -355,7 +355,7 @@ export const ROUTES: readonly Route[] = [
     summary: 'Config definition of a plugin',
     tag: 'connector-plugins',
     responses: { 200: { description: 'Config keys', schema: S.ConfigKeyInfos }, 404: notFound },
-    handle: (h, ctx) => ({ status: 200, body: h.pluginConfig(ctx.params['plugin']!) }),
+    handle: async (h, ctx) => ({ status: 200, body: await h.pluginConfig(ctx.params['plugin']!) }),
   },
   {
     method: 'PUT',

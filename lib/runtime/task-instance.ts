@@ -13,11 +13,11 @@ import type { WorkerConfig } from '../config/worker-config';
 import type { PluginRegistry } from '../plugins/registry';
 import type { KafkaClientFactory } from '../storage/kafka-ports';
 import type { ConfigStore, ConnectorConfig, OffsetStore, StatusStore } from '../storage/ports';
-import { TaskSupervisor, type TaskOutcome } from './task-supervisor';
+import { type SupervisedTask, TaskSupervisor, type TaskOutcome } from './task-supervisor';
 import { trackTopics } from './topic-tracking';
 import { traceOf } from './trace';
 import { createWorkerTask } from './worker';
-import type { TaskState } from './worker-task';
+import type { TaskState, TaskStateListener } from './worker-task';
 
 /** What an instance runs with; asked for only once the instance is known to be wanted. */
 export interface TaskInstanceRuntime {
@@ -42,6 +42,22 @@ export interface TaskInstanceRuntime {
    * end is certain and the reconciler starts a new generation only after every older instance ended.
    */
   readonly fenceOffsets?: boolean;
+  /**
+   * The task of a connector that runs in the JVM task host (a Java plug-in, docs/java-plugins.md), or undefined
+   * when this runtime runs it. Such a task commits its own source offsets through Apache's offset store.
+   */
+  jvmTask?(spec: JvmTaskRequest): SupervisedTask | undefined;
+}
+
+/** What a JVM task needs from the instance: the resolved configs and where to report state. */
+export interface JvmTaskRequest {
+  readonly registry: PluginRegistry;
+  readonly connector: string;
+  readonly taskId: number;
+  readonly connectorConfig: ConnectorConfig;
+  readonly taskConfig: ConnectorConfig;
+  readonly taskCount: number;
+  readonly listener: TaskStateListener;
 }
 
 export interface TaskInstanceOptions {
@@ -110,6 +126,25 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
     // the store, the API or the reconciler (docs/security.md).
     const connectorConfig = await resolve(state.config);
     const taskConfig = await resolve(rawTaskConfig);
+    const listener: TaskStateListener = (taskState, trace, version) => {
+      options.onTaskState?.(taskState, trace);
+      supervisor.onState(taskState, trace, version);
+    };
+    const jvmTask = runtime.jvmTask?.({
+      registry,
+      connector,
+      taskId,
+      connectorConfig,
+      taskConfig,
+      taskCount: state.taskConfigs.length,
+      listener,
+    });
+    if (jvmTask) {
+      options.mark?.('taskBuilt');
+      if (signal?.aborted) return { outcome: 'unwanted' };
+      signal?.addEventListener('abort', () => supervisor.requestStop(), { once: true });
+      return { outcome: await supervisor.run(jvmTask, state.targetState) };
+    }
     const connectorInstance = registry.newConnector(connectorConfig['connector.class'] ?? '');
     const offsetStore = runtime.offsetStore();
     if (runtime.ownsOffsetStore && connectorInstance.type === 'source') {
@@ -139,10 +174,7 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
       { worker, registry, kafka, offsetStore: offsets, ...(options.taskLog ? { log: options.taskLog } : {}) },
       { connector, taskId, connectorConfig, taskConfig },
       connectorInstance,
-      (taskState, trace, version) => {
-        options.onTaskState?.(taskState, trace);
-        supervisor.onState(taskState, trace, version);
-      },
+      listener,
     );
     options.mark?.('taskBuilt');
     // Nothing awaits from this check to supervisor.run(): a stop either came before or reaches the supervisor.

@@ -5,6 +5,9 @@
  */
 export function traceOf(error: unknown): string {
   if (!(error instanceof Error)) return `Error: ${String(error)}`;
+  // A failure in the JVM task host carries Java's own stack trace: shown as is, as Apache shows it.
+  const foreign = (error as { trace?: unknown }).trace;
+  if (typeof foreign === 'string' && foreign !== '') return foreign;
   const head = `${error.name}: ${error.message}`;
   const frames = (error.stack ?? '')
     .split('\n')

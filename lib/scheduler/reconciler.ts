@@ -80,10 +80,21 @@ interface Work {
 export class Reconciler {
   private readonly workerId: string;
   private readonly now: () => number;
+  /** connectors whose running instance asked for new task configs (Apache's requestTaskReconfiguration) */
+  private readonly reconfigurationRequests = new Set<string>();
 
   constructor(private readonly options: ReconcilerOptions) {
     this.workerId = options.workerId ?? RECONCILER_WORKER_ID;
     this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * A running connector instance (a Java connector in the catalog JVM) asked for new task configs: the next
+   * reconcile of it generates them again, and tasks converge to them if they changed (Apache's herder does the
+   * same on `requestTaskReconfiguration`).
+   */
+  requestTaskReconfiguration(name: string): void {
+    this.reconfigurationRequests.add(name);
   }
 
   /** Converge one connector, or all (every stored connector plus any with instances but no config). */
@@ -136,6 +147,7 @@ export class Reconciler {
     const { configStore, statusStore } = this.options;
     const state = await configStore.get(name);
     if (!state) {
+      await this.releaseConnector(name);
       await this.stopAll(instances, 'connector deleted', work);
       // Also after the last exit: a final heartbeat may have raced the delete.
       if (explicit || instances.some((i) => !isGone(i))) await statusStore.deleteConnector(name);
@@ -145,6 +157,7 @@ export class Reconciler {
     const taskStatuses = new Map((await statusStore.listTasks(name)).map((s) => [s.id, s]));
 
     if (state.targetState === 'STOPPED') {
+      await this.releaseConnector(name);
       await this.convergeStopped(state, instances, taskStatuses, connectorStatus, work);
       return;
     }
@@ -174,7 +187,8 @@ export class Reconciler {
     let connectorFailure: string | null = null;
     let connectorVersion: string | null = connectorStatus?.version ?? null;
     const changes: { -readonly [K in keyof ConnectorStateChanges]: ConnectorStateChanges[K] } = {};
-    if (state.taskConfigsFromVersion !== state.version || restartConnector) {
+    const reconfigure = this.reconfigurationRequests.delete(name);
+    if (state.taskConfigsFromVersion !== state.version || restartConnector || reconfigure) {
       try {
         const generated = await generateTaskConfigs(name, state.config, this.options);
         connectorVersion = generated.version;
@@ -221,6 +235,14 @@ export class Reconciler {
 
     // 4. Task instances.
     await this.convergeTasks(current, instances, taskStatuses, new Set(restartTasks), work);
+  }
+
+  private async releaseConnector(name: string): Promise<void> {
+    try {
+      await this.options.plugins.releaseConnector?.(name);
+    } catch (error) {
+      this.options.log?.('could not release the connector instance', { connector: name, error: traceOf(error) });
+    }
   }
 
   private async convergeStopped(

@@ -19,6 +19,16 @@ export const CONNECTOR_CLASS_CONFIG = 'connector.class';
 /** What the reconciler needs from the plugin registry (`PluginRegistry` satisfies it). */
 export interface ConnectorPlugins {
   newConnector(connectorClass: string): Connector;
+  /**
+   * Task configs generated in the JVM, for a connector that runs there (a Java plug-in): Apache's
+   * `Worker.connectorTaskConfigs`, `tasks.max` enforced, `task.class` added. Undefined for other connectors.
+   */
+  javaTaskConfigs?(
+    name: string,
+    config: ConnectorConfig,
+  ): Promise<{ readonly taskConfigs: Record<string, string>[]; readonly version: string | null }> | undefined;
+  /** the connector was deleted or stopped: release an instance kept running for it (a Java connector's) */
+  releaseConnector?(name: string): Promise<void>;
 }
 
 /** Apache's `TooManyTasksException`. */
@@ -68,6 +78,14 @@ export async function generateTaskConfigs(
   );
   if (tooMany) throw new ConnectException(tooMany);
   const config = options.resolveConfig ? await options.resolveConfig(rawConfig) : rawConfig;
+  const inJvm = options.plugins.javaTaskConfigs?.(name, config);
+  if (inJvm) {
+    const generated = await inJvm;
+    return {
+      taskConfigs: generated.taskConfigs.map((taskConfig) => reverseTransform({ ...taskConfig }, rawConfig, config)),
+      version: generated.version,
+    };
+  }
   const connector = options.plugins.newConnector(connectorClass);
   connector.initialize(connectorContext(name, options.offsetStore));
   let generated: Record<string, string>[];

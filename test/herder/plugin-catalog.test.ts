@@ -67,7 +67,7 @@ describe('plugins through the herder', () => {
       type: 'sink',
       version: '1.2.3',
     });
-    const keys = h.pluginConfig('SecretSinkConnector').map((k) => k.name);
+    const keys = (await h.pluginConfig('SecretSinkConnector')).map((k) => k.name);
     expect(keys[0]).toBe('api.secret');
     expect(keys).toEqual(expect.arrayContaining(['name', 'connector.class', 'tasks.max', 'topics']));
     const info = await h.createConnector({

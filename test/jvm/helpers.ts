@@ -1,0 +1,48 @@
+/** Java plug-ins of the tests (scripts/setup.mjs: tools/maven/pom.xml profiles java-plugins, debezium). */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../services/paths';
+
+export const javaPluginsDir = (): string => join(projectRoot(), '.cache', 'maven', 'plugins');
+
+/**
+ * A plugin.path directory laid out as a user installs plug-ins: one subdirectory per plug-in (Apache's unit of
+ * isolation: the jars of one subdirectory share a class loader). The caller removes it.
+ */
+export function pluginPathWith(...plugins: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skc-plugin-path-'));
+  for (const plugin of plugins) cpSync(join(javaPluginsDir(), plugin), join(dir, plugin), { recursive: true });
+  return dir;
+}
+
+/**
+ * Compiles test/fixtures/java-plugins/<name> (sources and META-INF) into `<dir>/<name>/<name>.jar` with the JDK's
+ * javac and jar, against the JVM host's classpath (connect-api, kafka-clients).
+ */
+export function buildFixturePlugin(name: string, dir: string): void {
+  const source = join(projectRoot(), 'test', 'fixtures', 'java-plugins', name);
+  const classes = mkdtempSync(join(tmpdir(), `skc-${name}-classes-`));
+  try {
+    const javaFiles = listFiles(source).filter((f) => f.endsWith('.java'));
+    const classpath = readFileSync(join(projectRoot(), '.cache', 'jvm-host', 'host.classpath'), 'utf8').trim();
+    execFileSync(jdkTool('javac'), ['-nowarn', '--release', '17', '-cp', classpath, '-d', classes, ...javaFiles]);
+    cpSync(join(source, 'META-INF'), join(classes, 'META-INF'), { recursive: true });
+    mkdirSync(join(dir, name), { recursive: true });
+    execFileSync(jdkTool('jar'), ['cf', join(dir, name, `${name}.jar`), '-C', classes, '.']);
+  } finally {
+    rmSync(classes, { recursive: true, force: true });
+  }
+}
+
+const jdkTool = (tool: string): string => {
+  const home = process.env.JAVA_HOME;
+  return home && existsSync(join(home, 'bin', tool)) ? join(home, 'bin', tool) : tool;
+};
+
+const listFiles = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
