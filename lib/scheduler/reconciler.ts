@@ -9,6 +9,7 @@
  * the connector's version, and a duplicate instance is stopped by the next run.
  */
 import { NotFoundError, isRetriable } from '../errors';
+import { retry, type RetryOptions } from '../retry';
 import type {
   ConfigStore,
   ConnectorConfig,
@@ -64,7 +65,8 @@ export interface ReconcileReport {
 const LIVE: ReadonlySet<TaskInstance['state']> = new Set(['PENDING', 'RUNNING']);
 const isLive = (i: TaskInstance): boolean => LIVE.has(i.state);
 const isGone = (i: TaskInstance): boolean => i.state === 'STOPPED';
-const MAX_CONFLICT_RETRIES = 5;
+/** Conflicts while converging one connector: a few quick attempts from fresh state, then the next reconcile. */
+const CONVERGE_RETRY: RetryOptions = { initialDelayMs: 5, maxDelayMs: 100, jitter: 'full', maxAttempts: 5 };
 /**
  * Launches of one connector run this many at a time: each is a process spawn or an ECS RunTask (0.1–0.5 s), and
  * scaling to n tasks should not take n times that; the cap stays well inside ECS's RunTask rate limit.
@@ -119,17 +121,15 @@ export class Reconciler {
     work: Work,
     explicit: boolean,
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.converge(name, instances, work, explicit);
-        return;
-      } catch (error) {
-        // A concurrent write (herder or another reconciler) won, or the connector was deleted meanwhile:
-        // start over from fresh state.
-        if (!(isRetriable(error) || error instanceof NotFoundError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+    // A concurrent write (herder or another reconciler) won, or the connector was deleted meanwhile: start over
+    // from fresh state.
+    await retry(() => this.converge(name, instances, work, explicit), {
+      ...CONVERGE_RETRY,
+      retryOn: (error) => isRetriable(error) || error instanceof NotFoundError,
+      onRetry: async () => {
         instances = (await this.options.launcher.list()).filter((i) => i.connector === name);
-      }
-    }
+      },
+    });
   }
 
   private async converge(name: string, instances: TaskInstance[], work: Work, explicit: boolean): Promise<void> {

@@ -161,7 +161,7 @@ describe('Reconciler', () => {
     await t.reconciler.reconcile('c1');
     const failed = await t.statusStore.getConnector('c1');
     expect(failed).toMatchObject({ state: 'FAILED', workerId: 'reconciler' });
-    expect(failed?.trace).toMatch(/^Error: boom in start\n\tat /);
+    expect(failed?.trace).toMatch(/^java.lang.RuntimeException: boom in start\n\tat /);
 
     const version = (await t.configStore.get('c1'))?.version;
     await t.reconciler.reconcile('c1');

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import type { Kafka, Message, PartitionMetadata, Producer, ICustomPartitioner, IHeaders } from 'kafkajs';
 import type { ProducerSettings } from '../../config/client-config';
+import { RetriableException } from '../../connect/errors';
 import type { RecordMetadata } from '../../connect/records';
 import type { KafkaHeader, ProducerPort, ProducerRecord } from '../../storage/kafka-ports';
 
@@ -88,6 +89,21 @@ export const toKafkajsHeaders = (headers: readonly KafkaHeader[]): IHeaders | un
   return out;
 };
 
+/**
+ * The port's contract: a rejected send is `retriable` when the same records may be written if sent again (broker
+ * down, leader moving, timeouts). kafkajs retries such errors itself a few times and then throws
+ * KafkaJSNumberOfRetriesExceeded, which it marks non-retriable although its cause is; errors kafkajs never retries
+ * (record too large, authorization) stay non-retriable.
+ */
+export const asProduceError = (error: unknown): unknown => {
+  const e = error as { name?: unknown; retriable?: unknown; message?: unknown };
+  if (typeof e !== 'object' || e === null || error instanceof RetriableException) return error;
+  if (e.retriable === true || e.name === 'KafkaJSNumberOfRetriesExceeded') {
+    return new RetriableException(`Failed to send records: ${String(e.message)}`, { cause: error });
+  }
+  return error;
+};
+
 export class KafkajsProducer implements ProducerPort {
   private readonly producer: Producer;
   private readonly acks: -1 | 0 | 1;
@@ -158,6 +174,8 @@ export class KafkajsProducer implements ProducerPort {
             ? []
             : [{ topic: firstTopic, messages }],
       });
+    } catch (error) {
+      throw asProduceError(error);
     } finally {
       if (wantsMetadata) this.recording.count--;
     }
