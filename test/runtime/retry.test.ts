@@ -1,5 +1,6 @@
 import { RetriableException } from '../../lib/connect/errors';
-import { ConflictError } from '../../lib/errors';
+import { asProduceError } from '../../lib/adapters/kafka/producer';
+import { ConflictError, isRetriable } from '../../lib/errors';
 import { Backoff, backoffDelay, retry } from '../../lib/retry';
 import { errorHandlingConfig, RetryWithToleranceOperator } from '../../lib/runtime/error-handling';
 import type { ErrorContext, ErrorReporter } from '../../lib/runtime/error-handling';
@@ -144,5 +145,24 @@ describe('RetryWithToleranceOperator', () => {
     );
     failing.tolerate(context, new Error('x'));
     await expect(failing.flushReports()).rejects.toThrow('dead letter queue');
+  });
+});
+
+describe('produce errors of the kafkajs adapter', () => {
+  const kafkajsError = (name: string, retriable: boolean, cause?: unknown) =>
+    Object.assign(new Error(name), { name, retriable, ...(cause === undefined ? {} : { cause }) });
+
+  it('are retriable when kafkajs gave up on a retriable cause, however wrapped', () => {
+    const refused = kafkajsError('KafkaJSConnectionError', true);
+    const exhausted = kafkajsError('KafkaJSNumberOfRetriesExceeded', false, refused);
+    expect(isRetriable(asProduceError(refused))).toBe(true);
+    expect(isRetriable(asProduceError(exhausted))).toBe(true);
+    expect(isRetriable(asProduceError(kafkajsError('KafkaJSNonRetriableError', false, refused)))).toBe(true);
+  });
+
+  it('stay non-retriable when another attempt cannot help (record too large)', () => {
+    const tooLarge = kafkajsError('KafkaJSProtocolError', false);
+    expect(isRetriable(asProduceError(tooLarge))).toBe(false);
+    expect(isRetriable(asProduceError(kafkajsError('KafkaJSNonRetriableError', false, tooLarge)))).toBe(false);
   });
 });

@@ -92,16 +92,28 @@ export const toKafkajsHeaders = (headers: readonly KafkaHeader[]): IHeaders | un
 /**
  * The port's contract: a rejected send is `retriable` when the same records may be written if sent again (broker
  * down, leader moving, timeouts). kafkajs retries such errors itself a few times and then throws
- * KafkaJSNumberOfRetriesExceeded, which it marks non-retriable although its cause is; errors kafkajs never retries
- * (record too large, authorization) stay non-retriable.
+ * KafkaJSNumberOfRetriesExceeded, which it marks non-retriable although its cause is retriable; an outer kafkajs
+ * retrier may wrap that again in a KafkaJSNonRetriableError. So the root cause decides: errors kafkajs never
+ * retries (record too large, authorization) stay non-retriable.
  */
 export const asProduceError = (error: unknown): unknown => {
-  const e = error as { name?: unknown; retriable?: unknown; message?: unknown };
-  if (typeof e !== 'object' || e === null || error instanceof RetriableException) return error;
-  if (e.retriable === true || e.name === 'KafkaJSNumberOfRetriesExceeded') {
-    return new RetriableException(`Failed to send records: ${String(e.message)}`, { cause: error });
+  if (typeof error !== 'object' || error === null || error instanceof RetriableException) return error;
+  let retriable = false;
+  let current: unknown = error;
+  for (let depth = 0; typeof current === 'object' && current !== null && depth < 8; depth++) {
+    const link = current as { name?: unknown; retriable?: unknown; cause?: unknown; originalError?: unknown };
+    if (link.name === 'KafkaJSNumberOfRetriesExceeded') retriable = true;
+    const next = link.cause ?? link.originalError;
+    if (next === undefined || next === current) {
+      retriable ||= link.retriable === true;
+      break;
+    }
+    current = next;
   }
-  return error;
+  if (!retriable) return error;
+  return new RetriableException(`Failed to send records: ${(error as { message?: unknown }).message}`, {
+    cause: error,
+  });
 };
 
 export class KafkajsProducer implements ProducerPort {
