@@ -12,7 +12,9 @@ import { SourceTask } from '../connect/connector';
 import type { ConnectorConfigMap } from '../connect/connector';
 import type { Converter, HeaderConverter } from '../connect/converter';
 import type { RecordMetadata, SourceMap, SourceRecord } from '../connect/records';
-import type { KafkaHeader, ProducerPort, ProducerRecord } from '../storage/kafka-ports';
+import type { TopicCreationGroup } from '../config/topic-creation';
+import { topicCreationGroupFor } from '../config/topic-creation';
+import type { KafkaHeader, ProducerPort, ProducerRecord, TopicAdminPort } from '../storage/kafka-ports';
 import { partitionKey } from '../storage/offsets-codec';
 import type { OffsetStore, SourceOffsetEntry } from '../storage/ports';
 import { isRetriable } from '../errors';
@@ -38,6 +40,11 @@ export interface WorkerSourceTaskOptions {
   readonly offsetFlushIntervalMs: number;
   readonly offsetFlushTimeoutMs: number;
   readonly maxInFlight: number;
+  /**
+   * KIP-158 `topic.creation.*` (worker `topic.creation.enable=true` and the connector has groups): a topic the
+   * task writes to for the first time is created, when missing, with the settings of its group.
+   */
+  readonly topicCreation?: { readonly groups: readonly TopicCreationGroup[]; readonly admin: TopicAdminPort };
   /** Java's `delivery.timeout.ms`: how long retriable produce errors are retried (default, as Connect's: forever) */
   readonly deliveryTimeoutMs?: number;
   /** upper bound of one produce request (Java's `max.request.size`) */
@@ -374,14 +381,51 @@ export class WorkerSourceTask extends WorkerTask {
 
   /** One produce request of the chunk; on a retriable failure the promise covers the retries too. */
   private attemptSend(chunk: Chunk): Promise<void> {
-    const sent =
+    const created = this.o.topicCreation ? this.createTopics(chunk.records) : undefined;
+    const produce = (): Promise<RecordMetadata[]> =>
       chunk.records.length === 0
         ? Promise.resolve<RecordMetadata[]>([])
         : this.o.producer.send(chunk.records, { metadata: this.callsCommitRecord });
+    const sent = created ? created.then(produce) : produce();
     return sent.then(
       (metadata) => this.onAcked(chunk, metadata),
       (error: unknown) => this.onSendFailed(chunk, error),
     );
+  }
+
+  /** topics this task has created or found to exist (Apache's `TopicCreation` cache) */
+  private readonly knownTopics = new Set<string>();
+
+  /**
+   * Apache's `WorkerSourceTask.maybeCreateTopic`: before the first record to a topic is sent, create the topic
+   * with its group's partitions, replication factor and configs unless it exists. Undefined when every topic of
+   * the chunk is known (the usual case, with no promise).
+   */
+  private createTopics(records: readonly ProducerRecord[]): Promise<void> | undefined {
+    const creation = this.o.topicCreation;
+    if (!creation) return undefined;
+    let fresh: string[] | undefined;
+    let last: string | undefined;
+    for (const { topic } of records) {
+      if (topic === last) continue;
+      last = topic;
+      if (!this.knownTopics.has(topic) && !fresh?.includes(topic)) (fresh ??= []).push(topic);
+    }
+    if (!fresh) return undefined;
+    return Promise.all(
+      fresh.map(async (topic) => {
+        const group = topicCreationGroupFor(creation.groups, topic);
+        if (group) {
+          const created = await creation.admin.ensureTopic(topic, {
+            partitions: group.partitions,
+            replicationFactor: group.replicationFactor,
+            configs: group.otherConfigs,
+          });
+          if (created) this.log(`${this.id} Created topic '${topic}' using creation group ${group.name}`);
+        }
+        this.knownTopics.add(topic);
+      }),
+    ).then(() => undefined);
   }
 
   private onAcked(chunk: Chunk, metadata: readonly RecordMetadata[]): void {

@@ -13,6 +13,7 @@ import { clientOverrideViolations } from '../config/override-policy';
 import { workerSecuritySettings } from '../config/worker-security';
 import { ConnectException } from '../connect/errors';
 import { FILESTREAM_TASK_CLASSES, fileStreamPathError } from '../plugins/filestream/file-access';
+import { topicCreationGroups } from '../config/topic-creation';
 import type { WorkerConfig } from '../config/worker-config';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConsumerSubscription, KafkaClientFactory } from '../storage/kafka-ports';
@@ -242,6 +243,16 @@ export const createWorkerTask = (
   };
   if (connector.type === 'source') {
     const props = connectorClientProps(worker, 'producer', spec.connector, spec.taskId, connectorConfig);
+    const groups = topicCreationGroups(connectorConfig, worker.topicCreationEnable);
+    const topicCreation =
+      groups.length === 0
+        ? undefined
+        : {
+            groups,
+            admin: kafka.newTopicAdmin(
+              connectorClientProps(worker, 'admin', spec.connector, spec.taskId, connectorConfig),
+            ),
+          };
     return new WorkerSourceTask({
       ...common,
       task: task as SourceTask,
@@ -254,6 +265,7 @@ export const createWorkerTask = (
       deliveryTimeoutMs: intProp(props, 'delivery.timeout.ms', DEFAULT_DELIVERY_TIMEOUT_MS),
       maxRequestBytes: intProp(props, 'max.request.size', DEFAULT_MAX_REQUEST_SIZE),
       maxRequestRecords: MAX_RECORDS_PER_REQUEST,
+      ...(topicCreation ? { topicCreation } : {}),
     });
   }
   const props = connectorClientProps(worker, 'consumer', spec.connector, spec.taskId, connectorConfig);

@@ -89,14 +89,20 @@ export interface KafkaClientFactory {
   newTopicAdmin(props: ClientProps): TopicAdminPort;
 }
 
-/** The topic administration the runtime needs (the dead letter queue topic of a sink). */
+export interface TopicSettings {
+  /** -1 = the broker's default */
+  readonly partitions: number;
+  /** -1 = the broker's default */
+  readonly replicationFactor: number;
+  /** topic configs such as cleanup.policy */
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+/** The topic administration the runtime needs (a sink's dead letter queue, a source's topic.creation.*). */
 export interface TopicAdminPort {
   /**
    * Create `topic` unless it exists (Apache's `listTopics` then `createTopics`, an "already exists" race being
    * success). Resolves true when this call created it.
    */
-  ensureTopic(
-    topic: string,
-    settings: { readonly partitions: number; readonly replicationFactor: number },
-  ): Promise<boolean>;
+  ensureTopic(topic: string, settings: TopicSettings): Promise<boolean>;
 }

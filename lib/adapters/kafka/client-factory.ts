@@ -43,7 +43,11 @@ export class KafkajsClientFactory implements KafkaClientFactory {
     const kafka = createKafkaFromProps('admin', props, this.options, mapping);
     return {
       ensureTopic: (topic, settings) =>
-        ensureTopic(kafka, topic, { partitions: settings.partitions, replicationFactor: settings.replicationFactor }),
+        ensureTopic(kafka, topic, {
+          partitions: settings.partitions,
+          replicationFactor: settings.replicationFactor,
+          ...(settings.configs ? { configEntries: settings.configs } : {}),
+        }),
     };
   }
 }
