@@ -18,6 +18,7 @@ import openapiDocument from '../../openapi.json';
 import { commonEnvSchema, parseEnv } from '../env';
 import { kafkaAuthProperties } from '../kafka-auth';
 import { createStores } from '../stores';
+import { DISTRIBUTED_DEFAULTS } from '../worker-config';
 import { logger } from './logger';
 
 /** The API's environment: the contract every composition root shares, plus the commit `GET /` reports. */
@@ -99,7 +100,15 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
   const herder = new Herder({
     configStore,
     statusStore,
-    plugins: new RegistryPlugins(registry, overrides.validation ?? connectorValidation(registry, security)),
+    plugins: new RegistryPlugins(
+      registry,
+      overrides.validation ??
+        connectorValidation(registry, security, {
+          'key.converter': worker['key.converter'] ?? DISTRIBUTED_DEFAULTS['key.converter'],
+          'value.converter': worker['value.converter'] ?? DISTRIBUTED_DEFAULTS['value.converter'],
+          ...(worker['header.converter'] ? { 'header.converter': worker['header.converter'] } : {}),
+        }),
+    ),
     ...(offsetStore ? { offsetStore } : {}),
     ...(sinkOffsets ? { sinkOffsets } : {}),
     ...(clusterId ? { clusterId } : {}),
