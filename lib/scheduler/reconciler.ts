@@ -34,7 +34,7 @@ import {
   restartPolicyFor,
 } from './restart-policy';
 import type { ConnectorPlugins } from './task-configs';
-import { generateTaskConfigs, sameTaskConfigs } from './task-configs';
+import { connectorPluginVersion, generateTaskConfigs, sameTaskConfigs } from './task-configs';
 import { detectedTrace, traceOf } from '../runtime/trace';
 
 export const RECONCILER_WORKER_ID = 'reconciler';
@@ -157,8 +157,14 @@ export class Reconciler {
     }
     for (const taskId of restartTasks) {
       if (taskId >= state.taskConfigs.length) continue;
-      await this.putTaskStatus(name, taskId, 'RESTARTING', null, state.generation);
-      taskStatuses.set(taskId, this.taskStatus(taskId, 'RESTARTING', null, state.generation));
+      // As Apache's RESTARTING status: the task keeps its worker and version until the new instance reports.
+      const previous = taskStatuses.get(taskId);
+      const restarting: TaskStatus = {
+        ...this.taskStatus(taskId, 'RESTARTING', null, state.generation),
+        ...(previous ? { workerId: previous.workerId, version: previous.version ?? null } : {}),
+      };
+      await this.options.statusStore.putTask(name, taskId, restarting);
+      taskStatuses.set(taskId, restarting);
       await this.stopAll(
         instances.filter((i) => i.taskId === taskId),
         'restart requested',
@@ -174,7 +180,12 @@ export class Reconciler {
     let connectorFailure: string | null = null;
     let connectorVersion: string | null = connectorStatus?.version ?? null;
     const changes: { -readonly [K in keyof ConnectorStateChanges]: ConnectorStateChanges[K] } = {};
-    if (state.taskConfigsFromVersion !== state.version || restartConnector) {
+    // A paused connector is not started (Apache's WorkerConnector stays paused): it generates no task configs, so
+    // one created PAUSED has no tasks until it is resumed, and a config change while paused applies on resume.
+    const paused = state.targetState === 'PAUSED';
+    const stale = state.taskConfigsFromVersion !== state.version;
+    if (paused) connectorVersion ??= connectorPluginVersion(state.config, this.options.plugins);
+    if ((stale || restartConnector) && !paused) {
       try {
         const generated = await generateTaskConfigs(name, state.config, this.options);
         connectorVersion = generated.version;
@@ -190,13 +201,14 @@ export class Reconciler {
       connectorFailure = connectorStatus.trace ?? 'Connector failed';
     }
     const needsWrite =
-      state.taskConfigsFromVersion !== state.version ||
+      (stale && !paused) ||
       state.restartRequest !== undefined ||
       Object.keys(state.taskRestartRequests ?? {}).length > 0 ||
       changes.taskConfigs !== undefined;
     if (needsWrite) {
-      // The write bumps the version by one: record that the task configs match the version it produces.
-      changes.taskConfigsFromVersion = state.version + 1;
+      // The write bumps the version by one: record that the task configs match the version it produces (unless
+      // they are stale and left so while paused).
+      if (!(stale && paused)) changes.taskConfigsFromVersion = state.version + 1;
       if (state.restartRequest) changes.clearRestartRequest = true;
       if (state.taskRestartRequests && Object.keys(state.taskRestartRequests).length > 0) {
         changes.taskRestartRequests = {};
@@ -248,7 +260,9 @@ export class Reconciler {
       if (pendingRestart) changes.taskRestartRequests = {};
       await configStore.update(state.name, state.version, changes);
     }
-    await this.putConnectorStatus(state.name, 'STOPPED', null, state.generation, connectorStatus);
+    // Apache shows the connector's version in a STOPPED status too (also for one created STOPPED).
+    const version = connectorStatus?.version ?? connectorPluginVersion(state.config, this.options.plugins);
+    await this.putConnectorStatus(state.name, 'STOPPED', null, state.generation, connectorStatus, version);
   }
 
   private async convergeTasks(
