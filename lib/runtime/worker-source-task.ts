@@ -145,6 +145,14 @@ export class WorkerSourceTask extends WorkerTask {
       this.throwIfSendFailed();
       this.maybeFlushOffsets();
       if (this.paused) {
+        if (this.flushOnPause) {
+          // Paused: what was polled is sent and its offsets committed now, not at the next interval.
+          this.flushOnPause = false;
+          await this.dispatch(true);
+          this.nextFlushAt = 0;
+          this.maybeFlushOffsets();
+          await this.flushing;
+        }
         await this.waitWhilePaused(Math.max(10, this.nextFlushAt - Date.now()));
         continue;
       }
@@ -563,6 +571,12 @@ export class WorkerSourceTask extends WorkerTask {
       .then(() => this.o.task.stop())
       .catch((error: unknown) => this.log(`${this.id} Exception thrown while stopping task: ${String(error)}`));
     return this.taskStopped;
+  }
+
+  private flushOnPause = false;
+
+  protected override onPause(): void {
+    this.flushOnPause = true;
   }
 
   protected override onStop(): void {

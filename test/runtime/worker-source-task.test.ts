@@ -246,6 +246,18 @@ describe('WorkerSourceTask', () => {
     expect(states.map(([s]) => s)).toEqual(['RUNNING']);
   });
 
+  it('commits the offsets of every acknowledged record when paused, without waiting for the flush interval', async () => {
+    const task = new ListSourceTask(values(40));
+    const { worker, stored, log } = setup(task);
+    const run = worker.run();
+    await waitFor(() => log.values('out').length === 40);
+    expect(await stored()).toEqual([]);
+    worker.pause();
+    await waitFor(async () => (await stored())[0]?.i === 40);
+    worker.stop();
+    await run;
+  });
+
   it('stops polling while paused and resumes where it was', async () => {
     const task = new ListSourceTask(values(1000), 1);
     const { worker, log, states } = setup(task);
