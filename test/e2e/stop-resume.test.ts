@@ -6,9 +6,11 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '../../lib/adapters/kafka/client';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import type { E2eStack } from './helpers';
 import { liveInstances, startE2eStack, taskLogs } from './helpers';
+
+requireServices('kafka');
 
 let e2e: E2eStack;
 beforeAll(async () => {

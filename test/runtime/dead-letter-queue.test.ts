@@ -15,7 +15,9 @@ import { parseWorkerConfig } from '../../lib/config/worker-config';
 import { PluginRegistry } from '../../lib/plugins/registry';
 import { createWorkerTask } from '../../lib/runtime/worker';
 import type { TaskState } from '../../lib/runtime/worker-task';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
+
+requireServices('kafka');
 
 const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
 const kafka = () => createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'dlq-test' });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
+import { kafkaBrokerReadiness } from '../../lib/adapters/kafka/admin';
 import { freePorts, startKafkaBroker } from '../../lib/adapters/local/kafka-broker';
 import type { KafkaBroker } from '../../lib/adapters/local/kafka-broker';
 import { InMemoryOffsetStore } from '../../lib/adapters/local/memory-stores';
@@ -47,6 +48,7 @@ describe('a source task across a broker outage', () => {
     const classpath = readFileSync(servicePaths().kafkaClasspathFile, 'utf8').trim();
     const [port, controllerPort] = (await freePorts(2)) as [number, number];
     const brokerOptions = {
+      readiness: kafkaBrokerReadiness,
       classpath,
       port,
       controllerPort,

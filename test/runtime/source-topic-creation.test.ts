@@ -15,7 +15,9 @@ import { parseWorkerConfig } from '../../lib/config/worker-config';
 import { PluginRegistry } from '../../lib/plugins/registry';
 import { createWorkerTask } from '../../lib/runtime/worker';
 import type { WorkerSourceTask } from '../../lib/runtime/worker-source-task';
-import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
+
+requireServices('kafka');
 
 it('a source task creates its topic with the settings of its topic.creation group', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'topic-creation-'));
