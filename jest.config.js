@@ -16,7 +16,7 @@ const INTEGRATION = [
   'smoke/(kafka|dynamodb|ecs)',
   'stores/(apache-interop|dynamodb-stores|kafka-log-reader|kafka-offset-store)',
   'rest/(concurrency-dynamodb|kafka-offsets)',
-  'runtime/(kafka-adapters|sink-topic-appears)',
+  'runtime/(kafka-adapters|sink-topic-appears|dead-letter-queue|source-topic-creation)',
   'standalone/(filestream-kafka|rest-api|installed-commands)',
   'launchers/ecs-task-launcher',
   'plugins/s3/s3-sink-(task|crash)',
@@ -28,6 +28,8 @@ const INTEGRATION = [
   'infra/(bundling|nag|snapshot|stack|s3-sink-access)',
   'stores/crash-safety',
   'standalone/bad-input',
+  // a broker of its own, stopped and restarted
+  'runtime/source-broker-outage',
 ];
 /** One regular expression over absolute test paths: `<root>/test/(<one of the above>).test.ts`. */
 const integrationTests = `^${__dirname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/test/(${INTEGRATION.join('|')})\\.test\\.ts$`;

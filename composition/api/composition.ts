@@ -19,6 +19,7 @@ import openapiDocument from '../../openapi.json';
 import { commonEnvSchema, parseEnv } from '../env';
 import { kafkaAuthProperties } from '../kafka-auth';
 import { createStores } from '../stores';
+import { DISTRIBUTED_DEFAULTS } from '../worker-config';
 import { logger } from './logger';
 
 /** The API's environment: the contract every composition root shares, plus the commit `GET /` reports. */
@@ -106,7 +107,12 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
     statusStore,
     plugins: new RegistryPlugins(
       registry,
-      overrides.validation ?? connectorValidation(registry, security),
+      overrides.validation ??
+        connectorValidation(registry, security, {
+          'key.converter': worker['key.converter'] ?? DISTRIBUTED_DEFAULTS['key.converter'],
+          'value.converter': worker['value.converter'] ?? DISTRIBUTED_DEFAULTS['value.converter'],
+          ...(worker['header.converter'] ? { 'header.converter': worker['header.converter'] } : {}),
+        }),
       overrides.javaCatalog,
     ),
     ...(offsetStore ? { offsetStore } : {}),

@@ -13,6 +13,7 @@ import { createEcsLauncher } from '../../composition/ecs';
 import { createLogger } from '../../composition/logger';
 import { createReconciler } from '../../composition/reconciler';
 import { createStores } from '../../composition/stores';
+import { sleep } from '../../lib/retry';
 
 const logger = createLogger('skc-reconciler');
 
@@ -92,7 +93,7 @@ export async function handleReconcileEvent(
   while (report.nextWakeAt !== undefined) {
     const wait = report.nextWakeAt - Date.now();
     if (wait > MAX_WAIT_MS || wait > remainingMs() - SAFETY_MS) break;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+    await sleep(wait);
     report = await run();
   }
   return { reconciled: [...report.connectors] };

@@ -427,6 +427,10 @@ export function mapClientConfig(
   return { client, producer, consumer, warnings };
 }
 
+/** Apache's client ids of a sink task's dead-letter-queue clients (`Worker.sinkTaskReporters`). */
+export const DLQ_PRODUCER_CLIENT_ID_PREFIX = 'connector-dlq-producer-';
+export const DLQ_ADMIN_CLIENT_ID = 'connector-dlq-adminclient-';
+
 /** Client id Apache gives each connector client (`connector-producer-<name>-<task>` …). */
 export function defaultClientId(type: ClientType, connectorName: string, taskId: number): string {
   const kind = type === 'admin' ? 'adminclient' : type;

@@ -1063,7 +1063,10 @@ export function validateConnectorConfig(options: ValidateConnectorConfigOptions)
   const validated = enriched.validateAll(props);
   markUnknownClasses(enriched, props, validated, plugins);
   if (connectorType === 'sink') validateSinkTopics(props, validated);
-  else validateExactlyOnce(props, validated, options);
+  else {
+    validateExactlyOnce(props, validated, options);
+    rejectUnsupportedSourceKeys(props, validated);
+  }
   for (const [key, value] of Object.entries(props)) {
     if (value !== null) continue;
     let config = validated.get(key);
@@ -1175,6 +1178,36 @@ function markUnknownClasses(
   }
 }
 
+/**
+ * Keys a source connector config may carry that would do nothing here: Apache ignores a DLQ on a source
+ * connector (its config does not define the key), and we do not have connector-specific offsets topics (KIP-618)
+ * yet. A key that is accepted must do what it says, so these fail validation on their own key.
+ */
+function rejectUnsupportedSourceKeys(
+  props: Readonly<Record<string, string | null | undefined>>,
+  validated: Map<string, ConfigValue>,
+): void {
+  const reject = (key: string, message: string): void => {
+    const value = props[key];
+    if (value === undefined || value === null || isBlank(value)) return;
+    let config = validated.get(key);
+    if (!config) {
+      config = new ConfigValue(key, value);
+      validated.set(key, config);
+    }
+    config.addErrorMessage(message);
+  };
+  reject(
+    DLQ_TOPIC_NAME_CONFIG,
+    'A dead letter queue applies to sink connectors only: source connectors have no consumed records to send ' +
+      'to it (Apache Kafka Connect ignores this key on a source connector). Remove it.',
+  );
+  reject(
+    OFFSETS_TOPIC_CONFIG,
+    'Connector-specific offsets topics are not supported yet: remove this key to use the worker offsets topic.',
+  );
+}
+
 function validateExactlyOnce(
   props: Readonly<Record<string, string | null | undefined>>,
   validated: Map<string, ConfigValue>,
@@ -1182,8 +1215,9 @@ function validateExactlyOnce(
 ): void {
   const config = validated.get(EXACTLY_ONCE_SUPPORT_CONFIG);
   if (!config || config.errorMessages.length > 0) return;
-  if (options.exactlyOnceSourceEnabled === undefined) return;
   if (String(config.value).trim().toUpperCase() !== 'REQUIRED') return;
+  // No worker here has exactly-once source support (worker-config rejects exactly.once.source.support=enabled),
+  // so `required` is always refused with Apache's message, in standalone mode too (where Apache skips the check).
   if (!options.exactlyOnceSourceEnabled) {
     config.addErrorMessage('This worker does not have exactly-once source support enabled.');
   }

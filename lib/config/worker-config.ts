@@ -68,6 +68,28 @@ export const REPLICATION_FACTOR_VALIDATOR = LambdaValidator.with(
   () => "Positive number not larger than the number of brokers in the Kafka cluster, or -1 to use the broker's default",
 );
 
+/**
+ * Apache accepts `disabled`, `preparing` and `enabled`; a worker that accepted `enabled` would promise
+ * transactions it does not make, so anything but `disabled` fails the worker's start with this message.
+ */
+const EXACTLY_ONCE_SOURCE_SUPPORT_VALIDATOR = LambdaValidator.with(
+  (name, value) => {
+    const text = String(value ?? '')
+      .trim()
+      .toLowerCase();
+    if (text === 'disabled') return;
+    if (text === 'enabled' || text === 'preparing') {
+      throw invalidValue(
+        name,
+        value,
+        'exactly-once source support is not implemented yet; only "disabled" is supported',
+      );
+    }
+    throw invalidValue(name, value, 'String must be one of (case insensitive): DISABLED, ENABLED, PREPARING');
+  },
+  () => '(case insensitive) [DISABLED]',
+);
+
 /** Keys Apache defines that we accept but do not use (no JVM, no worker group); logged once at startup. */
 const ACCEPTED_UNUSED = [
   'client.dns.lookup',
@@ -91,7 +113,6 @@ const ACCEPTED_UNUSED = [
   'inter.worker.key.ttl.ms',
   'inter.worker.signature.algorithm',
   'inter.worker.verification.algorithms',
-  'exactly.once.source.support',
   'config.storage.topic',
   'config.storage.replication.factor',
   'status.storage.topic',
@@ -417,10 +438,19 @@ export function distributedConfigDef(): ConfigDef {
     ['connect.protocol', 'sessioned'],
     ['inter.worker.key.generation.algorithm', 'HmacSHA256'],
     ['inter.worker.signature.algorithm', 'HmacSHA256'],
-    ['exactly.once.source.support', 'disabled'],
   ] as const) {
     def.define({ name, type: 'STRING', defaultValue: dflt, importance: 'LOW', documentation: 'Accepted, not used.' });
   }
+  def.define({
+    name: 'exactly.once.source.support',
+    type: 'STRING',
+    defaultValue: 'disabled',
+    validator: EXACTLY_ONCE_SOURCE_SUPPORT_VALIDATOR,
+    importance: 'HIGH',
+    documentation:
+      'Whether to enable exactly-once support for source connectors. Only "disabled" is accepted: exactly-once ' +
+      'source support (transactional producers and fencing) is not implemented yet.',
+  });
   def.define({
     name: 'inter.worker.verification.algorithms',
     type: 'LIST',

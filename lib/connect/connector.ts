@@ -116,6 +116,22 @@ export interface SinkTaskContext {
   pause(...partitions: TopicPartition[]): void;
   resume(...partitions: TopicPartition[]): void;
   requestCommit(): void;
+  /**
+   * KIP-610: the reporter a task hands records it cannot process (e.g. rejected by the external system in put()),
+   * or null when the connector has neither a dead letter queue (`errors.deadletterqueue.topic.name`) nor
+   * `errors.log.enable=true`. Optional so that tasks written for older runtimes keep compiling, as Apache's
+   * tasks guard the call against NoSuchMethodError.
+   */
+  errantRecordReporter?(): ErrantRecordReporter | null;
+}
+
+/**
+ * Apache's `ErrantRecordReporter`: report(record, error) resolves once the report is durable (written to the dead
+ * letter queue). The runtime commits the record's offset only after that, whether or not the task awaits it.
+ * Under `errors.tolerance=none` the report fails the task ("Tolerance exceeded in error handler").
+ */
+export interface ErrantRecordReporter {
+  report(record: SinkRecord, error: unknown): Promise<void>;
 }
 
 export abstract class SinkTask implements Task {

@@ -57,15 +57,33 @@ function addError(infos: ConfigInfos, key: string, value: string | null, message
   configValue.errors.push(message);
 }
 
+/** The worker's `key.converter`, `value.converter` and `header.converter` (Apache's default header converter). */
+export type WorkerConverters = Partial<
+  Record<'key.converter' | 'value.converter' | 'header.converter', string | undefined>
+>;
+
+const DEFAULT_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+
 /**
  * `security`: the worker's override policy, `tasks.max` cap and FileStream confinement (lib/config/worker-security),
- * Apache's defaults when absent.
+ * Apache's defaults when absent. `workerConverters`: the worker's converters: Apache's `config/validate` shows them
+ * as the `default_value` and `value` of the converter keys (with the installed converters recommended) and their
+ * versions as those of the `*.plugin.version` keys.
  */
 export function connectorValidation(
   registry: PluginRegistry,
   security: WorkerSecuritySettings = DEFAULT_WORKER_SECURITY,
+  workerConverters?: WorkerConverters,
 ): ConnectorValidation {
   const plugins = registryResolver(registry);
+  const converters =
+    workerConverters === undefined
+      ? undefined
+      : Object.fromEntries(
+          Object.entries({ 'header.converter': DEFAULT_HEADER_CONVERTER, ...workerConverters })
+            .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== '')
+            .map(([key, name]) => [key, registry.resolveClassName(name.trim())]),
+        );
   return {
     validate(connector: Connector, connectorType, config) {
       // A plugin that duck-types the SPI may have no ConfigDef: then only the framework keys are checked.
@@ -76,6 +94,7 @@ export function connectorValidation(
         config,
         plugins,
         overridePolicy: security.overridePolicy,
+        ...(converters ? { workerConverters: converters } : {}),
         ...(connectorType === 'source'
           ? {
               exactlyOnceSupport: (c: Readonly<Record<string, string>>) =>
@@ -97,6 +116,8 @@ export function connectorValidation(
       }
       return infos;
     },
-    pluginConfig: (def, type) => connectorPluginConfig(def, type),
+    // Apache 4.3 shows the connector's version as the default of connector.plugin.version.
+    pluginConfig: (def, type, className) =>
+      connectorPluginConfig(def, type, className === undefined ? undefined : { className, plugins }),
   };
 }

@@ -3,7 +3,7 @@
  * from the REST API). It WRITES desired state only — config, target state, restart requests — and READS status;
  * the reconciler (lib/scheduler) turns desired state into running tasks and writes status. Talks to ports only.
  *
- * Every read-modify-write is conditional on the stored version and retried on ConflictError (lib/herder/retry),
+ * Every read-modify-write is conditional on the stored version and retried on ConflictError (lib/retry),
  * so concurrent writers never lose an update and never see a 5xx.
  */
 import { randomUUID } from 'node:crypto';
@@ -50,7 +50,7 @@ import type {
 import { LoggerRegistry } from './loggers';
 import { modifiedMessage, parseSinkOffsets, parseSourceOffsets, sinkOffsetToRest } from './offsets';
 import type { ConnectorPlugins } from './plugins';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry';
+import { retry, type RetryOptions } from '../retry';
 
 export interface HerderOptions {
   readonly configStore: ConfigStore;
@@ -67,10 +67,16 @@ export interface HerderOptions {
   readonly topicTracking?: { readonly enable: boolean; readonly allowReset: boolean };
   /** reported as `commit` by `GET /` */
   readonly commit?: string;
-  readonly retry?: RetryPolicy;
+  readonly retry?: RetryOptions;
 }
 
 export type Expand = 'status' | 'info';
+
+/**
+ * Optimistic-concurrency conflicts on the ConfigStore are retried from a fresh read with full-jitter exponential
+ * backoff, bounded by time rather than by count so that many concurrent writers to one connector all win in turn.
+ */
+export const CONFLICT_RETRY: RetryOptions = { initialDelayMs: 5, maxDelayMs: 400, jitter: 'full', timeoutMs: 25_000 };
 
 const CONNECTOR_CLASS = 'connector.class';
 const INITIAL_TARGET: Record<string, TargetState> = { RUNNING: 'STARTED', PAUSED: 'PAUSED', STOPPED: 'STOPPED' };
@@ -108,14 +114,14 @@ export class Herder {
   private readonly configStore: ConfigStore;
   private readonly statusStore: StatusStore;
   private readonly plugins: ConnectorPlugins;
-  private readonly retryPolicy: RetryPolicy;
+  private readonly retryPolicy: RetryOptions;
   readonly loggers: LoggerRegistry;
 
   constructor(private readonly options: HerderOptions) {
     this.configStore = options.configStore;
     this.statusStore = options.statusStore;
     this.plugins = options.plugins;
-    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.retryPolicy = options.retry ?? CONFLICT_RETRY;
     this.loggers = options.loggers ?? new LoggerRegistry();
   }
 
@@ -210,7 +216,7 @@ export class Herder {
     const withName = { ...config };
     this.checkAndPutName(name, withName);
     const valid = await this.validateForWrite(withName);
-    return withRetry(async () => {
+    return retry(async () => {
       const current = await this.configStore.get(name);
       if (!current) {
         try {
@@ -228,7 +234,7 @@ export class Herder {
 
   /** `PATCH /connectors/{c}/config` (KIP-477): null removes a key; the patched config is fully re-validated. */
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
-    return withRetry(async () => {
+    return retry(async () => {
       const current = await this.require(name, `Connector ${name} not found`);
       const merged: Record<string, string> = { ...current.config };
       for (const [key, value] of Object.entries(patch)) {
@@ -263,7 +269,7 @@ export class Herder {
   async restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStateInfo | null> {
     const plain = !includeTasks && !onlyFailed;
     let plan: ConnectorStateInfo | null = null;
-    await withRetry(async () => {
+    await retry(async () => {
       const state = await this.require(name, `Unknown connector: ${name}`);
       if (!plain) {
         const status = await this.stateInfo(state);
@@ -282,7 +288,7 @@ export class Herder {
   }
 
   async restartTask(name: string, taskId: number): Promise<void> {
-    await withRetry(async () => {
+    await retry(async () => {
       const state = await this.require(name, `Unknown connector: ${name}`);
       if (taskId < 0 || taskId >= state.taskConfigs.length) throw new NotFoundError(`Unknown task: ${name}-${taskId}`);
       const taskRestartRequests = { ...state.taskRestartRequests, [String(taskId)]: randomUUID() };
@@ -408,7 +414,7 @@ export class Herder {
   }
 
   private async setTargetState(name: string, targetState: TargetState): Promise<void> {
-    await withRetry(async () => {
+    await retry(async () => {
       const state = await this.require(name, `Unknown connector ${name}`);
       if (state.targetState !== targetState) await this.configStore.update(name, state.version, { targetState });
     }, this.retryPolicy);

@@ -38,7 +38,7 @@ export interface ConnectorValidation {
     config: Readonly<Record<string, string>>,
   ): ConfigInfos;
   /** `GET /connector-plugins/{p}/config` of a connector: its own keys, then the framework keys */
-  pluginConfig(connectorDef: ConfigDef, connectorType: 'source' | 'sink'): ConfigKeyInfo[];
+  pluginConfig(connectorDef: ConfigDef, connectorType: 'source' | 'sink', className?: string): ConfigKeyInfo[];
 }
 
 /** Minimal framework keys, used only when lib/config's full validation is not wired. */
@@ -201,7 +201,8 @@ export class RegistryPlugins implements ConnectorPlugins {
     if (!desc) return undefined;
     const plugin = desc.create() as { config?: () => ConfigDef };
     const def = typeof plugin.config === 'function' ? plugin.config() : new ConfigDef();
-    if (desc.type === 'source' || desc.type === 'sink') return this.validation.pluginConfig(def, desc.type);
+    if (desc.type === 'source' || desc.type === 'sink')
+      return this.validation.pluginConfig(def, desc.type, desc.className);
     return configKeyInfos(def);
   }
 

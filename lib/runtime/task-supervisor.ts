@@ -100,15 +100,20 @@ export class TaskSupervisor {
   }
 
   /**
-   * True while this instance's generation is the stored one. Checked before each source-offset commit so a
-   * superseded instance cannot move offsets under its successor.
+   * Whether this instance may still commit source offsets: checked before each commit so that a superseded
+   * instance cannot move offsets under its successor. An instance that is being stopped because its connector was
+   * stopped, deleted or reconfigured has no successor yet (the reconciler starts the next generation only after
+   * every instance of the previous one has exited, as Apache stops all tasks before starting the reconfigured
+   * ones), so its final commit goes through: stop → resume replays nothing. Once a newer generation owns the
+   * task's status (its instance was launched), this one is a zombie and may not commit.
    */
   async isCurrent(): Promise<boolean> {
-    const state = await this.options.configStore.get(this.options.connector);
-    const current =
-      state !== undefined && state.generation === this.options.generation && state.targetState !== 'STOPPED';
-    if (!current) this.fence('generation superseded');
-    return current;
+    const { connector, taskId, generation, configStore, statusStore } = this.options;
+    const state = await configStore.get(connector);
+    if (state !== undefined && state.generation === generation && state.targetState !== 'STOPPED') return true;
+    this.fence(state === undefined ? 'connector deleted' : 'generation superseded');
+    const status = await statusStore.getTask(connector, taskId);
+    return status === undefined || status.generation <= generation;
   }
 
   private async followDesiredState(): Promise<void> {

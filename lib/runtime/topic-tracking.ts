@@ -2,6 +2,7 @@
  * KIP-558 active topics for a task-runner: decorates the runtime's KafkaClientFactory so every topic a source
  * task produces to, or a sink task consumes from, is reported once (`StatusStore.addTopics`).
  */
+import { DLQ_PRODUCER_CLIENT_ID_PREFIX } from '../config/client-config';
 import type { ConsumerPort, KafkaClientFactory, ProducerPort } from '../storage/kafka-ports';
 
 /** `target` with one method replaced; every other member is the target's own, bound to it. */
@@ -26,6 +27,8 @@ export function trackTopics(factory: KafkaClientFactory, report: (topics: string
   return {
     newProducer(props): ProducerPort {
       const producer = factory.newProducer(props);
+      // A sink's dead letter queue is not one of the connector's topics (Apache tracks task records only).
+      if (props['client.id']?.startsWith(DLQ_PRODUCER_CLIENT_ID_PREFIX)) return producer;
       // Hot path of every source batch: pass `options` on (metadata: false spares the adapter per-record
       // metadata) and look at each topic once per run of equal topics, not through a per-record array and Set.
       const send: ProducerPort['send'] = async (records, options) => {
@@ -51,5 +54,6 @@ export function trackTopics(factory: KafkaClientFactory, report: (topics: string
       };
       return withMethod(consumer, 'poll', poll);
     },
+    newTopicAdmin: (props) => factory.newTopicAdmin(props),
   };
 }

@@ -4,13 +4,15 @@
  * preCommit() (flush) → commit the returned offsets (next offset to read) to the group. Offsets are committed
  * only after the task flushed what it was given, so a crash replays records but never skips one.
  */
-import type { ConnectorConfigMap, SinkTask, SinkTaskContext } from '../connect/connector';
+import type { ConnectorConfigMap, ErrantRecordReporter, SinkTask, SinkTaskContext } from '../connect/connector';
 import type { Converter, HeaderConverter, SchemaAndValue } from '../connect/converter';
 import type { Header, OffsetAndMetadata, SinkRecord, TopicPartition } from '../connect/records';
 import { topicPartitionKey } from '../connect/records';
 import type { ConsumerPort, ConsumerRecord, ConsumerSubscription } from '../storage/kafka-ports';
-import { Backoff, isRetriableError, sleep } from './error-handling';
-import type { RetryWithToleranceOperator } from './error-handling';
+import { isRetriable } from '../errors';
+import { Backoff, sleep } from '../retry';
+import type { DeadLetterQueueReporter } from './dead-letter-queue';
+import type { ErrorContext, RetryWithToleranceOperator, Stage } from './error-handling';
 import type { TransformationChain } from './transformation-chain';
 import { WorkerTask } from './worker-task';
 import type { TaskStateListener } from './worker-task';
@@ -32,9 +34,17 @@ export interface WorkerSinkTaskOptions {
   readonly maxPollRecords?: number;
   readonly listener: TaskStateListener;
   readonly log?: (message: string) => void;
+  /** `errors.deadletterqueue.topic.name` is set: started with the task, fed by the tolerance operator */
+  readonly deadLetterQueue?: DeadLetterQueueReporter;
+  /** KIP-610: the task gets an errant record reporter (a DLQ is configured, or errors.log.enable=true) */
+  readonly errantRecordReporter?: boolean;
+  /** the Java class names error reports name as executing each stage (Apache's `__connect.errors.class.name`) */
+  readonly executingClasses?: Partial<Record<Stage, string>>;
 }
 
 const POLL_TIMEOUT_MS = 500;
+/** RetriableException from put() without context.timeout(): 0.1 s doubling to 10 s. */
+const PUT_BACKOFF = { initialDelayMs: 100, maxDelayMs: 10_000 };
 const NO_HEADERS: Header[] = [];
 
 /** For error reports: the record's coordinates, built only when a stage failed. */
@@ -85,6 +95,54 @@ export class WorkerSinkTask extends WorkerTask {
       requestCommit: () => {
         this.commitRequested = true;
       },
+      errantRecordReporter: () => this.errantReporter(),
+    };
+  }
+
+  /** consumed record of each record handed to put(), for the errant record reporter (only when there is one) */
+  private readonly consumedOf = new WeakMap<SinkRecord, ConsumerRecord>();
+  /** a report under errors.tolerance=none: the task fails after put() returns, as Apache's maybeThrowAsyncError */
+  private putFailure: unknown;
+
+  private errantReporterInstance: ErrantRecordReporter | undefined;
+
+  private errantReporter(): ErrantRecordReporter | null {
+    if (!this.o.errantRecordReporter) return null;
+    return (this.errantReporterInstance ??= { report: (record, error) => this.reportErrant(record, error) });
+  }
+
+  /** Apache's `WorkerErrantRecordReporter.report`: the record's consumed bytes go to the reporters (log, DLQ). */
+  private reportErrant(record: SinkRecord, error: unknown): Promise<void> {
+    const original = this.consumedOf.get(record) ?? this.reconvert(record);
+    const context: ErrorContext = {
+      stage: 'TASK_PUT',
+      executingClass: 'org.apache.kafka.connect.sink.SinkTask',
+      describe: describeRecord(original),
+      original,
+    };
+    try {
+      return this.o.errors.executeFailed(context, error);
+    } catch (fatal) {
+      this.putFailure ??= fatal;
+      throw fatal;
+    }
+  }
+
+  /** A record the task made up (not one we handed it): its bytes from the converters, as Apache does. */
+  private reconvert(record: SinkRecord): ConsumerRecord {
+    const { keyConverter, valueConverter, headerConverter } = this.o;
+    return {
+      topic: record.topic,
+      partition: record.kafkaPartition ?? 0,
+      offset: record.kafkaOffset,
+      key: keyConverter.fromConnectData(record.topic, record.keySchema, record.key),
+      value: valueConverter.fromConnectData(record.topic, record.valueSchema, record.value),
+      timestamp: record.timestamp ?? -1,
+      timestampType: record.timestampType,
+      headers: record.headers.map((h) => ({
+        key: h.key,
+        value: headerConverter.fromConnectHeader(record.topic, h.key, h.schema, h.value),
+      })),
     };
   }
 
@@ -93,6 +151,7 @@ export class WorkerSinkTask extends WorkerTask {
     task.initialize(this.context());
     let failure: unknown;
     try {
+      await this.o.deadLetterQueue?.start();
       await task.start(this.o.taskConfig);
       await consumer.subscribe(this.o.subscription, {
         onPartitionsAssigned: (tps) => this.onAssigned(tps),
@@ -110,7 +169,7 @@ export class WorkerSinkTask extends WorkerTask {
   }
 
   private async pollLoop(): Promise<void> {
-    const backoff = new Backoff();
+    const backoff = new Backoff(PUT_BACKOFF);
     /** converted records of the last poll not yet accepted by put(), and the offsets they complete */
     let backlog: SinkRecord[] = [];
     let backlogOffsets = new Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>();
@@ -124,15 +183,17 @@ export class WorkerSinkTask extends WorkerTask {
       if (backlog.length === 0) {
         const consumed = await this.o.consumer.poll(POLL_TIMEOUT_MS);
         if (consumed.length === 0) continue;
-        ({ records: backlog, offsets: backlogOffsets } = this.convert(consumed));
+        ({ records: backlog, offsets: backlogOffsets } = await this.convert(consumed));
       }
       // Without max.poll.records the whole backlog is one put(): no copy of it.
       const max = this.o.maxPollRecords;
       const batch = max === undefined || backlog.length <= max ? backlog : backlog.slice(0, max);
       try {
         await this.o.task.put(batch);
+        this.throwIfReportedUntolerated();
       } catch (error) {
-        if (!isRetriableError(error) || this.stopping) throw error;
+        this.throwIfReportedUntolerated();
+        if (!isRetriable(error) || this.stopping) throw error;
         // Apache redelivers the same batch after context.timeout() (or a backoff).
         const wait = this.redeliverAfterMs ?? backoff.next();
         this.redeliverAfterMs = undefined;
@@ -156,12 +217,13 @@ export class WorkerSinkTask extends WorkerTask {
   }
 
   /** Convert consumed records; offsets advance for every consumed record, also skipped or filtered ones. */
-  private convert(consumed: readonly ConsumerRecord[]): {
+  private async convert(consumed: readonly ConsumerRecord[]): Promise<{
     records: SinkRecord[];
     offsets: Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>;
-  } {
+  }> {
     const { keyConverter, valueConverter, headerConverter, transforms, errors } = this.o;
     const noTransforms = transforms.isEmpty;
+    const keepConsumed = this.o.errantRecordReporter === true;
     const out: SinkRecord[] = [];
     const offsets = new Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>();
     // Records come grouped by partition: one offsets entry per run of the same partition.
@@ -176,33 +238,36 @@ export class WorkerSinkTask extends WorkerTask {
         lastTp = { topic: r.topic, partition: r.partition };
       }
       lastNext = r.offset + 1;
-      let key: SchemaAndValue | undefined;
-      let value: SchemaAndValue | undefined;
+      let key: SchemaAndValue | undefined | Promise<SchemaAndValue | undefined>;
+      let value: SchemaAndValue | undefined | Promise<SchemaAndValue | undefined>;
       // Fast path without closures (this loop runs per record: no allocation that is not the record's own); on
-      // any error the tolerance operator runs the stage again (retry/skip/fail).
+      // any error the tolerance operator runs the stage again (retry/skip/fail; a retry waits on a timer).
       try {
         key = keyConverter.toConnectData(r.topic, r.key);
       } catch {
-        key = errors.execute('KEY_CONVERTER', describeRecord(r), () => keyConverter.toConnectData(r.topic, r.key));
+        key = errors.execute(this.errorContext('KEY_CONVERTER', r), () => keyConverter.toConnectData(r.topic, r.key));
+        if (key instanceof Promise) key = await key;
       }
       if (key === undefined) continue;
       try {
         value = valueConverter.toConnectData(r.topic, r.value);
       } catch {
-        value = errors.execute('VALUE_CONVERTER', describeRecord(r), () =>
+        value = errors.execute(this.errorContext('VALUE_CONVERTER', r), () =>
           valueConverter.toConnectData(r.topic, r.value),
         );
+        if (value instanceof Promise) value = await value;
       }
       if (value === undefined) continue;
-      const headers: Header[] | undefined =
+      let headers: Header[] | undefined | Promise<Header[] | undefined> =
         r.headers.length === 0
           ? NO_HEADERS
-          : errors.execute('HEADER_CONVERTER', describeRecord(r), () =>
+          : errors.execute(this.errorContext('HEADER_CONVERTER', r), () =>
               r.headers.map((h) => {
                 const sv = headerConverter.toConnectHeader(r.topic, h.key, h.value);
                 return { key: h.key, schema: sv.schema, value: sv.value };
               }),
             );
+      if (headers instanceof Promise) headers = await headers;
       if (headers === undefined) continue;
       const record: SinkRecord = {
         topic: r.topic,
@@ -220,15 +285,35 @@ export class WorkerSinkTask extends WorkerTask {
         originalKafkaOffset: r.offset,
       };
       if (noTransforms) {
+        if (keepConsumed) this.consumedOf.set(record, r);
         out.push(record);
         continue;
       }
       // Through the operator directly: a transformation may keep state, so it must not run twice on an error.
-      const transformed = errors.execute('TRANSFORMATION', describeRecord(r), () => transforms.apply(record));
-      if (transformed !== null && transformed !== undefined) out.push(transformed);
+      let transformed = errors.execute(this.errorContext('TRANSFORMATION', r), () => transforms.apply(record));
+      if (transformed instanceof Promise) transformed = await transformed;
+      if (transformed !== null && transformed !== undefined) {
+        // Apache's InternalSinkRecord: the transformed record still knows the bytes it was consumed as.
+        if (keepConsumed) this.consumedOf.set(transformed, r);
+        out.push(transformed);
+      }
     }
     closeRun();
     return { records: out, offsets };
+  }
+
+  private errorContext(stage: Stage, r: ConsumerRecord): ErrorContext {
+    return {
+      stage,
+      executingClass: this.o.executingClasses?.[stage] ?? stage,
+      describe: describeRecord(r),
+      original: r,
+    };
+  }
+
+  /** A record reported through the errant record reporter under errors.tolerance=none fails the task after put(). */
+  private throwIfReportedUntolerated(): void {
+    if (this.putFailure !== undefined) throw this.putFailure;
   }
 
   /** context.offset(): seek and forget what was consumed after the new position. */
@@ -247,6 +332,9 @@ export class WorkerSinkTask extends WorkerTask {
   private async commitOffsets(only?: readonly TopicPartition[]): Promise<void> {
     this.commitRequested = false;
     this.nextCommitAt = Date.now() + this.o.offsetCommitIntervalMs;
+    // Records reported to the dead letter queue must be in it before their offsets are committed (Apache's
+    // awaitFutures); a report that could not be written fails the task rather than lose the record.
+    await this.o.errors.flushReports();
     const keys = only ? new Set(only.map(topicPartitionKey)) : undefined;
     const current = new Map<string, OffsetAndMetadata>();
     const tps = new Map<string, TopicPartition>();
@@ -321,6 +409,7 @@ export class WorkerSinkTask extends WorkerTask {
       this.log(`${this.id} Exception thrown while stopping task: ${String(error)}`);
     }
     this.o.transforms.close();
+    await this.o.errors.close();
     await this.o.consumer.close().catch(() => undefined);
   }
 
@@ -330,6 +419,7 @@ export class WorkerSinkTask extends WorkerTask {
 
   /** As Apache's WorkerSinkTask.stop() wakes its consumer: shut down now, not when the poll times out. */
   protected override onStop(): void {
+    this.o.errors.stop();
     this.o.consumer.wakeup?.();
   }
 

@@ -12,11 +12,14 @@ import { SourceTask } from '../connect/connector';
 import type { ConnectorConfigMap } from '../connect/connector';
 import type { Converter, HeaderConverter } from '../connect/converter';
 import type { RecordMetadata, SourceMap, SourceRecord } from '../connect/records';
-import type { KafkaHeader, ProducerPort, ProducerRecord } from '../storage/kafka-ports';
+import type { TopicCreationGroup } from '../config/topic-creation';
+import { topicCreationGroupFor } from '../config/topic-creation';
+import type { KafkaHeader, ProducerPort, ProducerRecord, TopicAdminPort } from '../storage/kafka-ports';
 import { partitionKey } from '../storage/offsets-codec';
 import type { OffsetStore, SourceOffsetEntry } from '../storage/ports';
-import { Backoff, isRetriableError, sleep } from './error-handling';
-import type { RetryWithToleranceOperator } from './error-handling';
+import { isRetriable } from '../errors';
+import { Backoff, backoffDelay, sleep } from '../retry';
+import type { ErrorContext, RetryWithToleranceOperator, StageResult } from './error-handling';
 import { OffsetStorageReaderImpl } from './offset-storage-reader';
 import type { TransformationChain } from './transformation-chain';
 import { WorkerTask } from './worker-task';
@@ -37,13 +40,29 @@ export interface WorkerSourceTaskOptions {
   readonly offsetFlushIntervalMs: number;
   readonly offsetFlushTimeoutMs: number;
   readonly maxInFlight: number;
+  /**
+   * KIP-158 `topic.creation.*` (worker `topic.creation.enable=true` and the connector has groups): a topic the
+   * task writes to for the first time is created, when missing, with the settings of its group.
+   */
+  readonly topicCreation?: { readonly groups: readonly TopicCreationGroup[]; readonly admin: TopicAdminPort };
+  /** Java's `delivery.timeout.ms`: how long retriable produce errors are retried (default, as Connect's: forever) */
+  readonly deliveryTimeoutMs?: number;
   /** upper bound of one produce request (Java's `max.request.size`) */
   readonly maxRequestBytes: number;
   /** upper bound of records in one produce request (see MAX_RECORDS_PER_REQUEST in worker.ts) */
   readonly maxRequestRecords?: number;
   readonly listener: TaskStateListener;
   readonly log?: (message: string) => void;
+  /** the Java class names error reports name as executing each stage (Apache's `__connect.errors.class.name`) */
+  readonly executingClasses?: Partial<
+    Record<'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER', string>
+  >;
 }
+
+/** RetriableException from poll(): 0.1 s doubling to 10 s. */
+const POLL_BACKOFF = { initialDelayMs: 100, maxDelayMs: 10_000 };
+/** A produce request that failed with a retriable error: again after 0.1 s, doubling to 5 s (between kafkajs' own retries). */
+const PRODUCE_BACKOFF = { initialDelayMs: 100, maxDelayMs: 5_000 };
 
 /** Approximate per-record overhead in a v2 record batch (varints, attributes, deltas). */
 const RECORD_OVERHEAD = 24;
@@ -61,6 +80,10 @@ interface Chunk {
   /** last offset per source partition in this chunk (the current run of one partition is kept in `last`) */
   readonly offsets: Map<string, SourceOffsetEntry>;
   last: SourceRecord | undefined;
+  /** when the first produce request of this chunk was made (delivery.timeout.ms counts from there) */
+  firstSentAt: number;
+  /** failed produce requests so far (the backoff grows with them) */
+  attempts: number;
 }
 
 export class WorkerSourceTask extends WorkerTask {
@@ -81,12 +104,14 @@ export class WorkerSourceTask extends WorkerTask {
   /** records acknowledged by Kafka (for tests and benchmarks) */
   recordsAcked = 0;
   private readonly maxRequestRecords: number;
+  private readonly deliveryTimeoutMs: number;
 
   constructor(options: WorkerSourceTaskOptions) {
     super(options.connector, options.taskId, options.listener);
     this.o = options;
     this.log = options.log ?? ((m) => console.error(m));
     this.maxRequestRecords = options.maxRequestRecords ?? Number.MAX_SAFE_INTEGER;
+    this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? 2147483647;
     // commitRecord() per record only when the task overrides the SPI's no-op (FileStream does not).
     const commitRecord = (options.task as Partial<SourceTask>).commitRecord;
     this.callsCommitRecord = typeof commitRecord === 'function' && commitRecord !== SourceTask.prototype.commitRecord;
@@ -115,11 +140,19 @@ export class WorkerSourceTask extends WorkerTask {
   }
 
   private async pollLoop(): Promise<void> {
-    const backoff = new Backoff();
+    const backoff = new Backoff(POLL_BACKOFF);
     while (!this.stopping) {
       this.throwIfSendFailed();
       this.maybeFlushOffsets();
       if (this.paused) {
+        if (this.flushOnPause) {
+          // Paused: what was polled is sent and its offsets committed now, not at the next interval.
+          this.flushOnPause = false;
+          await this.dispatch(true);
+          this.nextFlushAt = 0;
+          this.maybeFlushOffsets();
+          await this.flushing;
+        }
         await this.waitWhilePaused(Math.max(10, this.nextFlushAt - Date.now()));
         continue;
       }
@@ -128,7 +161,7 @@ export class WorkerSourceTask extends WorkerTask {
         records = await this.o.task.poll();
         backoff.reset();
       } catch (error) {
-        if (!isRetriableError(error) || this.stopping) throw error;
+        if (!isRetriable(error) || this.stopping) throw error;
         this.log(`${this.id} poll() failed with a retriable error, retrying: ${String(error)}`);
         await sleep(backoff.next(), this.stopSignal.signal);
         continue;
@@ -137,7 +170,7 @@ export class WorkerSourceTask extends WorkerTask {
       // Convert one request's worth at a time and dispatch it: the next request is ready (and acknowledgements
       // are taken) while the rest of a large poll() batch is converted, rather than after all of it.
       for (let from = 0; from < records.length; from += this.maxRequestRecords) {
-        this.enqueue(records, from, Math.min(records.length, from + this.maxRequestRecords));
+        await this.enqueue(records, from, Math.min(records.length, from + this.maxRequestRecords));
         await this.dispatch(false);
       }
     }
@@ -147,12 +180,20 @@ export class WorkerSourceTask extends WorkerTask {
     if (this.sendError !== undefined) throw this.sendError;
   }
 
-  /** Transform and convert records[from, to) into produce chunks (synchronous: converters are CPU work). */
-  private enqueue(records: readonly SourceRecord[], from: number, to: number): void {
+  /**
+   * Transform and convert records[from, to) into produce chunks. Synchronous per record (converters are CPU work)
+   * unless a stage is being retried after a RetriableException; while that waits, acknowledgements may send the
+   * chunk being filled, so the next record then starts a new one.
+   */
+  private async enqueue(records: readonly SourceRecord[], from: number, to: number): Promise<void> {
     let chunk = this.queue.at(-1) ?? this.newChunk();
     for (let i = from; i < to; i++) {
       const original = records[i] as SourceRecord;
-      const produced = this.convert(original);
+      let produced = this.convert(original);
+      if (produced instanceof Promise) {
+        produced = await produced;
+        if (this.queue.at(-1) !== chunk) chunk = this.newChunk();
+      }
       const size = produced ? recordSize(produced) : 0;
       if (
         produced &&
@@ -177,61 +218,108 @@ export class WorkerSourceTask extends WorkerTask {
   }
 
   /**
-   * Transform + convert one record; undefined when it is dropped (filtered, or skipped by errors.tolerance).
-   * The hot path has no inner functions, so V8 allocates neither closures nor a context per record; on any error
-   * the tolerance operator runs the failed stage again (retry/skip/fail) in `stage()`.
+   * Transform + convert one record; undefined when it is dropped (filtered, or skipped by errors.tolerance), a
+   * promise while a failed stage is retried. The hot path has no inner functions, so V8 allocates neither closures
+   * nor a context per record; on any error the tolerance operator runs the failed stage again (retry/skip/fail)
+   * in `stage()`.
    */
-  private convert(original: SourceRecord): ProducerRecord | undefined {
-    const { keyConverter, valueConverter, transforms } = this.o;
-    const record = transforms.isEmpty ? original : this.stage('TRANSFORMATION', original, original);
+  private convert(original: SourceRecord): StageResult<ProducerRecord> {
+    if (this.o.transforms.isEmpty) return this.convertTransformed(original, original);
+    const record = this.stage('TRANSFORMATION', original, original);
+    return record instanceof Promise
+      ? record.then((r) => this.convertTransformed(original, r))
+      : this.convertTransformed(original, record);
+  }
+
+  private convertTransformed(
+    original: SourceRecord,
+    record: SourceRecord | null | undefined,
+  ): StageResult<ProducerRecord> {
     if (record === null || record === undefined) return undefined;
-    let key: Uint8Array | null | undefined;
-    let value: Uint8Array | null | undefined;
+    let key: StageResult<Uint8Array | null>;
     try {
-      key = keyConverter.fromConnectData(record.topic, record.keySchema, record.key);
+      key = this.o.keyConverter.fromConnectData(record.topic, record.keySchema, record.key);
     } catch {
       key = this.stage('KEY_CONVERTER', original, record);
     }
+    return key instanceof Promise
+      ? key.then((k) => this.convertValue(original, record, k))
+      : this.convertValue(original, record, key);
+  }
+
+  private convertValue(
+    original: SourceRecord,
+    record: SourceRecord,
+    key: Uint8Array | null | undefined,
+  ): StageResult<ProducerRecord> {
     if (key === undefined) return undefined;
+    let value: StageResult<Uint8Array | null>;
     try {
-      value = valueConverter.fromConnectData(record.topic, record.valueSchema, record.value);
+      value = this.o.valueConverter.fromConnectData(record.topic, record.valueSchema, record.value);
     } catch {
       value = this.stage('VALUE_CONVERTER', original, record);
     }
+    return value instanceof Promise
+      ? value.then((v) => this.convertHeaders(original, record, key, v))
+      : this.convertHeaders(original, record, key, value);
+  }
+
+  private convertHeaders(
+    original: SourceRecord,
+    record: SourceRecord,
+    key: Uint8Array | null,
+    value: Uint8Array | null | undefined,
+  ): StageResult<ProducerRecord> {
     if (value === undefined) return undefined;
     const headers = record.headers.length === 0 ? NO_HEADERS : this.stage('HEADER_CONVERTER', original, record);
-    if (headers === undefined) return undefined;
-    return { topic: record.topic, partition: record.kafkaPartition, key, value, timestamp: record.timestamp, headers };
+    const build = (h: readonly KafkaHeader[] | undefined): ProducerRecord | undefined =>
+      h === undefined
+        ? undefined
+        : {
+            topic: record.topic,
+            partition: record.kafkaPartition,
+            key,
+            value,
+            timestamp: record.timestamp,
+            headers: h,
+          };
+    return headers instanceof Promise ? headers.then(build) : build(headers);
   }
 
   /** One stage of convert() under the tolerance operator (the paths that need closures). */
-  private stage(stage: 'TRANSFORMATION', original: SourceRecord, record: SourceRecord): SourceRecord | null | undefined;
+  private stage(
+    stage: 'TRANSFORMATION',
+    original: SourceRecord,
+    record: SourceRecord,
+  ): StageResult<SourceRecord | null>;
   private stage(
     stage: 'KEY_CONVERTER' | 'VALUE_CONVERTER',
     original: SourceRecord,
     record: SourceRecord,
-  ): Uint8Array | null | undefined;
-  private stage(stage: 'HEADER_CONVERTER', original: SourceRecord, record: SourceRecord): KafkaHeader[] | undefined;
+  ): StageResult<Uint8Array | null>;
+  private stage(stage: 'HEADER_CONVERTER', original: SourceRecord, record: SourceRecord): StageResult<KafkaHeader[]>;
   private stage(
     stage: 'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER',
     original: SourceRecord,
     record: SourceRecord,
-  ): SourceRecord | Uint8Array | KafkaHeader[] | null | undefined {
+  ): StageResult<SourceRecord | Uint8Array | KafkaHeader[] | null> {
     const { keyConverter, valueConverter, headerConverter, transforms, errors } = this.o;
-    const describe = (): string => `topic='${original.topic}', partition=${original.kafkaPartition}`;
+    const context: ErrorContext = {
+      stage,
+      executingClass: this.o.executingClasses?.[stage] ?? stage,
+      describe: () => `topic='${original.topic}', partition=${original.kafkaPartition}`,
+    };
     switch (stage) {
       case 'TRANSFORMATION':
-        return errors.execute(stage, describe, () => transforms.apply(original));
+        return errors.execute(context, () => transforms.apply(original));
       case 'KEY_CONVERTER':
-        return errors.execute(stage, describe, () =>
-          keyConverter.fromConnectData(record.topic, record.keySchema, record.key),
-        );
+        return errors.execute(context, () => keyConverter.fromConnectData(record.topic, record.keySchema, record.key));
       case 'VALUE_CONVERTER':
-        return errors.execute(stage, describe, () =>
+        return errors.execute(context, () =>
           valueConverter.fromConnectData(record.topic, record.valueSchema, record.value),
         );
       case 'HEADER_CONVERTER':
-        return errors.execute(stage, describe, () =>
+        return errors.execute(context, () =>
           record.headers.map((h) => ({
             key: h.key,
             value: headerConverter.fromConnectHeader(record.topic, h.key, h.schema, h.value),
@@ -249,6 +337,8 @@ export class WorkerSourceTask extends WorkerTask {
       bytes: BATCH_OVERHEAD,
       offsets: new Map(),
       last: undefined,
+      firstSentAt: 0,
+      attempts: 0,
     };
     this.queue.push(chunk);
     return chunk;
@@ -293,15 +383,57 @@ export class WorkerSourceTask extends WorkerTask {
   }
 
   private send(chunk: Chunk): void {
-    const sent =
+    chunk.firstSentAt = Date.now();
+    this.inFlight.set(chunk.seq, this.attemptSend(chunk));
+  }
+
+  /** One produce request of the chunk; on a retriable failure the promise covers the retries too. */
+  private attemptSend(chunk: Chunk): Promise<void> {
+    const created = this.o.topicCreation ? this.createTopics(chunk.records) : undefined;
+    const produce = (): Promise<RecordMetadata[]> =>
       chunk.records.length === 0
         ? Promise.resolve<RecordMetadata[]>([])
         : this.o.producer.send(chunk.records, { metadata: this.callsCommitRecord });
-    const done = sent.then(
+    const sent = created ? created.then(produce) : produce();
+    return sent.then(
       (metadata) => this.onAcked(chunk, metadata),
       (error: unknown) => this.onSendFailed(chunk, error),
     );
-    this.inFlight.set(chunk.seq, done);
+  }
+
+  /** topics this task has created or found to exist (Apache's `TopicCreation` cache) */
+  private readonly knownTopics = new Set<string>();
+
+  /**
+   * Apache's `WorkerSourceTask.maybeCreateTopic`: before the first record to a topic is sent, create the topic
+   * with its group's partitions, replication factor and configs unless it exists. Undefined when every topic of
+   * the chunk is known (the usual case, with no promise).
+   */
+  private createTopics(records: readonly ProducerRecord[]): Promise<void> | undefined {
+    const creation = this.o.topicCreation;
+    if (!creation) return undefined;
+    let fresh: string[] | undefined;
+    let last: string | undefined;
+    for (const { topic } of records) {
+      if (topic === last) continue;
+      last = topic;
+      if (!this.knownTopics.has(topic) && !fresh?.includes(topic)) (fresh ??= []).push(topic);
+    }
+    if (!fresh) return undefined;
+    return Promise.all(
+      fresh.map(async (topic) => {
+        const group = topicCreationGroupFor(creation.groups, topic);
+        if (group) {
+          const created = await creation.admin.ensureTopic(topic, {
+            partitions: group.partitions,
+            replicationFactor: group.replicationFactor,
+            configs: group.otherConfigs,
+          });
+          if (created) this.log(`${this.id} Created topic '${topic}' using creation group ${group.name}`);
+        }
+        this.knownTopics.add(topic);
+      }),
+    ).then(() => undefined);
   }
 
   private onAcked(chunk: Chunk, metadata: readonly RecordMetadata[]): void {
@@ -321,10 +453,44 @@ export class WorkerSourceTask extends WorkerTask {
     this.pump();
   }
 
-  private onSendFailed(chunk: Chunk, error: unknown): void {
+  /**
+   * Apache's Connect producer retries retriable errors until `delivery.timeout.ms` (forever by default), so a
+   * broker outage of any length loses nothing: the chunk is sent again after a backoff (a timer: heartbeats,
+   * status and stop keep working meanwhile), and backpressure stops polling while it is out. Only errors that
+   * another attempt cannot fix (e.g. a record too large) are subject to errors.tolerance. A stop during the
+   * retries abandons the chunk unacknowledged: its offsets (and every later chunk's) are never committed, so the
+   * records are produced again by the next run.
+   */
+  private async onSendFailed(chunk: Chunk, error: unknown): Promise<void> {
+    const elapsed = Date.now() - chunk.firstSentAt;
+    if (isRetriable(error) && elapsed < this.deliveryTimeoutMs) {
+      if (this.stopping) {
+        this.inFlight.delete(chunk.seq);
+        this.log(`${this.id} Stopping with ${chunk.records.length} records unacknowledged: ${String(error)}`);
+        return;
+      }
+      const delay = Math.min(backoffDelay(PRODUCE_BACKOFF, ++chunk.attempts), this.deliveryTimeoutMs - elapsed);
+      this.log(
+        `${this.id} Failed to send ${chunk.records.length} records (attempt ${chunk.attempts}), retrying in ` +
+          `${Math.round(delay)} ms: ${String(error)}`,
+      );
+      await sleep(delay, this.stopSignal.signal);
+      if (this.stopping) {
+        this.inFlight.delete(chunk.seq);
+        return;
+      }
+      return this.attemptSend(chunk);
+    }
     try {
       // errors.tolerance=all: Apache logs the failed send and moves on, so the chunk counts as done.
-      this.o.errors.tolerate('KAFKA_PRODUCE', () => `${chunk.records.length} records`, error);
+      this.o.errors.tolerate(
+        {
+          stage: 'KAFKA_PRODUCE',
+          executingClass: 'org.apache.kafka.clients.producer.KafkaProducer',
+          describe: () => `${chunk.records.length} records`,
+        },
+        error,
+      );
     } catch (fatal) {
       this.inFlight.delete(chunk.seq);
       this.sendError = fatal;
@@ -407,7 +573,14 @@ export class WorkerSourceTask extends WorkerTask {
     return this.taskStopped;
   }
 
+  private flushOnPause = false;
+
+  protected override onPause(): void {
+    this.flushOnPause = true;
+  }
+
   protected override onStop(): void {
+    this.o.errors.stop();
     // Wake a poll() that is waiting for data (FileStream's 1 s idle wait).
     void this.stopTask();
   }

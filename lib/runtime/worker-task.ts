@@ -3,7 +3,7 @@
  * the state callback through which the owner (standalone worker, distributed task-runner) learns RUNNING,
  * PAUSED and FAILED (with Apache-style trace).
  */
-import { stackTrace } from './error-handling';
+import { traceOf } from './trace';
 
 export type TaskState = 'RUNNING' | 'PAUSED' | 'FAILED' | 'UNASSIGNED';
 
@@ -38,7 +38,7 @@ export abstract class WorkerTask {
     try {
       await this.execute();
     } catch (error) {
-      this.listener('FAILED', stackTrace(error));
+      this.listener('FAILED', traceOf(error));
       throw error;
     }
   }

@@ -8,16 +8,19 @@
 import type { Connector, ConnectorConfigMap, SinkTask, SourceTask } from '../connect/connector';
 import type { Converter, HeaderConverter } from '../connect/converter';
 import type { SinkRecord, SourceRecord } from '../connect/records';
-import { connectorClientProps } from '../config/client-config';
+import { connectorClientProps, DLQ_ADMIN_CLIENT_ID, DLQ_PRODUCER_CLIENT_ID_PREFIX } from '../config/client-config';
 import { clientOverrideViolations } from '../config/override-policy';
 import { workerSecuritySettings } from '../config/worker-security';
 import { ConnectException } from '../connect/errors';
 import { FILESTREAM_TASK_CLASSES, fileStreamPathError } from '../plugins/filestream/file-access';
+import { topicCreationGroups } from '../config/topic-creation';
 import type { WorkerConfig } from '../config/worker-config';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConsumerSubscription, KafkaClientFactory } from '../storage/kafka-ports';
 import type { OffsetStore } from '../storage/ports';
+import { DeadLetterQueueReporter } from './dead-letter-queue';
 import { errorHandlingConfig, RetryWithToleranceOperator } from './error-handling';
+import type { ErrorReporter, Stage } from './error-handling';
 import { TransformationChain } from './transformation-chain';
 import { WorkerSinkTask } from './worker-sink-task';
 import { WorkerSourceTask } from './worker-source-task';
@@ -42,6 +45,50 @@ export interface TaskSpec {
 export const TASK_CLASS_CONFIG = 'task.class';
 
 const DEFAULT_MAX_REQUEST_SIZE = 1048576;
+/** Apache sets Integer.MAX_VALUE for Connect's producers: retriable produce errors are retried for ever. */
+const DEFAULT_DELIVERY_TIMEOUT_MS = 2147483647;
+
+/**
+ * A sink's dead letter queue (`errors.deadletterqueue.topic.name`), with Apache's clients: a producer with the
+ * task producer's properties and client id `connector-dlq-producer-<connector>-<task>`, and an admin client.
+ */
+const createDeadLetterQueue = (
+  deps: WorkerDeps,
+  spec: TaskSpec,
+  config: ConnectorConfigMap,
+): DeadLetterQueueReporter | undefined => {
+  const topic = (config['errors.deadletterqueue.topic.name'] ?? '').trim();
+  if (topic === '') return undefined;
+  const producerProps = {
+    ...connectorClientProps(deps.worker, 'producer', spec.connector, spec.taskId, config),
+    'client.id': `${DLQ_PRODUCER_CLIENT_ID_PREFIX}${spec.connector}-${spec.taskId}`,
+  };
+  const adminProps = {
+    ...connectorClientProps(deps.worker, 'admin', spec.connector, spec.taskId, config),
+    'client.id': DLQ_ADMIN_CLIENT_ID,
+  };
+  return new DeadLetterQueueReporter(
+    {
+      topic,
+      replicationFactor: Number(config['errors.deadletterqueue.topic.replication.factor'] ?? 3),
+      contextHeaders:
+        (config['errors.deadletterqueue.context.headers.enable'] ?? 'false').trim().toLowerCase() === 'true',
+    },
+    spec.connector,
+    spec.taskId,
+    deps.kafka.newProducer(producerProps),
+    deps.kafka.newTopicAdmin(adminProps),
+    deps.log,
+  );
+};
+
+/** The class names Apache's error reports name for each stage: the configured converter classes. */
+const executingClassesOf = (config: ConnectorConfigMap, worker: WorkerConfig): Partial<Record<Stage, string>> => ({
+  KEY_CONVERTER: config['key.converter'] ?? worker.keyConverter,
+  VALUE_CONVERTER: config['value.converter'] ?? worker.valueConverter,
+  HEADER_CONVERTER: config['header.converter'] ?? worker.headerConverter,
+  TRANSFORMATION: 'org.apache.kafka.connect.transforms.Transformation',
+});
 /**
  * Records per produce request. kafkajs groups a request's messages per partition by re-copying the group for
  * every message (quadratic in the batch size: at 2000 records a third of a source task's CPU), while each request
@@ -133,8 +180,18 @@ export const checkWorkerSecurity = (
   taskConfig: ConnectorConfigMap,
 ): void => {
   const security = workerSecuritySettings(worker.originals);
-  const client = connectorType === 'source' ? 'producer' : 'consumer';
-  const violations = clientOverrideViolations(security.overridePolicy, `${client}.override.`, connectorConfig);
+  // The clients the task builds: a sink's dead letter queue adds a producer and an admin client, a source's
+  // topic.creation.* an admin client (Apache checks the overrides of each).
+  const clients = connectorType === 'source' ? ['producer'] : ['consumer'];
+  if (connectorType === 'sink' && (connectorConfig['errors.deadletterqueue.topic.name'] ?? '').trim() !== '') {
+    clients.push('producer', 'admin');
+  }
+  if (connectorType === 'source' && Object.keys(connectorConfig).some((k) => k.startsWith('topic.creation.'))) {
+    clients.push('admin');
+  }
+  const violations = clients.flatMap((client) =>
+    clientOverrideViolations(security.overridePolicy, `${client}.override.`, connectorConfig),
+  );
   if (violations.length > 0) throw new ConnectException(`Client Config Overrides not allowed ${violations.join(' ')}`);
   if (FILESTREAM_TASK_CLASSES.has(taskClassName)) {
     const error = fileStreamPathError(taskConfig['file'], security.fileStream.allowedPaths);
@@ -166,7 +223,12 @@ export const createWorkerTask = (
   const keyConverter = resolveConverter('key', connectorConfig, worker, registry);
   const valueConverter = resolveConverter('value', connectorConfig, worker, registry);
   const headerConverter = resolveHeaderConverter(connectorConfig, worker, registry);
-  const errors = new RetryWithToleranceOperator(errorHandlingConfig(connectorConfig), deps.log);
+  const errorConfig = errorHandlingConfig(connectorConfig);
+  const taskName = `${spec.connector}-${spec.taskId}`;
+  const deadLetterQueue = connector.type === 'sink' ? createDeadLetterQueue(deps, spec, connectorConfig) : undefined;
+  const reporters: ErrorReporter[] = deadLetterQueue ? [deadLetterQueue] : [];
+  const errors = new RetryWithToleranceOperator(errorConfig, deps.log, reporters, taskName);
+  const executingClasses = executingClassesOf(connectorConfig, worker);
   const common = {
     connector: spec.connector,
     taskId: spec.taskId,
@@ -175,11 +237,22 @@ export const createWorkerTask = (
     valueConverter,
     headerConverter,
     errors,
+    executingClasses,
     listener: versioned,
     ...(deps.log ? { log: deps.log } : {}),
   };
   if (connector.type === 'source') {
     const props = connectorClientProps(worker, 'producer', spec.connector, spec.taskId, connectorConfig);
+    const groups = topicCreationGroups(connectorConfig, worker.topicCreationEnable);
+    const topicCreation =
+      groups.length === 0
+        ? undefined
+        : {
+            groups,
+            admin: kafka.newTopicAdmin(
+              connectorClientProps(worker, 'admin', spec.connector, spec.taskId, connectorConfig),
+            ),
+          };
     return new WorkerSourceTask({
       ...common,
       task: task as SourceTask,
@@ -189,8 +262,10 @@ export const createWorkerTask = (
       offsetFlushIntervalMs: worker.offsetFlushIntervalMs,
       offsetFlushTimeoutMs: worker.offsetFlushTimeoutMs,
       maxInFlight: intProp(props, 'max.in.flight.requests.per.connection', 1),
+      deliveryTimeoutMs: intProp(props, 'delivery.timeout.ms', DEFAULT_DELIVERY_TIMEOUT_MS),
       maxRequestBytes: intProp(props, 'max.request.size', DEFAULT_MAX_REQUEST_SIZE),
       maxRequestRecords: MAX_RECORDS_PER_REQUEST,
+      ...(topicCreation ? { topicCreation } : {}),
     });
   }
   const props = connectorClientProps(worker, 'consumer', spec.connector, spec.taskId, connectorConfig);
@@ -203,5 +278,8 @@ export const createWorkerTask = (
     transforms: TransformationChain.fromConfig<SinkRecord>(connectorConfig, registry),
     offsetCommitIntervalMs: worker.offsetFlushIntervalMs,
     ...(maxPollRecords === undefined ? {} : { maxPollRecords }),
+    ...(deadLetterQueue ? { deadLetterQueue } : {}),
+    // Apache's SinkConnectorConfig.enableErrantRecordReporter(): a DLQ topic, or errors.log.enable=true.
+    errantRecordReporter: deadLetterQueue !== undefined || errorConfig.logEnable,
   });
 };

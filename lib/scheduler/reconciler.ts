@@ -9,6 +9,7 @@
  * the connector's version, and a duplicate instance is stopped by the next run.
  */
 import { NotFoundError, isRetriable } from '../errors';
+import { retry, type RetryOptions } from '../retry';
 import type {
   ConfigStore,
   ConnectorConfig,
@@ -33,7 +34,7 @@ import {
   restartPolicyFor,
 } from './restart-policy';
 import type { ConnectorPlugins } from './task-configs';
-import { generateTaskConfigs, sameTaskConfigs } from './task-configs';
+import { connectorPluginVersion, generateTaskConfigs, sameTaskConfigs } from './task-configs';
 import { detectedTrace, traceOf } from '../runtime/trace';
 
 export const RECONCILER_WORKER_ID = 'reconciler';
@@ -64,7 +65,8 @@ export interface ReconcileReport {
 const LIVE: ReadonlySet<TaskInstance['state']> = new Set(['PENDING', 'RUNNING']);
 const isLive = (i: TaskInstance): boolean => LIVE.has(i.state);
 const isGone = (i: TaskInstance): boolean => i.state === 'STOPPED';
-const MAX_CONFLICT_RETRIES = 5;
+/** Conflicts while converging one connector: a few quick attempts from fresh state, then the next reconcile. */
+const CONVERGE_RETRY: RetryOptions = { initialDelayMs: 5, maxDelayMs: 100, jitter: 'full', maxAttempts: 5 };
 /**
  * Launches of one connector run this many at a time: each is a process spawn or an ECS RunTask (0.1–0.5 s), and
  * scaling to n tasks should not take n times that; the cap stays well inside ECS's RunTask rate limit.
@@ -130,17 +132,15 @@ export class Reconciler {
     work: Work,
     explicit: boolean,
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.converge(name, instances, work, explicit);
-        return;
-      } catch (error) {
-        // A concurrent write (herder or another reconciler) won, or the connector was deleted meanwhile:
-        // start over from fresh state.
-        if (!(isRetriable(error) || error instanceof NotFoundError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+    // A concurrent write (herder or another reconciler) won, or the connector was deleted meanwhile: start over
+    // from fresh state.
+    await retry(() => this.converge(name, instances, work, explicit), {
+      ...CONVERGE_RETRY,
+      retryOn: (error) => isRetriable(error) || error instanceof NotFoundError,
+      onRetry: async () => {
         instances = (await this.options.launcher.list()).filter((i) => i.connector === name);
-      }
-    }
+      },
+    });
   }
 
   private async converge(name: string, instances: TaskInstance[], work: Work, explicit: boolean): Promise<void> {
@@ -170,8 +170,14 @@ export class Reconciler {
     }
     for (const taskId of restartTasks) {
       if (taskId >= state.taskConfigs.length) continue;
-      await this.putTaskStatus(name, taskId, 'RESTARTING', null, state.generation);
-      taskStatuses.set(taskId, this.taskStatus(taskId, 'RESTARTING', null, state.generation));
+      // As Apache's RESTARTING status: the task keeps its worker and version until the new instance reports.
+      const previous = taskStatuses.get(taskId);
+      const restarting: TaskStatus = {
+        ...this.taskStatus(taskId, 'RESTARTING', null, state.generation),
+        ...(previous ? { workerId: previous.workerId, version: previous.version ?? null } : {}),
+      };
+      await this.options.statusStore.putTask(name, taskId, restarting);
+      taskStatuses.set(taskId, restarting);
       await this.stopAll(
         instances.filter((i) => i.taskId === taskId),
         'restart requested',
@@ -187,8 +193,14 @@ export class Reconciler {
     let connectorFailure: string | null = null;
     let connectorVersion: string | null = connectorStatus?.version ?? null;
     const changes: { -readonly [K in keyof ConnectorStateChanges]: ConnectorStateChanges[K] } = {};
-    const reconfigure = this.reconfigurationRequests.delete(name);
-    if (state.taskConfigsFromVersion !== state.version || restartConnector || reconfigure) {
+    // A paused connector is not started (Apache's WorkerConnector stays paused): it generates no task configs, so
+    // one created PAUSED has no tasks until it is resumed, and a config change while paused applies on resume. A
+    // Java connector's reconfiguration request waits for the resume too (it is only taken when acted on).
+    const paused = state.targetState === 'PAUSED';
+    const stale = state.taskConfigsFromVersion !== state.version;
+    if (paused) connectorVersion ??= connectorPluginVersion(state.config, this.options.plugins);
+    const reconfigure = !paused && this.reconfigurationRequests.delete(name);
+    if ((stale || restartConnector || reconfigure) && !paused) {
       try {
         const generated = await generateTaskConfigs(name, state.config, this.options);
         connectorVersion = generated.version;
@@ -204,13 +216,14 @@ export class Reconciler {
       connectorFailure = connectorStatus.trace ?? 'Connector failed';
     }
     const needsWrite =
-      state.taskConfigsFromVersion !== state.version ||
+      (stale && !paused) ||
       state.restartRequest !== undefined ||
       Object.keys(state.taskRestartRequests ?? {}).length > 0 ||
       changes.taskConfigs !== undefined;
     if (needsWrite) {
-      // The write bumps the version by one: record that the task configs match the version it produces.
-      changes.taskConfigsFromVersion = state.version + 1;
+      // The write bumps the version by one: record that the task configs match the version it produces (unless
+      // they are stale and left so while paused).
+      if (!(stale && paused)) changes.taskConfigsFromVersion = state.version + 1;
       if (state.restartRequest) changes.clearRestartRequest = true;
       if (state.taskRestartRequests && Object.keys(state.taskRestartRequests).length > 0) {
         changes.taskRestartRequests = {};
@@ -270,7 +283,9 @@ export class Reconciler {
       if (pendingRestart) changes.taskRestartRequests = {};
       await configStore.update(state.name, state.version, changes);
     }
-    await this.putConnectorStatus(state.name, 'STOPPED', null, state.generation, connectorStatus);
+    // Apache shows the connector's version in a STOPPED status too (also for one created STOPPED).
+    const version = connectorStatus?.version ?? connectorPluginVersion(state.config, this.options.plugins);
+    await this.putConnectorStatus(state.name, 'STOPPED', null, state.generation, connectorStatus, version);
   }
 
   private async convergeTasks(

@@ -7,6 +7,7 @@
  * same task and generation, so the reconciler Lambda needs no memory between invocations.
  */
 import { z } from 'zod';
+import { backoffDelay as retryBackoffDelay } from '../retry';
 import type { TaskInstance } from '../storage/ports';
 
 /** Connector- or worker-level: `always` (default) relaunches dead task instances; `never` leaves them FAILED. */
@@ -125,12 +126,9 @@ export function decideRelaunch(
     : { action: 'wait', attempt: attempts, dueAt, lastFailure };
 }
 
-/** initial × 2^(attempt−1), capped. */
-export function backoffDelay(policy: RestartPolicy, attempt: number): number {
-  if (attempt <= 0) return 0;
-  const exp = Math.min(attempt - 1, 30);
-  return Math.min(policy.backoffMaxMs, policy.backoffInitialMs * 2 ** exp);
-}
+/** initial × 2^(attempt−1), capped: the shared policy (lib/retry), without jitter so the status can show it. */
+export const backoffDelay = (policy: RestartPolicy, attempt: number): number =>
+  retryBackoffDelay({ initialDelayMs: policy.backoffInitialMs, maxDelayMs: policy.backoffMaxMs }, attempt);
 
 const stopTime = (instance: TaskInstance): number => instance.stoppedAt ?? instance.startedAt;
 

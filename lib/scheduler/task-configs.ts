@@ -164,3 +164,17 @@ function connectorContext(name: string, offsetStore: OffsetStore | undefined): S
   };
   return context;
 }
+
+/**
+ * The connector plugin's `version()` without starting it, for the status of a connector that is not started
+ * (created PAUSED or STOPPED); null when the class is unknown or version() throws.
+ */
+export function connectorPluginVersion(config: ConnectorConfig, plugins: ConnectorPlugins): string | null {
+  const connectorClass = config[CONNECTOR_CLASS_CONFIG];
+  if (!connectorClass) return null;
+  try {
+    return plugins.newConnector(connectorClass).version();
+  } catch {
+    return null;
+  }
+}

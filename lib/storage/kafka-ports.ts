@@ -25,7 +25,8 @@ export interface ProducerPort {
   /**
    * Send a batch; resolves when every record is acknowledged (per the producer's `acks`), with the metadata of
    * each record in input order. Rejects if any record could not be written; callers then treat the whole
-   * batch as unacknowledged. With `metadata: false` it may resolve with [] (the caller needs no per-record
+   * batch as unacknowledged. The rejection is `retriable` (lib/errors.ts) when sending the same batch again may
+   * succeed (broker unavailable, leader moving, timeouts), and not when it cannot (e.g. a record too large). With `metadata: false` it may resolve with [] (the caller needs no per-record
    * metadata, which saves work on the hot path).
    */
   send(records: readonly ProducerRecord[], options?: { readonly metadata?: boolean }): Promise<RecordMetadata[]>;
@@ -84,4 +85,24 @@ export type ClientProps = Readonly<Record<string, string>>;
 export interface KafkaClientFactory {
   newProducer(props: ClientProps): ProducerPort;
   newConsumer(props: ClientProps): ConsumerPort;
+  /** an admin client with these properties (Apache's `admin.*` / `admin.override.*` precedence applied) */
+  newTopicAdmin(props: ClientProps): TopicAdminPort;
+}
+
+export interface TopicSettings {
+  /** -1 = the broker's default */
+  readonly partitions: number;
+  /** -1 = the broker's default */
+  readonly replicationFactor: number;
+  /** topic configs such as cleanup.policy */
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+/** The topic administration the runtime needs (a sink's dead letter queue, a source's topic.creation.*). */
+export interface TopicAdminPort {
+  /**
+   * Create `topic` unless it exists (Apache's `listTopics` then `createTopics`, an "already exists" race being
+   * success). Resolves true when this call created it.
+   */
+  ensureTopic(topic: string, settings: TopicSettings): Promise<boolean>;
 }

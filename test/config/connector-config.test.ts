@@ -12,7 +12,7 @@ import {
   validateConnectorConfig,
 } from '../../lib/config/connector-config';
 import { ConfigProviders } from '../../lib/config/config-providers';
-import { apache, apachePlugins } from './apache-fixture';
+import { apache, apachePlugins, withoutExactlyOnceRefusal } from './apache-fixture';
 
 const withoutDocs = (infos: ConfigInfos): ConfigInfos => ({
   ...infos,
@@ -45,7 +45,11 @@ describe('validateConnectorConfig gives the ConfigInfos Apache gives', () => {
       config,
       plugins: apachePlugins(),
     });
-    expect(withoutDocs(ours)).toEqual(result);
+    const { infos, refused } = withoutExactlyOnceRefusal(ours);
+    expect(withoutDocs(infos)).toEqual(result);
+    if (/^required$/i.test(String(config['exactly.once.support'] ?? '').trim())) {
+      expect(refused[0]).toBe('This worker does not have exactly-once source support enabled.');
+    }
   });
 
   it('reports an invalid topics.regex (message text is JavaScript’s, not java.util.regex’s)', () => {
@@ -237,6 +241,45 @@ describe('validateConnectorConfig, connector and client parts', () => {
     expect(infos.configs.find((c) => c.value?.name === 'exactly.once.support')?.value?.errors).toEqual([
       'This worker does not have exactly-once source support enabled.',
       'The connector does not support exactly-once semantics with the provided configuration.',
+    ]);
+  });
+
+  it('exactly.once.support=required fails whatever the worker says (no worker has exactly-once support yet)', () => {
+    const infos = validateConnectorConfig({
+      connectorDef: new ConfigDef(),
+      connectorType: 'source',
+      config: { name: 'a', 'connector.class': 'X', 'exactly.once.support': 'required' },
+      exactlyOnceSupport: () => 'SUPPORTED',
+    });
+    expect(infos.configs.find((c) => c.value?.name === 'exactly.once.support')?.value?.errors).toEqual([
+      'This worker does not have exactly-once source support enabled.',
+    ]);
+    expect(
+      validateConnectorConfig({
+        connectorDef: new ConfigDef(),
+        connectorType: 'source',
+        config: { name: 'a', 'connector.class': 'X', 'exactly.once.support': 'requested' },
+      }).error_count,
+    ).toBe(0);
+  });
+
+  it('a dead letter queue or a connector-specific offsets topic on a source connector fails on its key', () => {
+    const infos = validateConnectorConfig({
+      connectorDef: new ConfigDef(),
+      connectorType: 'source',
+      config: {
+        name: 'a',
+        'connector.class': 'X',
+        'errors.deadletterqueue.topic.name': 'dlq',
+        'offsets.storage.topic': 'my-offsets',
+      },
+    });
+    expect(infos.error_count).toBe(2);
+    expect(infos.configs.find((c) => c.value?.name === 'errors.deadletterqueue.topic.name')?.value?.errors).toEqual([
+      expect.stringContaining('A dead letter queue applies to sink connectors only'),
+    ]);
+    expect(infos.configs.find((c) => c.value?.name === 'offsets.storage.topic')?.value?.errors).toEqual([
+      expect.stringContaining('Connector-specific offsets topics are not supported yet'),
     ]);
   });
 

@@ -10,7 +10,7 @@ import {
   validateConnectorConfig,
 } from '../../lib/config/connector-config';
 import type { PluginKind, PluginResolver, ResolvedPlugin } from '../../lib/config/connector-config';
-import { apache as framework } from './apache-fixture';
+import { apache as framework, withoutExactlyOnceRefusal } from './apache-fixture';
 
 /** A real Apache 4.3.1 StandaloneHerder's answers (see fixtures/apache-4.3.1/README.md). */
 interface HerderCase {
@@ -142,7 +142,11 @@ const cases = Object.entries(herder).filter(([k]) => /^(All|None):/.test(k)) as 
 
 describe('validateConnectorConfig against a real Apache 4.3.1 herder', () => {
   it.each(cases.filter(([, c]) => typeof c.result !== 'string'))('%s: same ConfigInfos', (_name, c) => {
-    expect(withoutDocs(validate(c))).toEqual(c.result);
+    const { infos, refused } = withoutExactlyOnceRefusal(validate(c));
+    expect(withoutDocs(infos)).toEqual(c.result);
+    if (/^required$/i.test(String(c.config['exactly.once.support'] ?? '').trim())) {
+      expect(refused[0]).toBe('This worker does not have exactly-once source support enabled.');
+    }
   });
 
   it.each(cases.filter(([, c]) => c.createError?.startsWith('BadRequestException: ')))(

@@ -51,6 +51,23 @@ describe('worker config', () => {
     ]);
   });
 
+  it('refuses exactly.once.source.support other than disabled: the behaviour does not exist', () => {
+    const base = {
+      'key.converter': 'A',
+      'value.converter': 'B',
+      'group.id': 'g',
+      'offset.storage.topic': 'o',
+      'config.storage.topic': 'c',
+      'status.storage.topic': 's',
+    };
+    expect(() => parseWorkerConfig({ ...base, 'exactly.once.source.support': 'enabled' }, 'distributed')).toThrow(
+      'Invalid value enabled for configuration exactly.once.source.support: exactly-once source support is not implemented yet',
+    );
+    expect(() =>
+      parseWorkerConfig({ ...base, 'exactly.once.source.support': 'disabled' }, 'distributed'),
+    ).not.toThrow();
+  });
+
   it('standalone requires offset.storage.file.filename and the converters, with Apache’s message', () => {
     expect(() => parseWorkerConfig({ 'key.converter': 'A', 'value.converter': 'B' }, 'standalone')).toThrow(
       'Missing required configuration "offset.storage.file.filename" which has no default value.',

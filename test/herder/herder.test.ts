@@ -2,10 +2,10 @@
 import { InMemoryConfigStore, InMemoryOffsetStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import { ConflictError, ForbiddenError, ServiceUnavailableError } from '../../lib/errors';
 import { connectorValidation } from '../../lib/herder/connector-validation';
-import { Herder, type HerderOptions, restartPlan } from '../../lib/herder/herder';
+import { CONFLICT_RETRY, Herder, type HerderOptions, restartPlan } from '../../lib/herder/herder';
 import { LoggerRegistry } from '../../lib/herder/loggers';
 import { RegistryPlugins } from '../../lib/herder/plugin-catalog';
-import { withRetry } from '../../lib/herder/retry';
+import { retry } from '../../lib/retry';
 import { PluginRegistry } from '../../lib/plugins/registry';
 import type { ConfigStore, ConnectorStateChanges } from '../../lib/storage/ports';
 
@@ -59,7 +59,10 @@ describe('Herder', () => {
 
   it('gives up after the retry deadline with the retriable error (409)', async () => {
     const configStore: ConfigStore = new RacingConfigStore(Number.POSITIVE_INFINITY);
-    const { herder: h } = herder({ configStore, retry: { initialDelayMs: 1, maxDelayMs: 2, deadlineMs: 30 } });
+    const { herder: h } = herder({
+      configStore,
+      retry: { initialDelayMs: 1, maxDelayMs: 2, jitter: 'full', timeoutMs: 30 },
+    });
     await h.createConnector({ name: 'forever', config: SRC });
     await expect(h.pauseConnector('forever')).rejects.toBeInstanceOf(ConflictError);
   });
@@ -67,10 +70,10 @@ describe('Herder', () => {
   it('does not retry errors that are not retriable', async () => {
     let calls = 0;
     await expect(
-      withRetry(async () => {
+      retry(async () => {
         calls++;
         throw new Error('boom');
-      }),
+      }, CONFLICT_RETRY),
     ).rejects.toThrow('boom');
     expect(calls).toBe(1);
   });

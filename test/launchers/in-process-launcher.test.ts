@@ -53,6 +53,7 @@ function inProcess(connectorConfig: (connector: string) => ConnectorConfig) {
   const kafka: KafkaClientFactory = {
     newProducer: () => new FakeProducer(log),
     newConsumer: () => new FakeConsumer(log),
+    newTopicAdmin: () => ({ ensureTopic: async () => false }),
   };
   const configStore = new SeededConfigStore();
   const statusStore = new InMemoryStatusStore();

@@ -65,7 +65,11 @@ describe('in-process tasks and secret references', () => {
       statusStore,
       registry: PluginRegistry.withBuiltins(),
       worker: parseWorkerConfig(workerProps, 'standalone'),
-      kafka: { newProducer: () => new FakeProducer(log), newConsumer: () => new FakeConsumer(log) },
+      kafka: {
+        newProducer: () => new FakeProducer(log),
+        newConsumer: () => new FakeConsumer(log),
+        newTopicAdmin: () => ({ ensureTopic: async () => false }),
+      },
       offsetStore: new InMemoryOffsetStore(),
       resolveConfig: async (c) => (await providers.resolve(c)).data,
       workerId: 'secret-test:8083',

@@ -131,6 +131,29 @@ describe('TaskSupervisor', () => {
     expect(await stopped.outcome).toBe('fenced');
   });
 
+  it('lets a task that is stopped, deleted or reconfigured commit its final offsets, but not once superseded', async () => {
+    const stopped = await setup();
+    await stopped.write({ targetState: 'STOPPED' });
+    // No successor can be running: the final commit of the stopping task goes through (stop → resume replays 0).
+    expect(await stopped.supervisor.isCurrent()).toBe(true);
+    const deleted = await setup();
+    await deleted.configStore.delete('c');
+    expect(await deleted.supervisor.isCurrent()).toBe(true);
+    const reconfigured = await setup();
+    await reconfigured.write({ generation: 2 });
+    expect(await reconfigured.supervisor.isCurrent()).toBe(true);
+    // Once an instance of the new generation was launched (it owns the status), the old one is a zombie.
+    await reconfigured.statusStore.putTask('c', 0, {
+      state: 'UNASSIGNED',
+      trace: null,
+      workerId: 'reconciler',
+      generation: 2,
+      updatedAt: 1,
+    });
+    expect(await reconfigured.supervisor.isCurrent()).toBe(false);
+    for (const t of [stopped, deleted, reconfigured]) await t.outcome;
+  });
+
   it('reports a task failure as FAILED with its trace and outcome failed', async () => {
     const t = await setup();
     t.task.fail('disk full');

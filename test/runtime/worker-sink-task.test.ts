@@ -2,6 +2,7 @@ import { SinkTask } from '../../lib/connect/connector';
 import type { SinkRecord } from '../../lib/connect/records';
 import { RetriableException } from '../../lib/connect/errors';
 import { errorHandlingConfig, RetryWithToleranceOperator } from '../../lib/runtime/error-handling';
+import type { ErrorContext, ErrorReporter } from '../../lib/runtime/error-handling';
 import { TransformationChain } from '../../lib/runtime/transformation-chain';
 import { WorkerSinkTask } from '../../lib/runtime/worker-sink-task';
 import type { TaskState } from '../../lib/runtime/worker-task';
@@ -152,5 +153,69 @@ describe('WorkerSinkTask', () => {
     worker.stop();
     await run;
     expect(states).toEqual(['PAUSED', 'RUNNING']);
+  });
+
+  it('hands records reported through the errant record reporter to the reporters, and commits them only after', async () => {
+    /** Reports every record whose value starts with "bad" from put(), as a sink rejecting them would. */
+    class RejectingSinkTask extends CollectingSinkTask {
+      override put(records: readonly SinkRecord[]): void {
+        const reporter = this.context.errantRecordReporter?.();
+        if (!reporter) throw new Error('no errant record reporter');
+        for (const r of records) {
+          if (String(r.value).startsWith('bad')) void reporter.report(r, new Error(`rejected ${String(r.value)}`));
+          else this.values.push(r.value);
+        }
+      }
+    }
+    const reported: ErrorContext[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const reporter: ErrorReporter = {
+      report: (context) => {
+        reported.push(context);
+        return released;
+      },
+    };
+    const log = new MemoryLog();
+    for (const value of ['a', 'bad1', 'b', 'bad2']) {
+      log.append({ topic: 'in', partition: 0, key: null, value: Buffer.from(value), timestamp: 1, headers: [] });
+    }
+    const consumer = new FakeConsumer(log, 7);
+    const task = new RejectingSinkTask();
+    const worker = new WorkerSinkTask({
+      connector: 'snk',
+      taskId: 0,
+      task,
+      taskConfig: {},
+      consumer,
+      subscription: { topics: ['in'] },
+      keyConverter: new Utf8Converter(),
+      valueConverter: new Utf8Converter(),
+      headerConverter: new Utf8Converter(),
+      transforms: new TransformationChain(),
+      errors: new RetryWithToleranceOperator(errorHandlingConfig({ 'errors.tolerance': 'all' }), () => undefined, [
+        reporter,
+      ]),
+      errantRecordReporter: true,
+      offsetCommitIntervalMs: 1,
+      listener: () => undefined,
+      log: () => undefined,
+    });
+    const run = worker.run();
+    await waitFor(() => reported.length === 2);
+    expect(reported.map((c) => [c.stage, c.original?.offset, Buffer.from(c.original?.value ?? []).toString()])).toEqual(
+      [
+        ['TASK_PUT', 1, 'bad1'],
+        ['TASK_PUT', 3, 'bad2'],
+      ],
+    );
+    expect(task.values).toEqual(['a', 'b']);
+    // The reports are not durable yet: nothing may be committed past them.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(consumer.committed.get('in-0')).toBeUndefined();
+    release();
+    await waitFor(() => consumer.committed.get('in-0') === 4);
+    worker.stop();
+    await run;
   });
 });

@@ -162,6 +162,44 @@ describe('WorkerSourceTask', () => {
     expect(await stored()).toEqual([{ i: 3 }]);
   });
 
+  it('retries retriable produce errors (a broker outage) even under errors.tolerance=all: nothing is skipped', async () => {
+    const task = new ListSourceTask(values(30));
+    const { producer, worker, states, stored, log } = setup(task, { tolerance: 'all', maxRequestBytes: 61 + 3 * 27 });
+    let failures = 0;
+    const send = producer.send.bind(producer);
+    producer.send = async (records) => {
+      if (log.values('out').length === 9 && failures < 3) {
+        failures++;
+        throw new RetriableException('broker unavailable');
+      }
+      return send(records);
+    };
+    const run = worker.run();
+    await waitFor(() => log.values('out').length === 30, { timeoutMs: 10_000 });
+    worker.stop();
+    await run;
+    expect(failures).toBe(3);
+    expect(log.values('out')).toEqual(values(30));
+    expect(await stored()).toEqual([{ i: 30 }]);
+    expect(states.map(([s]) => s)).toEqual(['RUNNING']);
+  });
+
+  it('skips a batch with a non-retriable produce error under errors.tolerance=all', async () => {
+    const task = new ListSourceTask(values(9));
+    const { producer, worker, log } = setup(task, { tolerance: 'all', maxRequestBytes: 61 + 3 * 27 });
+    let sends = 0;
+    const send = producer.send.bind(producer);
+    producer.send = async (records) => {
+      if (++sends === 2) throw new Error('RecordTooLargeException');
+      return send(records);
+    };
+    const run = worker.run();
+    await waitFor(() => task.committed.length === 9);
+    worker.stop();
+    await run;
+    expect(log.values('out')).toEqual(['v0', 'v1', 'v2', 'v6', 'v7', 'v8']);
+  });
+
   it('skips records that fail conversion under errors.tolerance=all, still committing their offsets', async () => {
     const task = new ListSourceTask(['a', 'poison', 'b']);
     const { worker, log, stored } = setup(task, { tolerance: 'all' });
@@ -206,6 +244,18 @@ describe('WorkerSourceTask', () => {
     worker.stop();
     await run;
     expect(states.map(([s]) => s)).toEqual(['RUNNING']);
+  });
+
+  it('commits the offsets of every acknowledged record when paused, without waiting for the flush interval', async () => {
+    const task = new ListSourceTask(values(40));
+    const { worker, stored, log } = setup(task);
+    const run = worker.run();
+    await waitFor(() => log.values('out').length === 40);
+    expect(await stored()).toEqual([]);
+    worker.pause();
+    await waitFor(async () => (await stored())[0]?.i === 40);
+    worker.stop();
+    await run;
   });
 
   it('stops polling while paused and resumes where it was', async () => {

@@ -62,6 +62,45 @@ describe('Reconciler', () => {
     ]);
   });
 
+  it('a connector created PAUSED gets no tasks until it is resumed, and shows its version', async () => {
+    const t = setup();
+    await t.create('p1', source(2), 'PAUSED');
+    const report = await t.reconciler.reconcile('p1');
+    expect(report.launched).toEqual([]);
+    expect((await t.configStore.get('p1'))?.taskConfigs).toEqual([]);
+    expect(await t.statusStore.listTasks('p1')).toEqual([]);
+    expect(await t.statusStore.getConnector('p1')).toMatchObject({ state: 'PAUSED', version: '2.1' });
+    // A config change while paused applies on resume.
+    await t.write('p1', { config: { name: 'p1', ...source(1) } });
+    expect((await t.reconciler.reconcile('p1')).launched).toEqual([]);
+    await t.write('p1', { targetState: 'STARTED' });
+    const resumed = await t.reconciler.reconcile('p1');
+    expect(resumed.launched.map((i) => i.taskId)).toEqual([0]);
+    expect(await t.statusStore.getConnector('p1')).toMatchObject({ state: 'RUNNING', version: '2.1' });
+  });
+
+  it('a connector created STOPPED shows its version in its status', async () => {
+    const t = setup();
+    await t.create('s1', source(1), 'STOPPED');
+    await t.reconciler.reconcile('s1');
+    expect(await t.statusStore.getConnector('s1')).toMatchObject({ state: 'STOPPED', version: '2.1' });
+  });
+
+  it('a task being restarted keeps its worker and version in its RESTARTING status', async () => {
+    const t = setup();
+    await t.create('r1', source(1));
+    await t.reconciler.reconcile('r1');
+    const running = { id: 0, state: 'RUNNING' as const, trace: null, workerId: '10.0.0.7:8083', generation: 1 };
+    await t.statusStore.putTask('r1', 0, { ...running, updatedAt: t.clock.now(), version: '2.1' });
+    await t.write('r1', { taskRestartRequests: { '0': 'req-r1' } });
+    await t.reconciler.reconcile('r1');
+    expect(await t.statusStore.getTask('r1', 0)).toMatchObject({
+      state: 'RESTARTING',
+      workerId: '10.0.0.7:8083',
+      version: '2.1',
+    });
+  });
+
   it('is idempotent: a second run changes nothing', async () => {
     const t = setup();
     await t.create('c1', source(2));
@@ -161,7 +200,7 @@ describe('Reconciler', () => {
     await t.reconciler.reconcile('c1');
     const failed = await t.statusStore.getConnector('c1');
     expect(failed).toMatchObject({ state: 'FAILED', workerId: 'reconciler' });
-    expect(failed?.trace).toMatch(/^Error: boom in start\n\tat /);
+    expect(failed?.trace).toMatch(/^java.lang.RuntimeException: boom in start\n\tat /);
 
     const version = (await t.configStore.get('c1'))?.version;
     await t.reconciler.reconcile('c1');

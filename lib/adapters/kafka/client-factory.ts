@@ -3,7 +3,14 @@
  * assembles them) → a kafkajs client per task client (./client-from-props), wrapped in the port adapters.
  */
 import { mapClientConfig } from '../../config/client-config';
-import type { ClientProps, ConsumerPort, KafkaClientFactory, ProducerPort } from '../../storage/kafka-ports';
+import type {
+  ClientProps,
+  ConsumerPort,
+  KafkaClientFactory,
+  ProducerPort,
+  TopicAdminPort,
+} from '../../storage/kafka-ports';
+import { ensureTopic } from './admin';
 import { createKafkaFromProps } from './client-from-props';
 import type { KafkaClientFromPropsOptions } from './client-from-props';
 import { KafkajsConsumer } from './consumer';
@@ -29,5 +36,18 @@ export class KafkajsClientFactory implements KafkaClientFactory {
   newConsumer(props: ClientProps): ConsumerPort {
     const mapping = mapClientConfig('consumer', props);
     return new KafkajsConsumer(createKafkaFromProps('consumer', props, this.options, mapping), mapping.consumer);
+  }
+
+  newTopicAdmin(props: ClientProps): TopicAdminPort {
+    const mapping = mapClientConfig('admin', props);
+    const kafka = createKafkaFromProps('admin', props, this.options, mapping);
+    return {
+      ensureTopic: (topic, settings) =>
+        ensureTopic(kafka, topic, {
+          partitions: settings.partitions,
+          replicationFactor: settings.replicationFactor,
+          ...(settings.configs ? { configEntries: settings.configs } : {}),
+        }),
+    };
   }
 }

@@ -16,6 +16,8 @@ import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage }
 import type { ConsumerSettings } from '../../config/client-config';
 import type { TimestampType, TopicPartition } from '../../connect/records';
 import { topicPartitionKey } from '../../connect/records';
+import { isRetriable } from '../../errors';
+import { retry } from '../../retry';
 import type {
   ConsumerPort,
   ConsumerRecord,
@@ -257,16 +259,12 @@ export class KafkajsConsumer implements ConsumerPort {
    * retry (it is idempotent) with a growing pause settles it.
    */
   private async subscribeKafkajs(topics: string[], fromBeginning: boolean): Promise<void> {
-    for (let attempt = 0, deadline = Date.now() + SUBSCRIBE_TIMEOUT_MS; ; attempt++) {
-      try {
-        await this.consumer.subscribe({ topics, fromBeginning });
-        return;
-      } catch (error) {
-        const retriable = (error as { retriable?: unknown }).retriable === true;
-        if (!retriable || this.closed || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
-      }
-    }
+    await retry(() => this.consumer.subscribe({ topics, fromBeginning }), {
+      initialDelayMs: 100,
+      maxDelayMs: 2000,
+      timeoutMs: SUBSCRIBE_TIMEOUT_MS,
+      retryOn: (error) => isRetriable(error) && !this.closed,
+    });
   }
 
   /**

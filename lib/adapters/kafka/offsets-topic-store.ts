@@ -16,6 +16,7 @@
 import { ConfigResourceTypes } from 'kafkajs';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { SourceMap } from '../../connect/records';
+import { retry } from '../../retry';
 import {
   decodeOffsetKey,
   decodeOffsetValue,
@@ -157,15 +158,7 @@ export class KafkaOffsetStore implements OffsetStore {
    * component, leadership moving) until `readToEndTimeoutMs` has passed.
    */
   private async retrying<T>(fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + (this.options.readToEndTimeoutMs ?? 30_000);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (error) {
-        if ((error as { retriable?: unknown }).retriable !== true || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * attempt)));
-      }
-    }
+    return retry(fn, { initialDelayMs: 50, maxDelayMs: 1000, timeoutMs: this.options.readToEndTimeoutMs ?? 30_000 });
   }
 
   /** Waits until everything written before this call has been read. */

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import type { Kafka, Message, PartitionMetadata, Producer, ICustomPartitioner, IHeaders } from 'kafkajs';
 import type { ProducerSettings } from '../../config/client-config';
+import { RetriableException } from '../../connect/errors';
 import type { RecordMetadata } from '../../connect/records';
 import type { KafkaHeader, ProducerPort, ProducerRecord } from '../../storage/kafka-ports';
 
@@ -88,6 +89,33 @@ export const toKafkajsHeaders = (headers: readonly KafkaHeader[]): IHeaders | un
   return out;
 };
 
+/**
+ * The port's contract: a rejected send is `retriable` when the same records may be written if sent again (broker
+ * down, leader moving, timeouts). kafkajs retries such errors itself a few times and then throws
+ * KafkaJSNumberOfRetriesExceeded, which it marks non-retriable although its cause is retriable; an outer kafkajs
+ * retrier may wrap that again in a KafkaJSNonRetriableError. So the root cause decides: errors kafkajs never
+ * retries (record too large, authorization) stay non-retriable.
+ */
+export const asProduceError = (error: unknown): unknown => {
+  if (typeof error !== 'object' || error === null || error instanceof RetriableException) return error;
+  let retriable = false;
+  let current: unknown = error;
+  for (let depth = 0; typeof current === 'object' && current !== null && depth < 8; depth++) {
+    const link = current as { name?: unknown; retriable?: unknown; cause?: unknown; originalError?: unknown };
+    if (link.name === 'KafkaJSNumberOfRetriesExceeded') retriable = true;
+    const next = link.cause ?? link.originalError;
+    if (next === undefined || next === current) {
+      retriable ||= link.retriable === true;
+      break;
+    }
+    current = next;
+  }
+  if (!retriable) return error;
+  return new RetriableException(`Failed to send records: ${(error as { message?: unknown }).message}`, {
+    cause: error,
+  });
+};
+
 export class KafkajsProducer implements ProducerPort {
   private readonly producer: Producer;
   private readonly acks: -1 | 0 | 1;
@@ -158,6 +186,8 @@ export class KafkajsProducer implements ProducerPort {
             ? []
             : [{ topic: firstTopic, messages }],
       });
+    } catch (error) {
+      throw asProduceError(error);
     } finally {
       if (wantsMetadata) this.recording.count--;
     }
