@@ -73,6 +73,7 @@ describe('Java plug-ins beside the JavaScript registry', () => {
     const listed = plugins.list(true);
     expect(listed.map((p) => p.class)).toEqual([
       'org.apache.kafka.connect.file.FileStreamSinkConnector',
+      'serverless.kafka.connect.s3.S3SinkConnector',
       'io.debezium.connector.postgresql.PostgresConnector',
       'org.apache.kafka.connect.file.FileStreamSourceConnector',
     ]);
