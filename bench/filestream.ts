@@ -673,30 +673,32 @@ async function main(): Promise<void> {
       ['ProducerPerformance, default batching', num(rps('pp default'))],
       [`ProducerPerformance, ${PP_TUNED.join(' ')}`, num(rps('pp tuned'))],
     ].filter((r) => r[1] !== '–');
-    console.log(
-      `\n[filestream] ===== medians of ${ROUNDS} round(s), ${LINES} records × ${LINE_BYTES} B; rec/s at steady ` +
-        `state (first to last record), wall from spawn to last record, peak RSS (max over rounds) =====`,
-    );
-    console.log(
-      renderTable(
-        [
-          'part converter',
-          'ours rec/s',
-          'Apache rec/s',
-          'ours/Apache',
-          'ours/raw',
-          'Apache/raw',
-          'ours/PP',
-          'ours/PP tuned',
-          'ours wall s',
-          'Apache wall s',
-          'ours RSS MiB',
-          'Apache RSS MiB',
-          'RSS ours/Apache',
-        ],
-        rows,
-      ),
-    );
+    if (rows.length > 0) {
+      console.log(
+        `\n[filestream] ===== medians of ${ROUNDS} round(s), ${LINES} records × ${LINE_BYTES} B; rec/s at steady ` +
+          `state (first to last record), wall from spawn to last record, peak RSS (max over rounds) =====`,
+      );
+      console.log(
+        renderTable(
+          [
+            'part converter',
+            'ours rec/s',
+            'Apache rec/s',
+            'ours/Apache',
+            'ours/raw',
+            'Apache/raw',
+            'ours/PP',
+            'ours/PP tuned',
+            'ours wall s',
+            'Apache wall s',
+            'ours RSS MiB',
+            'Apache RSS MiB',
+            'RSS ours/Apache',
+          ],
+          rows,
+        ),
+      );
+    }
     if (ceilings.length > 0) console.log(`\n${renderTable(['ceiling', 'rec/s'], ceilings)}`);
     if (PARTS.has('create')) await benchCreate(ctx);
   } finally {
