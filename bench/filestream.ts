@@ -1,25 +1,36 @@
 /**
- * FileStream benchmark (run by `npm run bench`, or `npm run bench -- filestream`). On one Apache Kafka broker
- * (started for the run, or KAFKA_BOOTSTRAP_SERVERS), with 1,000,000 lines of 100 bytes, one partition, acks=all:
+ * FileStream benchmark (`npm run bench -- filestream`): ours beside Apache Kafka Connect 4.3.1 on one Apache Kafka
+ * broker (started for the run, or KAFKA_BOOTSTRAP_SERVERS), BENCH_FILESTREAM_LINES lines of 100 bytes (default
+ * 1,000,000), one partition, acks=all.
  *
- *   1. connector: FileStreamSource → topic, `connect-standalone` as a child process (StringConverter)
- *   2. connector: topic → FileStreamSink, same
- *   3. raw kafkajs producer: the same 100-byte values, in the same batches (≤ MAX_RECORDS_PER_REQUEST records and
- *      ≤ max.request.size), one request in flight, awaited in turn
- *   4. raw kafkajs consumer: reading the same records (eachBatch, counting)
- *   5. Kafka's own org.apache.kafka.tools.ProducerPerformance (Java), same count, size and acks
+ * Each round, for each converter (JsonConverter with schemas, as Apache's example worker file has it, and
+ * StringConverter), alternately ours then Apache's:
+ *   - FileStreamSource → topic: our `connect-standalone` and Apache's own
+ *     `org.apache.kafka.connect.cli.ConnectStandalone` (connect-runtime + connect-file 4.3.1 from Maven Central,
+ *     resolved by `node scripts/setup.mjs apache-connect`), each with the same worker file: Apache's
+ *     example connect-standalone.properties with bootstrap.servers replaced, a fresh offsets file, and the REST
+ *     listener on 127.0.0.1 at a free port;
+ *   - topic → FileStreamSink, both reading the topic our source wrote in that round.
+ * Then the ceilings, in the same round: the raw kafkajs producer (the connector's batching: ≤ 1 MiB requests, one in
+ * flight), the raw kafkajs consumer (the connector's fetch settings), and Kafka's ProducerPerformance with its
+ * default batching and with a tuned batch.size/linger.ms.
  *
- * It prints records/s and MB/s (payload bytes), each ratio, and the peak RSS (VmHWM) of the connector processes.
- * Connector and baselines run alternately for BENCH_FILESTREAM_ROUNDS rounds (default 3), since the machine may be
- * shared: each round prints its own connector/baseline ratios (connector and baseline ran back to back, so they saw
- * the same load), and the summary gives the median of each figure and the median of the per-round ratios. One
- * unmeasured raw-producer run warms the broker up first. Source and sink rounds also print CPU seconds per record
- * (connector process vs this process's raw client), which is less noisy than wall time.
- * Env: BENCH_FILESTREAM_LINES (default 1000000), BENCH_FILESTREAM_CONVERTER (default StringConverter),
- * BENCH_FILESTREAM_PARTS (default `source,sink`; `sink` alone reads the raw producer's topic),
- * BENCH_FILESTREAM_NODE_ARGS (extra node arguments for the connector processes, e.g. `--cpu-prof
- * --cpu-prof-dir=/tmp/prof`), BENCH_FILESTREAM_WORKER_PROPS (extra worker properties, `;`-separated),
- * KAFKA_BOOTSTRAP_SERVERS (use a running broker instead of starting one).
+ * Per run: records/s at steady state (from the first record seen on the topic / in the output file to the last,
+ * so start-up is excluded), wall time from the process spawn to the last record (start-up included), and peak RSS
+ * (VmHWM) of the worker process: the JVM for Apache; for ours the `connect-standalone` process, which runs its
+ * tasks in-process. The summary is one table of medians over the rounds, with ratios.
+ *
+ * With BENCH_FILESTREAM_PARTS including `create`: create → first record beside a warm Apache distributed worker
+ * (ConnectDistributed with Apache's example connect-distributed.properties) and our local stack (`npm start`'s,
+ * one process per task): POST of a FileStreamSource of a few lines → first record on its topic, several rounds.
+ *
+ * Env: BENCH_FILESTREAM_LINES (default 1000000), BENCH_FILESTREAM_ROUNDS (default 3),
+ * BENCH_FILESTREAM_CONVERTERS (default `json,string`), BENCH_FILESTREAM_PARTS (default `source,sink,ceilings`; add
+ * `create` for create → first record), BENCH_FILESTREAM_APACHE (`0` leaves Apache out), BENCH_APACHE_HEAP (the
+ * JVM's -Xmx, default 2G as Apache's connect-standalone.sh), BENCH_PP_TUNED (ProducerPerformance's tuned props,
+ * default `batch.size=524288 linger.ms=20`), BENCH_CREATE_ROUNDS (default 5), BENCH_FILESTREAM_NODE_ARGS (extra
+ * node arguments for our connector process), BENCH_FILESTREAM_WORKER_PROPS (extra worker properties for both
+ * sides, `;`-separated), KAFKA_BOOTSTRAP_SERVERS (use a running broker instead of starting one).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -34,6 +45,7 @@ import {
   writeSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -44,19 +56,41 @@ import { startServices } from '../test/services/index';
 import type { ServiceStack } from '../test/services/index';
 import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
 import { MAX_RECORDS_PER_REQUEST } from '../lib/runtime/worker';
+import { median, num, ratioText, renderTable } from './support/stats';
 
 const LINES = Number(process.env.BENCH_FILESTREAM_LINES ?? 1_000_000);
 const LINE_BYTES = 100;
-const CONVERTER = process.env.BENCH_FILESTREAM_CONVERTER ?? 'org.apache.kafka.connect.storage.StringConverter';
+const ROUNDS = Number(process.env.BENCH_FILESTREAM_ROUNDS ?? 3);
+const PARTS = new Set((process.env.BENCH_FILESTREAM_PARTS ?? 'source,sink,ceilings').split(',').map((p) => p.trim()));
+const WITH_APACHE = process.env.BENCH_FILESTREAM_APACHE !== '0';
+const APACHE_HEAP = process.env.BENCH_APACHE_HEAP ?? '2G';
+const PP_TUNED = (process.env.BENCH_PP_TUNED ?? 'batch.size=524288 linger.ms=20').split(' ').filter(Boolean);
+const CREATE_ROUNDS = Number(process.env.BENCH_CREATE_ROUNDS ?? 5);
+const CONVERTERS: Record<string, string> = {
+  json: 'org.apache.kafka.connect.json.JsonConverter',
+  string: 'org.apache.kafka.connect.storage.StringConverter',
+};
+const CONVERTER_NAMES = (process.env.BENCH_FILESTREAM_CONVERTERS ?? 'json,string')
+  .split(',')
+  .map((c) => c.trim())
+  .filter((c) => c !== '');
+/** Apache's example worker files; the bench falls back to their settings when the fixtures are not on this machine */
+const APACHE_CONFIG_DIR = '/work/shared/fixtures/apache-config';
+const STANDALONE_DEFAULTS = [
+  'bootstrap.servers=localhost:9092',
+  'key.converter=org.apache.kafka.connect.json.JsonConverter',
+  'value.converter=org.apache.kafka.connect.json.JsonConverter',
+  'key.converter.schemas.enable=true',
+  'value.converter.schemas.enable=true',
+  'offset.storage.file.filename=/tmp/connect.offsets',
+  'offset.flush.interval.ms=10000',
+].join('\n');
 /** the connector's produce requests are cut at max.request.size (1 MiB), estimated as in WorkerSourceTask */
 const MAX_REQUEST_BYTES = 1048576;
 const RECORD_OVERHEAD = 24;
 const BATCH_OVERHEAD = 61;
 /** the connector's cap on records per request, imported so the baseline always sends the same batches */
 const MAX_REQUEST_RECORDS = MAX_RECORDS_PER_REQUEST;
-const TOTAL_MB = (LINES * LINE_BYTES) / 1e6;
-const ROUNDS = Number(process.env.BENCH_FILESTREAM_ROUNDS ?? 3);
-const PARTS = new Set((process.env.BENCH_FILESTREAM_PARTS ?? 'source,sink').split(',').map((p) => p.trim()));
 /** extra worker properties (`;`-separated `key=value`), e.g. `consumer.max.poll.records=2000`, for experiments */
 const WORKER_PROPS = (process.env.BENCH_FILESTREAM_WORKER_PROPS ?? '').split(';').filter((p) => p.includes('='));
 // The connector process gets the flags its `connect-standalone` shebang gives it, plus any extra ones.
@@ -65,41 +99,37 @@ const NODE_ARGS = [
   ...(process.env.BENCH_FILESTREAM_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
 ];
 /**
+ * The JVM options Apache's bin/connect-standalone.sh and kafka-run-class.sh give the worker (heap bounded by
+ * -Xmx, as the script's KAFKA_HEAP_OPTS does).
+ */
+const APACHE_JVM_OPTS = [
+  '-Xms256M',
+  `-Xmx${APACHE_HEAP}`,
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-Djava.awt.headless=true',
+];
+/**
  * The connector's consumer settings (lib/adapters/kafka/consumer.ts with Apache's defaults), given to the raw
  * consumer too so both fetch alike: max.partition.fetch.bytes 1 MiB (kafkajs' and Java's default),
  * fetch.max.wait.ms 500, fetch.min.bytes 1, manual commits, one partition handled at a time.
  */
 const FETCH = { maxBytesPerPartition: 1048576, maxWaitTimeInMs: 500, minBytes: 1 } as const;
 
-interface Result {
-  readonly label: string;
-  readonly seconds: number;
+type Side = 'ours' | 'apache';
+type Part = 'source' | 'sink';
+
+interface Run {
+  /** first record to last record */
+  readonly steadySeconds: number;
+  /** process spawn to last record */
+  readonly wallSeconds?: number;
   readonly peakRssMiB?: number;
-  /** CPU seconds (user + system) the measuring process spent in the measured interval: less noisy than wall time */
-  readonly cpuSeconds?: number;
 }
 
-const rate = (r: Result): string =>
-  `${(LINES / r.seconds).toFixed(0).padStart(9)} records/s ${(TOTAL_MB / r.seconds).toFixed(1).padStart(7)} MB/s` +
-  `${r.seconds.toFixed(2).padStart(8)} s` +
-  `${r.cpuSeconds === undefined ? '' : `   CPU ${r.cpuSeconds.toFixed(2)} s`}` +
-  `${r.peakRssMiB === undefined ? '' : `   peak RSS ${r.peakRssMiB.toFixed(0)} MiB`}`;
-
-/** utime + stime of a live process, in seconds (Linux /proc; clock ticks are 100/s on every Linux we run on). */
-const cpuSecondsOf = (pid: number): number => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-};
-
-const line = (i: number): string => {
-  const head = `${i}:`;
-  return head + 'x'.repeat(LINE_BYTES - head.length);
-};
+const recordsPerSecond = (r: Run | undefined): number => (r ? (LINES - 1) / r.steadySeconds : NaN);
 
 /** VmHWM (peak resident set) of a live process, in MiB. */
 const peakRssMiB = (pid: number): number | undefined => {
@@ -111,15 +141,22 @@ const peakRssMiB = (pid: number): number | undefined => {
   }
 };
 
+const line = (i: number): string => {
+  const head = `${i}:`;
+  return head + 'x'.repeat(LINE_BYTES - head.length);
+};
+
 const poll = async <T>(
   probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs: number,
   what: string,
+  child?: ChildProcess,
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
+    if (child && child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${what}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -132,10 +169,25 @@ const createTopic = async (admin: Admin, topic: string): Promise<void> => {
   await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
 };
 
-const bundleCli = async (dir: string): Promise<string> => {
-  const outfile = join(dir, 'connect-standalone.js');
+/** A TCP port free on 127.0.0.1 right now (the OS picks it; the listener is closed before the worker binds it). */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+
+const unique = (prefix: string): string =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+
+const bundle = async (dir: string, entry: string, name: string): Promise<string> => {
+  const outfile = join(dir, name);
   await build({
-    entryPoints: [join(projectRoot(), 'task-runner', 'connect-standalone.ts')],
+    entryPoints: [join(projectRoot(), entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -146,129 +198,170 @@ const bundleCli = async (dir: string): Promise<string> => {
   return outfile;
 };
 
-const workerProps = (dir: string, bootstrap: string): string => {
-  const file = join(dir, `worker-${Date.now()}.properties`);
+/** Resolves Apache Kafka Connect's classpath (Maven profile `apache-connect`) on first use. */
+const apacheClasspath = (): string => {
+  const file = join(projectRoot(), '.cache', 'maven', 'apache-connect.classpath');
+  if (!existsSync(file)) {
+    const setup = spawnSync(process.execPath, [servicePaths().setupScript, 'apache-connect'], {
+      cwd: projectRoot(),
+      stdio: 'inherit',
+    });
+    if (setup.status !== 0) throw new Error('node scripts/setup.mjs apache-connect failed');
+  }
+  return readFileSync(file, 'utf8').trim();
+};
+
+/**
+ * Apache's example worker file with bootstrap.servers replaced, a fresh offsets file, the converter chosen, and
+ * the REST listener on 127.0.0.1 at a free port; `extra` lines (distributed-mode names) are appended.
+ */
+const workerFile = async (
+  dir: string,
+  template: string,
+  bootstrap: string,
+  converter: string,
+  extra: string[] = [],
+): Promise<string> => {
+  const file = join(dir, `${unique('worker')}.properties`);
+  const replaced: Record<string, string> = {
+    'bootstrap.servers': bootstrap,
+    'offset.storage.file.filename': join(dir, unique('offsets')),
+    'key.converter': converter,
+    'value.converter': converter,
+  };
+  const lines = template.split('\n').map((l) => {
+    const key = /^\s*([^#!=:\s]+)\s*[=:]/.exec(l)?.[1];
+    return key !== undefined && key in replaced ? `${key}=${replaced[key]}` : l;
+  });
   writeFileSync(
     file,
-    [
-      `bootstrap.servers=${bootstrap}`,
-      `key.converter=${CONVERTER}`,
-      `value.converter=${CONVERTER}`,
-      'key.converter.schemas.enable=false',
-      'value.converter.schemas.enable=false',
-      `offset.storage.file.filename=${join(dir, `offsets-${Date.now()}`)}`,
-      'offset.flush.interval.ms=10000',
-      ...WORKER_PROPS,
-    ].join('\n'),
+    [...lines, `listeners=http://127.0.0.1:${await freePort()}`, ...WORKER_PROPS, ...extra, ''].join('\n'),
   );
   return file;
 };
 
-const startConnector = (cli: string, worker: string, connector: string, dir: string): ChildProcess => {
-  const child = spawn(
-    process.execPath,
-    [...NODE_ARGS, cli, '--override', 'listeners=http://127.0.0.1:0', worker, connector],
-    {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+const template = (name: string, fallback: string): string => {
+  const file = join(APACHE_CONFIG_DIR, name);
+  return existsSync(file) ? readFileSync(file, 'utf8') : fallback;
+};
+
+const spawnWorker = (side: Side, cli: string, args: string[], cwd: string): ChildProcess => {
+  const child =
+    side === 'ours'
+      ? spawn(process.execPath, [...NODE_ARGS, cli, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn('java', [...APACHE_JVM_OPTS, '-cp', apacheClasspath(), cli, ...args], {
+          cwd,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   let log = '';
-  child.stderr?.on('data', (d: Buffer) => {
+  const keep = (d: Buffer) => {
     log += d.toString();
     if (log.length > 20000) log = log.slice(-10000);
-  });
-  child.on('exit', (code) => {
-    if (code !== 0 && code !== null) console.error(`[filestream] connector process exited ${code}:\n${log}`);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.on('exit', (code, signal) => {
+    // 143: the JVM's exit after SIGTERM
+    if (code !== 0 && code !== null && code !== 143)
+      console.error(`[filestream] ${side} worker exited ${code}:\n${log}`);
+    if (signal === 'SIGKILL') console.error(`[filestream] ${side} worker needed SIGKILL`);
   });
   return child;
 };
 
 const stopProcess = async (child: ChildProcess): Promise<void> => {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.on('exit', r));
   child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
   await exited;
+  clearTimeout(timer);
 };
 
-/** 1. FileStreamSource → topic: from the first record on the topic to the last. */
-const benchSource = async (
-  cli: string,
-  dir: string,
-  bootstrap: string,
-  admin: Admin,
-  input: string,
-): Promise<Result & { topic: string }> => {
-  const topic = `bench-fs-src-${Date.now()}`;
-  await createTopic(admin, topic);
-  const props = join(dir, 'source.properties');
-  writeFileSync(props, `name=${topic}\nconnector.class=FileStreamSource\nfile=${input}\ntopic=${topic}\n`);
-  const child = startConnector(cli, workerProps(dir, bootstrap), props, dir);
-  await poll(async () => ((await endOffset(admin, topic)) > 0 ? true : undefined), 120000, 'first record');
-  const started = process.hrtime.bigint();
-  const cpuStarted = cpuSecondsOf(child.pid ?? -1);
-  let peak = 0;
-  await poll(
-    async () => {
-      peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0);
-      return (await endOffset(admin, topic)) >= LINES ? true : undefined;
-    },
-    600000,
-    'all records on the topic',
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuSeconds = cpuSecondsOf(child.pid ?? -1) - cpuStarted;
-  peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0);
-  await stopProcess(child);
-  return { label: 'connector FileStreamSource → topic', seconds, cpuSeconds, peakRssMiB: peak, topic };
-};
+interface Context {
+  readonly dir: string;
+  readonly bootstrap: string;
+  readonly admin: Admin;
+  readonly ourCli: string;
+  readonly input: string;
+}
 
-/** 2. topic → FileStreamSink: from the first byte in the output file to the last. */
-const benchSink = async (cli: string, dir: string, bootstrap: string, topic: string): Promise<Result> => {
-  const output = join(dir, `sink-${Date.now()}.txt`);
-  const props = join(dir, 'sink.properties');
+/**
+ * One connector run in a standalone worker of either side. Source: from the first record on the topic to the
+ * last; sink: from the first byte in the output file to the last.
+ */
+const runStandalone = async (
+  ctx: Context,
+  side: Side,
+  part: Part,
+  converter: string,
+  sourceTopic?: string,
+): Promise<Run & { topic: string }> => {
+  const name = unique(`bench-fs-${side}-${part}`);
+  const topic = part === 'source' ? name : (sourceTopic as string);
+  const output = join(ctx.dir, `${name}.txt`);
+  if (part === 'source') await createTopic(ctx.admin, topic);
+  const props = join(ctx.dir, `${name}.properties`);
   writeFileSync(
     props,
-    `name=bench-sink-${Date.now()}\nconnector.class=FileStreamSink\nfile=${output}\ntopics=${topic}\n`,
+    part === 'source'
+      ? `name=${name}\nconnector.class=FileStreamSource\nfile=${ctx.input}\ntopic=${topic}\n`
+      : `name=${name}\nconnector.class=FileStreamSink\nfile=${output}\ntopics=${topic}\n`,
   );
-  const child = startConnector(cli, workerProps(dir, bootstrap), props, dir);
-  const size = (): number => (existsSync(output) ? statSync(output).size : 0);
-  await poll(() => (size() > 0 ? true : undefined), 120000, 'first line in the sink file');
-  const started = process.hrtime.bigint();
-  const cpuStarted = cpuSecondsOf(child.pid ?? -1);
+  const worker = await workerFile(
+    ctx.dir,
+    template('connect-standalone.properties', STANDALONE_DEFAULTS),
+    ctx.bootstrap,
+    converter,
+  );
+  const spawned = process.hrtime.bigint();
+  const child = spawnWorker(
+    side,
+    side === 'ours' ? ctx.ourCli : 'org.apache.kafka.connect.cli.ConnectStandalone',
+    [worker, props],
+    ctx.dir,
+  );
   let peak = 0;
-  await poll(
-    () => {
-      peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0);
-      return size() >= LINES * (LINE_BYTES + 1) ? true : undefined;
-    },
-    600000,
-    'every line in the sink file',
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuSeconds = cpuSecondsOf(child.pid ?? -1) - cpuStarted;
-  peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0);
-  await stopProcess(child);
-  rmSync(output, { force: true });
-  return { label: 'connector topic → FileStreamSink', seconds, cpuSeconds, peakRssMiB: peak };
+  const sample = () => (peak = Math.max(peak, peakRssMiB(child.pid ?? -1) ?? 0));
+  const size = (): number => (existsSync(output) ? statSync(output).size : 0);
+  const progress = async (): Promise<number> => {
+    sample();
+    return part === 'source' ? endOffset(ctx.admin, topic) : size();
+  };
+  const done = part === 'source' ? LINES : LINES * (LINE_BYTES + 1);
+  try {
+    await poll(async () => ((await progress()) > 0 ? true : undefined), 300000, `${side} ${part}: first record`, child);
+    const started = process.hrtime.bigint();
+    await poll(
+      async () => ((await progress()) >= done ? true : undefined),
+      1800000,
+      `${side} ${part}: every record`,
+      child,
+    );
+    const finished = process.hrtime.bigint();
+    sample();
+    return {
+      steadySeconds: Number(finished - started) / 1e9,
+      wallSeconds: Number(finished - spawned) / 1e9,
+      peakRssMiB: peak,
+      topic,
+    };
+  } finally {
+    await stopProcess(child);
+    rmSync(output, { force: true });
+  }
 };
 
-/** 3. raw kafkajs producer, the connector's batching: ≤1 MiB requests, one in flight, acks=all. */
-const benchRawProducer = async (
-  kafka: Kafka,
-  admin: Admin,
-  lines: number = LINES,
-): Promise<Result & { topic: string }> => {
-  const topic = `bench-raw-${Date.now()}`;
+/** raw kafkajs producer, the connector's batching: ≤1 MiB requests, one in flight, acks=all. */
+const benchRawProducer = async (kafka: Kafka, admin: Admin): Promise<Run & { topic: string }> => {
+  const topic = unique('bench-raw');
   await createTopic(admin, topic);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const started = process.hrtime.bigint();
-  // This process only produces here (the admin client is idle), so its CPU time is the producer's.
-  const cpuStarted = process.cpuUsage();
   let batch: { key: null; value: Buffer }[] = [];
   let bytes = BATCH_OVERHEAD;
-  for (let i = 0; i < lines; i++) {
+  for (let i = 0; i < LINES; i++) {
     const value = Buffer.from(line(i));
     if (
       batch.length >= MAX_REQUEST_RECORDS ||
@@ -283,81 +376,185 @@ const benchRawProducer = async (
   }
   if (batch.length > 0) await producer.send({ topic, acks: -1, messages: batch });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = process.cpuUsage(cpuStarted);
   await producer.disconnect();
-  return { label: 'raw kafkajs producer', seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, topic };
+  return { steadySeconds: seconds, topic };
 };
 
-/** 4. raw kafkajs consumer: first batch to the last record. */
-const benchRawConsumer = async (kafka: Kafka, topic: string): Promise<Result> => {
-  const consumer = kafka.consumer({ groupId: `bench-raw-${Date.now()}`, allowAutoTopicCreation: false, ...FETCH });
+/** raw kafkajs consumer: first batch to the last record. */
+const benchRawConsumer = async (kafka: Kafka, topic: string): Promise<Run> => {
+  const consumer = kafka.consumer({ groupId: unique('bench-raw'), allowAutoTopicCreation: false, ...FETCH });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let count = 0;
   let started = 0n;
   let finished = 0n;
-  let cpuStarted: NodeJS.CpuUsage | undefined;
-  let cpu: NodeJS.CpuUsage | undefined;
   await consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch }) => {
-      if (started === 0n) {
-        started = process.hrtime.bigint();
-        cpuStarted = process.cpuUsage();
-      }
+      if (started === 0n) started = process.hrtime.bigint();
       count += batch.messages.length;
-      if (count >= LINES && finished === 0n) {
-        finished = process.hrtime.bigint();
-        cpu = process.cpuUsage(cpuStarted);
-      }
+      if (count >= LINES && finished === 0n) finished = process.hrtime.bigint();
     },
   });
-  await poll(() => (finished !== 0n ? true : undefined), 600000, 'raw consumer to read every record');
+  await poll(() => (finished !== 0n ? true : undefined), 1800000, 'raw consumer to read every record');
   await consumer.disconnect();
-  const cpuSeconds = cpu === undefined ? undefined : (cpu.user + cpu.system) / 1e6;
-  return {
-    label: 'raw kafkajs consumer',
-    seconds: Number(finished - started) / 1e9,
-    ...(cpuSeconds === undefined ? {} : { cpuSeconds }),
-  };
+  return { steadySeconds: Number(finished - started) / 1e9 };
 };
 
-/** 5. Kafka's ProducerPerformance on the same broker. */
-const benchJava = (bootstrap: string, admin: Admin): Promise<Result | undefined> =>
-  (async () => {
-    const classpathFile = servicePaths().kafkaClasspathFile;
-    if (!existsSync(classpathFile)) return undefined;
-    const topic = `bench-java-${Date.now()}`;
-    await createTopic(admin, topic);
-    const result = spawnSync(
-      'java',
-      [
-        '-Xmx512m',
-        '-cp',
-        readFileSync(classpathFile, 'utf8').trim(),
-        'org.apache.kafka.tools.ProducerPerformance',
-        '--topic',
-        topic,
-        '--num-records',
-        String(LINES),
-        '--record-size',
-        String(LINE_BYTES),
-        '--throughput',
-        '-1',
-        '--producer-props',
-        `bootstrap.servers=${bootstrap}`,
-        'acks=all',
-      ],
-      { encoding: 'utf8', maxBuffer: 1 << 24 },
-    );
-    const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(result.stdout ?? '');
-    if (!summary) {
-      console.error(`[filestream] ProducerPerformance failed:\n${result.stdout}\n${result.stderr}`);
-      return undefined;
+/** Kafka's ProducerPerformance on the same broker, acks=all, with extra producer props. */
+const benchProducerPerformance = async (bootstrap: string, admin: Admin, props: string[]): Promise<Run | undefined> => {
+  const classpathFile = servicePaths().kafkaClasspathFile;
+  if (!existsSync(classpathFile)) return undefined;
+  const topic = unique('bench-java');
+  await createTopic(admin, topic);
+  const result = spawnSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      readFileSync(classpathFile, 'utf8').trim(),
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      topic,
+      '--num-records',
+      String(LINES),
+      '--record-size',
+      String(LINE_BYTES),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${bootstrap}`,
+      'acks=all',
+      ...props,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(result.stdout ?? '');
+  if (!summary) {
+    console.error(`[filestream] ProducerPerformance failed:\n${result.stdout}\n${result.stderr}`);
+    return undefined;
+  }
+  return { steadySeconds: (LINES - 1) / Number(summary[2]) };
+};
+
+/**
+ * Create → first record: POST of a FileStreamSource of a few lines to a warm worker → first record on its topic.
+ * `base` is the worker's REST URL.
+ */
+const createToFirstRecord = async (ctx: Context, base: string, converterNote: string): Promise<number> => {
+  const name = unique('bench-create');
+  await createTopic(ctx.admin, name);
+  const input = join(ctx.dir, `${name}.txt`);
+  writeFileSync(input, ['a', 'b', 'c', 'd', 'e'].map((l) => `${l} ${converterNote}`).join('\n') + '\n');
+  const t0 = Date.now();
+  const response = await fetch(`${base}/connectors`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name,
+      config: { 'connector.class': 'FileStreamSource', 'tasks.max': '1', file: input, topic: name },
+    }),
+  });
+  if (response.status !== 201) throw new Error(`POST /connectors: ${response.status} ${await response.text()}`);
+  await poll(async () => ((await endOffset(ctx.admin, name)) > 0 ? true : undefined), 120000, 'first record');
+  const ms = Date.now() - t0;
+  await fetch(`${base}/connectors/${name}`, { method: 'DELETE' });
+  return ms;
+};
+
+const waitForRest = (base: string, child: ChildProcess): Promise<true> =>
+  poll(
+    async () => {
+      try {
+        return (await fetch(`${base}/connectors`)).ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    300000,
+    `REST at ${base}`,
+    child,
+  );
+
+/** Create → first record on a warm Apache distributed worker and on our local stack, alternately. */
+const benchCreate = async (ctx: Context): Promise<void> => {
+  const suffix = unique('bench-dist');
+  const extra = [
+    `group.id=${suffix}`,
+    `offset.storage.topic=${suffix}-offsets`,
+    `config.storage.topic=${suffix}-configs`,
+    `status.storage.topic=${suffix}-status`,
+  ];
+  const distributed = template('connect-distributed.properties', STANDALONE_DEFAULTS);
+  const apacheProps = await workerFile(ctx.dir, distributed, ctx.bootstrap, CONVERTERS.json as string, extra);
+  const ourProps = await workerFile(ctx.dir, distributed, ctx.bootstrap, CONVERTERS.json as string, [
+    `group.id=${suffix}-ours`,
+    `offset.storage.topic=${suffix}-ours-offsets`,
+    `config.storage.topic=${suffix}-ours-configs`,
+    `status.storage.topic=${suffix}-ours-status`,
+  ]);
+  const listener = (file: string) => /listeners=(\S+)/.exec(readFileSync(file, 'utf8'))?.[1] as string;
+  const stackDir = join(ctx.dir, 'stack');
+  await bundle(stackDir, 'task-runner/main.ts', 'task-runner.js');
+  const stackScript = await bundle(stackDir, 'lambdas/local/main.ts', 'local-stack.js');
+  const apache = WITH_APACHE
+    ? spawnWorker('apache', 'org.apache.kafka.connect.cli.ConnectDistributed', [apacheProps], ctx.dir)
+    : undefined;
+  const ours = spawn(process.execPath, [stackScript, ourProps], {
+    env: { ...process.env, SKC_STATE_DIR: join(ctx.dir, 'state'), SKC_LISTENERS: listener(ourProps) },
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  try {
+    if (apache) await waitForRest(listener(apacheProps), apache);
+    await waitForRest(listener(ourProps), ours);
+    // one unmeasured create on each side: "warm" means the worker has run a connector before
+    if (apache) await createToFirstRecord(ctx, listener(apacheProps), 'warm-up');
+    await createToFirstRecord(ctx, listener(ourProps), 'warm-up');
+    const times: Record<Side, number[]> = { ours: [], apache: [] };
+    for (let round = 1; round <= CREATE_ROUNDS; round++) {
+      times.ours.push(await createToFirstRecord(ctx, listener(ourProps), `round ${round}`));
+      if (apache) times.apache.push(await createToFirstRecord(ctx, listener(apacheProps), `round ${round}`));
+      console.log(
+        `[filestream] create round ${round}: ours ${times.ours.at(-1)} ms, Apache ${times.apache.at(-1) ?? '–'} ms`,
+      );
     }
-    return { label: 'Java ProducerPerformance (acks=all)', seconds: LINES / Number(summary[2]) };
-  })();
+    const range = (v: number[]) => (v.length ? `${Math.min(...v)}–${Math.max(...v)} ms` : '–');
+    console.log(
+      `\n[filestream] create → first record (POST of a FileStreamSource of 5 lines → first record on the topic, ` +
+        `${CREATE_ROUNDS} rounds, warm workers)\n` +
+        renderTable(
+          ['side', 'median ms', 'range', 'ours / Apache (time)'],
+          [
+            [
+              'ours (local stack, a process per task)',
+              num(median(times.ours)),
+              range(times.ours),
+              ratioText(median(times.ours), median(times.apache)),
+            ],
+            ['Apache 4.3.1 ConnectDistributed', num(median(times.apache)), range(times.apache), ''],
+          ],
+        ),
+    );
+  } finally {
+    if (apache) await stopProcess(apache);
+    await stopProcess(ours);
+  }
+};
+
+const writeInput = (file: string): void => {
+  const fd = openSync(file, 'w');
+  let chunk = '';
+  for (let i = 0; i < LINES; i++) {
+    chunk += `${line(i)}\n`;
+    if (chunk.length > 1 << 20) {
+      writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  writeSync(fd, chunk);
+  closeSync(fd);
+};
 
 async function main(): Promise<void> {
   let stack: ServiceStack | undefined;
@@ -371,108 +568,139 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   try {
     await admin.connect();
-    const cli = await bundleCli(dir);
-    const input = join(dir, 'input.txt');
-    const fd = openSync(input, 'w');
-    let chunk = '';
-    for (let i = 0; i < LINES; i++) {
-      chunk += `${line(i)}\n`;
-      if (chunk.length > 1 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
-    }
-    writeSync(fd, chunk);
-    closeSync(fd);
-    console.log(
-      `[filestream] ${LINES} lines × ${LINE_BYTES} B (${TOTAL_MB.toFixed(0)} MB payload), 1 partition, acks=all, ` +
-        `converter ${CONVERTER}, broker ${bootstrap}`,
-    );
-
-    // The machine is shared: run connector and baseline alternately, several rounds, and keep the median.
-    const median = (results: Result[]): Result => {
-      const sorted = [...results].sort((a, b) => a.seconds - b.seconds);
-      return sorted[Math.floor(sorted.length / 2)] as Result;
+    if (WITH_APACHE) apacheClasspath();
+    const ctx: Context = {
+      dir,
+      bootstrap,
+      admin,
+      ourCli: await bundle(dir, 'task-runner/connect-standalone.ts', 'connect-standalone.js'),
+      input: join(dir, 'input.txt'),
     };
-    const medianOf = (values: number[]): number =>
-      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-    /** connector throughput / baseline throughput */
-    const ratio = (connector: Result, baseline: Result): number => baseline.seconds / connector.seconds;
-    const verdict = (r: number): string =>
-      `${r.toFixed(2)}× ${r >= 0.8 ? '(meets ≥ 0.8×)' : '(below the 0.8× target)'}`;
-    // A fresh broker answers its first produce requests slower (JIT, new log segments): warm it up with one
-    // unmeasured run of the baseline, so round 1 does not charge that to whichever side runs first (the
-    // connector: it showed as ~1 s of idle in round 1 only; a 500k-record warm-up still left ~0.7 s).
-    await benchRawProducer(kafka, admin, LINES);
-    const sources: Result[] = [];
-    const rawProducers: Result[] = [];
-    const sinks: Result[] = [];
-    const rawConsumers: Result[] = [];
-    const sourceRatios: number[] = [];
-    const sinkRatios: number[] = [];
+    writeInput(ctx.input);
+    console.log(
+      `[filestream] ${LINES} lines × ${LINE_BYTES} B, 1 partition, acks=all, broker ${bootstrap}, ` +
+        `${ROUNDS} round(s), converters ${CONVERTER_NAMES.join(',')}, Apache ${WITH_APACHE ? `-Xmx${APACHE_HEAP}` : 'off'}`,
+    );
+    // A fresh broker answers its first produce requests slower (JIT, new log segments): one unmeasured run of the
+    // raw producer first, so round 1 does not charge that to whichever side runs first.
+    await benchRawProducer(kafka, admin);
+
+    const runs = new Map<string, Run[]>();
+    const add = (key: string, run: Run | undefined) => {
+      if (run) runs.set(key, [...(runs.get(key) ?? []), run]);
+    };
+    const show = (round: number, key: string, r: Run) =>
+      console.log(
+        `[filestream] round ${round}: ${key.padEnd(28)} ${num(recordsPerSecond(r)).padStart(8)} rec/s` +
+          `${r.wallSeconds === undefined ? '' : `  wall ${num(r.wallSeconds, 1)} s`}` +
+          `${r.peakRssMiB === undefined ? '' : `  peak RSS ${num(r.peakRssMiB)} MiB`}`,
+      );
+    const sides: Side[] = WITH_APACHE ? ['ours', 'apache'] : ['ours'];
     for (let round = 1; round <= ROUNDS; round++) {
-      const s = PARTS.has('source') ? await benchSource(cli, dir, bootstrap, admin, input) : undefined;
-      const rp = await benchRawProducer(kafka, admin);
-      // The sink reads what the source connector wrote (or, sink alone, the raw producer's identical records).
-      const topic = s?.topic ?? rp.topic;
-      const k = PARTS.has('sink') ? await benchSink(cli, dir, bootstrap, topic) : undefined;
-      const rc = PARTS.has('sink') ? await benchRawConsumer(kafka, topic) : undefined;
-      for (const r of [s, rp, k, rc]) {
-        if (r) console.log(`[filestream] round ${round}: ${r.label.padEnd(38)} ${rate(r)}`);
+      for (const conv of CONVERTER_NAMES) {
+        const converter = CONVERTERS[conv];
+        if (!converter) throw new Error(`unknown converter ${conv} (json or string)`);
+        let sourceTopic: string | undefined;
+        if (PARTS.has('source') || PARTS.has('sink')) {
+          for (const side of sides) {
+            // the sink reads what our source wrote; without a measured source, ours still writes the topic
+            if (!PARTS.has('source') && side === 'apache') continue;
+            const r = await runStandalone(ctx, side, 'source', converter);
+            sourceTopic ??= r.topic;
+            if (PARTS.has('source')) {
+              add(`source ${conv} ${side}`, r);
+              show(round, `source ${conv} ${side}`, r);
+            }
+          }
+        }
+        if (PARTS.has('sink')) {
+          for (const side of sides) {
+            const r = await runStandalone(ctx, side, 'sink', converter, sourceTopic);
+            add(`sink ${conv} ${side}`, r);
+            show(round, `sink ${conv} ${side}`, r);
+          }
+        }
       }
-      rawProducers.push(rp);
-      if (s) {
-        sources.push(s);
-        sourceRatios.push(ratio(s, rp));
-        console.log(
-          `[filestream] round ${round}: ratio source / raw producer ${ratio(s, rp).toFixed(2)}×` +
-            (s.cpuSeconds !== undefined && rp.cpuSeconds !== undefined
-              ? ` (CPU per record: raw ${rp.cpuSeconds.toFixed(2)} s / source ${s.cpuSeconds.toFixed(2)} s = ${(rp.cpuSeconds / s.cpuSeconds).toFixed(2)}×)`
-              : ''),
-        );
-      }
-      if (k && rc) {
-        sinks.push(k);
-        rawConsumers.push(rc);
-        sinkRatios.push(ratio(k, rc));
-        console.log(
-          `[filestream] round ${round}: ratio sink / raw consumer   ${ratio(k, rc).toFixed(2)}×` +
-            (k.cpuSeconds !== undefined && rc.cpuSeconds !== undefined
-              ? ` (CPU per record: raw ${rc.cpuSeconds.toFixed(2)} s / sink ${k.cpuSeconds.toFixed(2)} s = ${(rc.cpuSeconds / k.cpuSeconds).toFixed(2)}×)`
-              : ''),
-        );
+      if (PARTS.has('ceilings')) {
+        const rp = await benchRawProducer(kafka, admin);
+        add('raw producer', rp);
+        show(round, 'raw kafkajs producer', rp);
+        const rc = await benchRawConsumer(kafka, rp.topic);
+        add('raw consumer', rc);
+        show(round, 'raw kafkajs consumer', rc);
+        const ppDefault = await benchProducerPerformance(bootstrap, admin, []);
+        add('pp default', ppDefault);
+        if (ppDefault) show(round, 'ProducerPerformance default', ppDefault);
+        const ppTuned = await benchProducerPerformance(bootstrap, admin, PP_TUNED);
+        add('pp tuned', ppTuned);
+        if (ppTuned) show(round, 'ProducerPerformance tuned', ppTuned);
       }
     }
-    const java = PARTS.has('source') ? await benchJava(bootstrap, admin) : undefined;
-    const peak = (rs: Result[]) => Math.max(...rs.map((r) => r.peakRssMiB ?? 0)).toFixed(0);
-    console.log(`[filestream] ===== summary: median of ${ROUNDS} round(s) =====`);
-    if (sources.length > 0) {
-      const source = median(sources);
-      const rawProducer = median(rawProducers);
-      console.log(`[filestream] ${source.label.padEnd(38)} ${rate(source)}`);
-      console.log(`[filestream] ${rawProducer.label.padEnd(38)} ${rate(rawProducer)}`);
-      if (java) console.log(`[filestream] ${java.label.padEnd(38)} ${rate(java)}`);
-      console.log(`[filestream] SOURCE connector / raw kafkajs producer: ${verdict(medianOf(sourceRatios))}`);
-      console.log(`[filestream]   (ratio of the medians ${ratio(source, rawProducer).toFixed(2)}×)`);
-      if (java) {
-        console.log(
-          `[filestream]   raw kafkajs producer / Java ProducerPerformance: ${ratio(rawProducer, java).toFixed(2)}×`,
-        );
-        console.log(
-          `[filestream]   source connector / Java ProducerPerformance:    ${ratio(source, java).toFixed(2)}×`,
-        );
+
+    const rps = (key: string) => median((runs.get(key) ?? []).map(recordsPerSecond));
+    const wall = (key: string) => median((runs.get(key) ?? []).map((r) => r.wallSeconds ?? NaN));
+    const peakRss = (key: string) => {
+      const values = (runs.get(key) ?? []).map((r) => r.peakRssMiB ?? 0);
+      return values.length ? Math.max(...values) : NaN;
+    };
+    const rows: string[][] = [];
+    for (const part of ['source', 'sink'] as const) {
+      if (!PARTS.has(part)) continue;
+      const ceiling = part === 'source' ? 'raw producer' : 'raw consumer';
+      for (const conv of CONVERTER_NAMES) {
+        const ours = `${part} ${conv} ours`;
+        const apache = `${part} ${conv} apache`;
+        rows.push([
+          `${part} ${conv}`,
+          num(rps(ours)),
+          num(rps(apache)),
+          ratioText(rps(ours), rps(apache)),
+          ratioText(rps(ours), rps(ceiling)),
+          ratioText(rps(apache), rps(ceiling)),
+          part === 'source' ? ratioText(rps(ours), rps('pp default')) : '',
+          part === 'source' ? ratioText(rps(ours), rps('pp tuned')) : '',
+          num(wall(ours), 1),
+          num(wall(apache), 1),
+          num(peakRss(ours)),
+          num(peakRss(apache)),
+          ratioText(peakRss(ours), peakRss(apache)),
+        ]);
       }
-      console.log(`[filestream]   peak RSS of the source connector process: ${peak(sources)} MiB`);
     }
-    if (sinks.length > 0) {
-      const sink = median(sinks);
-      const rawConsumer = median(rawConsumers);
-      console.log(`[filestream] ${sink.label.padEnd(38)} ${rate(sink)}`);
-      console.log(`[filestream] ${rawConsumer.label.padEnd(38)} ${rate(rawConsumer)}`);
-      console.log(`[filestream] SINK connector / raw kafkajs consumer:   ${verdict(medianOf(sinkRatios))}`);
-      console.log(`[filestream]   (ratio of the medians ${ratio(sink, rawConsumer).toFixed(2)}×)`);
-      console.log(`[filestream]   peak RSS of the sink connector process: ${peak(sinks)} MiB`);
+    const ceilings: string[][] = [
+      ['raw kafkajs producer (1 in flight, ≤1 MiB requests)', num(rps('raw producer'))],
+      ['raw kafkajs consumer (1 MiB per partition)', num(rps('raw consumer'))],
+      ['ProducerPerformance, default batching', num(rps('pp default'))],
+      [`ProducerPerformance, ${PP_TUNED.join(' ')}`, num(rps('pp tuned'))],
+    ].filter((r) => r[1] !== '–');
+    if (rows.length > 0) {
+      console.log(
+        `\n[filestream] ===== medians of ${ROUNDS} round(s), ${LINES} records × ${LINE_BYTES} B; rec/s at steady ` +
+          `state (first to last record), wall from spawn to last record, peak RSS (max over rounds) =====`,
+      );
+      console.log(
+        renderTable(
+          [
+            'part converter',
+            'ours rec/s',
+            'Apache rec/s',
+            'ours/Apache',
+            'ours/raw',
+            'Apache/raw',
+            'ours/PP',
+            'ours/PP tuned',
+            'ours wall s',
+            'Apache wall s',
+            'ours RSS MiB',
+            'Apache RSS MiB',
+            'RSS ours/Apache',
+          ],
+          rows,
+        ),
+      );
     }
+    if (ceilings.length > 0) console.log(`\n${renderTable(['ceiling', 'rec/s'], ceilings)}`);
+    if (PARTS.has('create')) await benchCreate(ctx);
   } finally {
     await admin.disconnect().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,9 @@
 //   dynamodb  DynamoDB Local (Maven profile `dynamodb`);
 //   venv      the Python venv (moto, schemathesis, the S3 sink's independent readers);
 //   java-plugins, debezium  Java connector plug-ins for the tests (tools/maven/pom.xml profiles) in .cache/maven/plugins/;
-//   jvm-host  the JVM task host (jvm-host/, `mvn -q package`) into .cache/jvm-host/.
+//   jvm-host  the JVM task host (jvm-host/, `mvn -q package`) into .cache/jvm-host/;
+//   apache-connect  Apache Kafka Connect 4.3.1 itself (Maven profile `apache-connect`), never by default: only the
+//             filestream benchmark runs it, and asks for it (`node scripts/setup.mjs apache-connect`).
 //
 // Usage: node scripts/setup.mjs [step …]   (also imported by scripts/test.mjs and scripts/services.mjs;
 //        `npm start` runs `node scripts/setup.mjs broker` when the broker's classpath is missing)
@@ -59,6 +61,8 @@ export const paths = {
   dynamodbClasspathFile: join(mavenCacheDir, 'dynamodb.classpath'),
   /** sqlite4java's native library, for -Djava.library.path. */
   dynamodbNativeDir: join(mavenCacheDir, 'dynamodb-native'),
+  /** Apache Kafka Connect 4.3.1 (connect-runtime + connect-file + log4j2), for the benchmarks only. */
+  apacheConnectClasspathFile: join(mavenCacheDir, 'apache-connect.classpath'),
   venvDir,
   python: join(venvDir, 'bin', 'python'),
   motoServer: join(venvDir, 'bin', 'moto_server'),
@@ -81,10 +85,14 @@ const MAVEN_PROFILES = [
     dirs: true,
   },
   { profile: 'debezium', outputs: [join(paths.javaPluginsDir, 'debezium-connector-postgres')], dirs: true },
+  { profile: 'apache-connect', outputs: [paths.apacheConnectClasspathFile] },
 ];
 
-/** Every step; `broker` is left out of the default (the tests' `kafka` classpath has the broker too). */
-export const STEPS = ['broker', 'kafka', 'dynamodb', 'venv', 'java-plugins', 'debezium', 'jvm-host'];
+/**
+ * Every step; `broker` is left out of the default (the tests' `kafka` classpath has the broker too), and so is
+ * `apache-connect` (benchmarks only: a fresh machine and CI never download it).
+ */
+export const STEPS = ['broker', 'kafka', 'dynamodb', 'venv', 'java-plugins', 'debezium', 'jvm-host', 'apache-connect'];
 const DEFAULT_STEPS = ['kafka', 'dynamodb', 'venv', 'java-plugins', 'debezium', 'jvm-host'];
 
 const INSTALL_HINTS = {
