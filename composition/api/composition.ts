@@ -118,6 +118,7 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
       allowReset: (worker['topic.tracking.allow.reset'] ?? 'true').toLowerCase() === 'true',
     },
     commit: env.SKC_COMMIT ?? 'unknown',
+    workerProperties: worker,
   });
   const api = createRestApi(herder, {
     openapiDocument,

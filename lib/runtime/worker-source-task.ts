@@ -18,6 +18,7 @@ import type { OffsetStore, SourceOffsetEntry } from '../storage/ports';
 import { Backoff, isRetriableError, sleep } from './error-handling';
 import type { RetryWithToleranceOperator } from './error-handling';
 import { OffsetStorageReaderImpl } from './offset-storage-reader';
+import type { TaskMetrics } from './task-metrics';
 import type { TransformationChain } from './transformation-chain';
 import { WorkerTask } from './worker-task';
 import type { TaskStateListener } from './worker-task';
@@ -43,6 +44,8 @@ export interface WorkerSourceTaskOptions {
   readonly maxRequestRecords?: number;
   readonly listener: TaskStateListener;
   readonly log?: (message: string) => void;
+  /** Apache's source-task metrics, counted here (see task-metrics.ts) */
+  readonly metrics?: TaskMetrics;
 }
 
 /** Approximate per-record overhead in a v2 record batch (varints, attributes, deltas). */
@@ -124,8 +127,10 @@ export class WorkerSourceTask extends WorkerTask {
         continue;
       }
       let records: SourceRecord[] | null;
+      const pollStart = Date.now();
       try {
         records = await this.o.task.poll();
+        this.o.metrics?.recordPoll(records?.length ?? 0, Date.now() - pollStart);
         backoff.reset();
       } catch (error) {
         if (!isRetriableError(error) || this.stopping) throw error;
@@ -307,6 +312,7 @@ export class WorkerSourceTask extends WorkerTask {
   private onAcked(chunk: Chunk, metadata: readonly RecordMetadata[]): void {
     this.inFlight.delete(chunk.seq);
     this.recordsAcked += chunk.records.length;
+    this.o.metrics?.recordWrite(chunk.records.length, chunk.sources.length);
     for (let i = 0; this.callsCommitRecord && i < chunk.sources.length; i++) {
       const at = chunk.produced[i] as number;
       this.commitRecord(chunk.sources[i] as SourceRecord, at < 0 ? null : (metadata[at] ?? null));
@@ -355,6 +361,7 @@ export class WorkerSourceTask extends WorkerTask {
     const entries = new Map(this.dirty);
     this.dirty.clear();
     let timer: NodeJS.Timeout | undefined;
+    const flushStart = Date.now();
     try {
       await Promise.race([
         this.o.offsetStore.put(this.o.connector, [...entries.values()]),
@@ -367,11 +374,13 @@ export class WorkerSourceTask extends WorkerTask {
       ]);
     } catch (error) {
       this.log(`${this.id} Failed to flush offsets to storage: ${String(error)}`);
+      this.o.metrics?.recordCommit('failure', Date.now() - flushStart);
       for (const [key, entry] of entries) if (!this.dirty.has(key)) this.dirty.set(key, entry);
       return;
     } finally {
       clearTimeout(timer);
     }
+    this.o.metrics?.recordCommit('success', Date.now() - flushStart);
     try {
       await this.o.task.commit();
     } catch (error) {

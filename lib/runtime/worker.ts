@@ -17,7 +17,9 @@ import type { WorkerConfig } from '../config/worker-config';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConsumerSubscription, KafkaClientFactory } from '../storage/kafka-ports';
 import type { OffsetStore } from '../storage/ports';
+import { sinkConsumerGroupId } from '../storage/sink-offsets';
 import { errorHandlingConfig, RetryWithToleranceOperator } from './error-handling';
+import type { TaskMetrics } from './task-metrics';
 import { TransformationChain } from './transformation-chain';
 import { WorkerSinkTask } from './worker-sink-task';
 import { WorkerSourceTask } from './worker-source-task';
@@ -29,6 +31,8 @@ export interface WorkerDeps {
   readonly kafka: KafkaClientFactory;
   readonly offsetStore: OffsetStore;
   readonly log?: (message: string) => void;
+  /** the task's metrics (task-metrics.ts); counted only when given */
+  readonly metrics?: TaskMetrics;
 }
 
 export interface TaskSpec {
@@ -177,7 +181,9 @@ export const createWorkerTask = (
     errors,
     listener: versioned,
     ...(deps.log ? { log: deps.log } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
+  deps.metrics?.trackSkipped(() => errors.skipped);
   if (connector.type === 'source') {
     const props = connectorClientProps(worker, 'producer', spec.connector, spec.taskId, connectorConfig);
     return new WorkerSourceTask({
@@ -195,11 +201,20 @@ export const createWorkerTask = (
   }
   const props = connectorClientProps(worker, 'consumer', spec.connector, spec.taskId, connectorConfig);
   const maxPollRecords = props['max.poll.records'] === undefined ? undefined : intProp(props, 'max.poll.records', 500);
+  const subscription = sinkSubscription({ ...connectorConfig, ...taskConfig });
+  const groupLag = deps.metrics && kafka.newGroupLag?.(props);
+  if (deps.metrics && groupLag) {
+    const groupId = props['group.id'] ?? sinkConsumerGroupId(spec.connector, connectorConfig);
+    deps.metrics.setLagProbe(
+      () => groupLag.lag(groupId, subscription.topics ?? []),
+      () => groupLag.close(),
+    );
+  }
   return new WorkerSinkTask({
     ...common,
     task: task as SinkTask,
     consumer: kafka.newConsumer(props),
-    subscription: sinkSubscription({ ...connectorConfig, ...taskConfig }),
+    subscription,
     transforms: TransformationChain.fromConfig<SinkRecord>(connectorConfig, registry),
     offsetCommitIntervalMs: worker.offsetFlushIntervalMs,
     ...(maxPollRecords === undefined ? {} : { maxPollRecords }),

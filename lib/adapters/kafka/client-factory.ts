@@ -3,10 +3,17 @@
  * assembles them) → a kafkajs client per task client (./client-from-props), wrapped in the port adapters.
  */
 import { mapClientConfig } from '../../config/client-config';
-import type { ClientProps, ConsumerPort, KafkaClientFactory, ProducerPort } from '../../storage/kafka-ports';
+import type {
+  ClientProps,
+  ConsumerPort,
+  GroupLagPort,
+  KafkaClientFactory,
+  ProducerPort,
+} from '../../storage/kafka-ports';
 import { createKafkaFromProps } from './client-from-props';
 import type { KafkaClientFromPropsOptions } from './client-from-props';
 import { KafkajsConsumer } from './consumer';
+import { KafkajsGroupLag } from './group-lag';
 import { KafkajsProducer } from './producer';
 
 export type KafkajsClientFactoryOptions = KafkaClientFromPropsOptions;
@@ -29,5 +36,11 @@ export class KafkajsClientFactory implements KafkaClientFactory {
   newConsumer(props: ClientProps): ConsumerPort {
     const mapping = mapClientConfig('consumer', props);
     return new KafkajsConsumer(createKafkaFromProps('consumer', props, this.options, mapping), mapping.consumer);
+  }
+
+  newGroupLag(props: ClientProps): GroupLagPort {
+    // The consumer's own client settings (security, bootstrap), so lag is read with the access the task has.
+    const mapping = mapClientConfig('consumer', props);
+    return new KafkajsGroupLag(createKafkaFromProps('consumer', props, this.options, mapping));
   }
 }
