@@ -82,7 +82,9 @@ describe('observability on the local stack', () => {
     await atLeast('kafka_connect_source_task_metrics_source_record_write_total', p.source, 20);
     await atLeast('kafka_connect_sink_task_metrics_sink_record_read_total', p.sink, 20);
     await atLeast('kafka_connect_sink_task_metrics_sink_record_send_total', p.sink, 20);
-    expect(await scrape('kafka_connect_connector_task_metrics_offset_commit_avg_time_ms', p.sink)).toBeGreaterThanOrEqual(0);
+    expect(
+      await scrape('kafka_connect_connector_task_metrics_offset_commit_avg_time_ms', p.sink),
+    ).toBeGreaterThanOrEqual(0);
     expect(await scrape('kafka_connect_task_error_metrics_total_record_errors', p.sink)).toBe(0);
     expect(await scrape('kafka_connect_task_error_metrics_deadletterqueue_produce_requests', p.sink)).toBe(0);
 
@@ -103,12 +105,16 @@ describe('observability on the local stack', () => {
     expect(sink.tasks[0]).toMatchObject({ id: 0, state: 'RUNNING', reporting: true, records_in: 50, stalled: false });
     expect(sink.tasks[0]!.last_put_time).toEqual(expect.any(Number));
     expect(sink.tasks[0]!.lag).toEqual([expect.objectContaining({ partition: 0, lag: 0 })]);
-    const expanded = await e2e.api.get<Record<string, { metrics?: ConnectorMetricsInfo }>>(
-      '/connectors?expand=metrics',
-    );
+    const expanded =
+      await e2e.api.get<Record<string, { metrics?: ConnectorMetricsInfo }>>('/connectors?expand=metrics');
     expect(expanded.body[p.source]?.metrics).toMatchObject({ type: 'source', lag: null });
     // Apache's bodies stay as they were: status carries no metrics.
-    expect(Object.keys((await e2e.api.status(p.sink))!.tasks[0]!).sort()).toEqual(['id', 'state', 'worker_id']);
+    expect(Object.keys((await e2e.api.status(p.sink))!.tasks[0]!).sort()).toEqual([
+      'id',
+      'state',
+      'version',
+      'worker_id',
+    ]);
   });
 
   it('a SIGKILLed sink task shows stalled or restarted within 10 s, then its lag returns to 0', async () => {
