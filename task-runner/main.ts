@@ -18,6 +18,7 @@ import { heartbeatSettingsFor } from '../lib/scheduler/restart-policy';
 import { awsSecretReaders } from '../composition/aws-secret-readers';
 import { kafkaClientFactory, offsetsTopicStore } from '../composition/kafka';
 import { kafkaAuthProperties } from '../composition/kafka-auth';
+import { watchLogLevels } from '../composition/log-levels';
 import { createLogger } from '../composition/logger';
 import { emfPublisher } from '../composition/task-metrics-emf';
 import { stallOf, stallSettingsFor } from '../lib/storage/task-progress';
@@ -40,6 +41,8 @@ async function main(): Promise<number> {
   const generation = env.SKC_GENERATION;
   const workerId = workerIdOf(env);
   logger.appendKeys({ connector, taskId, generation, workerId });
+  // Local stack: `PUT /admin/loggers/…` reaches this process through the state dir (composition/log-levels.ts).
+  if (env.SKC_STORE === 'local' && env.SKC_STATE_DIR) watchLogLevels(env.SKC_STATE_DIR, (l) => logger.setLogLevel(l));
 
   const { configStore, statusStore } = await createStores(env);
   mark('storesReady');

@@ -19,6 +19,7 @@ import openapiDocument from '../../openapi.json';
 import { commonEnvSchema, parseEnv } from '../env';
 import { kafkaAuthProperties } from '../kafka-auth';
 import { createStores } from '../stores';
+import { toPowertoolsLevel, writeLogLevels } from '../log-levels';
 import { logger } from './logger';
 
 /** The API's environment: the contract every composition root shares, plus the commit `GET /` reports. */
@@ -98,8 +99,15 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
     offsetStore ??= async () => memoryOffsets;
   }
 
-  const loggers = new LoggerRegistry(env.LOG_LEVEL?.toUpperCase() ?? 'INFO', (name, level) => {
-    if (name === 'root') logger.setLogLevel(level as Parameters<typeof logger.setLogLevel>[0]);
+  // Locally, levels also go to a file every task-runner of the state dir watches (composition/log-levels.ts).
+  const stateDir = env.SKC_STORE === 'local' ? env.SKC_STATE_DIR : undefined;
+  let levelWrites = Promise.resolve();
+  const loggers: LoggerRegistry = new LoggerRegistry(env.LOG_LEVEL?.toUpperCase() ?? 'INFO', (name, level) => {
+    if (name === 'root') logger.setLogLevel(toPowertoolsLevel(level));
+    if (stateDir === undefined) return;
+    levelWrites = levelWrites
+      .then(() => writeLogLevels(stateDir, loggers.all()))
+      .catch((error: unknown) => logger.warn('could not write the log levels for the tasks', { error }));
   });
   const herder = new Herder({
     configStore,
