@@ -42,19 +42,37 @@ export const EMF_METRICS = new Set([
   'records-lag',
 ]);
 
+/** The service dimension of the deployment-wide line (what the construct's alarms select). */
+export const EMF_SERVICE = 'skc-task-runner';
+
+/**
+ * Two lines per snapshot: per task (dimensions ConnectorName, Task; Apache's values, totals as totals) for the
+ * dashboard, and one deployment-wide (dimension service only) for the alarms, which cannot search dimensions:
+ * `records-lag` and `task-stalled` as gauges, `deadletterqueue-records` as the increase since the last line.
+ */
 export function emfPublisher(target: EmfTarget, stalled: (p: TaskProgress) => boolean): (p: TaskProgress) => void {
-  const metrics = new Metrics({
+  const service = target.serviceName ?? EMF_SERVICE;
+  const perTask = new Metrics({
     namespace: target.namespace,
-    serviceName: target.serviceName ?? 'skc-task-runner',
+    serviceName: service,
     defaultDimensions: { ConnectorName: target.connector, Task: String(target.taskId) },
   });
+  const deployment = new Metrics({ namespace: target.namespace, serviceName: service });
+  let dlqBefore = 0;
   return (progress) => {
+    const isStalled = stalled(progress) ? 1 : 0;
     for (const [name, value] of Object.entries(progress.metrics)) {
       if (!EMF_METRICS.has(name) || !Number.isFinite(value)) continue;
       // Percentages: ours are 0..1 (as Apache's), CloudWatch's Percent unit is 0..100.
-      metrics.addMetric(name, unitOf(name), name.endsWith('-percentage') ? value * 100 : value);
+      perTask.addMetric(name, unitOf(name), name.endsWith('-percentage') ? value * 100 : value);
     }
-    metrics.addMetric('task-stalled', MetricUnit.Count, stalled(progress) ? 1 : 0);
-    metrics.publishStoredMetrics();
+    perTask.addMetric('task-stalled', MetricUnit.Count, isStalled);
+    perTask.publishStoredMetrics();
+    const dlq = progress.metrics['deadletterqueue-produce-requests'] ?? 0;
+    deployment.addMetric('deadletterqueue-records', MetricUnit.Count, Math.max(0, dlq - dlqBefore));
+    dlqBefore = dlq;
+    deployment.addMetric('records-lag', MetricUnit.Count, progress.metrics['records-lag'] ?? 0);
+    deployment.addMetric('task-stalled', MetricUnit.Count, isStalled);
+    deployment.publishStoredMetrics();
   };
 }

@@ -19,7 +19,7 @@ describe('EMF export of task metrics (Powertools Metrics)', () => {
       log.mockRestore();
     }
     const emf = lines.map((l) => l.trim()).filter((l) => l.startsWith('{"_aws"'));
-    expect(emf).toHaveLength(1);
+    expect(emf).toHaveLength(2); // per task, and deployment-wide for the alarms
     const doc = JSON.parse(emf[0]!) as Record<string, unknown> & {
       _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
     };
@@ -35,5 +35,10 @@ describe('EMF export of task metrics (Powertools Metrics)', () => {
       'task-stalled': 1,
     });
     expect(directive!.Metrics.map((x) => x.Name)).toContain('sink-record-send-rate');
+    const wide = JSON.parse(emf[1]!) as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
+    };
+    expect(wide._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service']]);
+    expect(wide).toMatchObject({ service: 'skc-task-runner', 'task-stalled': 1, 'deadletterqueue-records': 0 });
   });
 });
