@@ -21,6 +21,8 @@ export interface HttpServerOptions {
   readonly listeners?: string;
   /** checks each request's Host / Authorization first; default: the Host check for the listener's host */
   readonly guard?: RestGuard;
+  /** `GET /metrics`: the task metrics as Prometheus text (ours; Apache serves metrics over JMX only) */
+  readonly metrics?: () => Promise<string>;
 }
 
 export interface HttpServer {
@@ -152,6 +154,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
             statusCode: status,
             headers: { 'Content-Type': 'application/json', Connection: 'close' },
             body: JSON.stringify(error),
+          });
+          return;
+        }
+        if (options.metrics && req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
+          send(res, {
+            statusCode: 200,
+            headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' },
+            body: await options.metrics(),
           });
           return;
         }

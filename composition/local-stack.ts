@@ -15,6 +15,7 @@ import { intentionalStopReason } from '../lib/scheduler/restart-policy';
 import { apiEnvSchema, compose } from './api/composition';
 import type { ApiComposition } from './api/composition';
 import { createApiHandler } from './api/handler';
+import { prometheusText } from '../lib/herder/prometheus';
 import { startHttpServer } from './http-server';
 import { allowedHostNames, guards, hostCheck, restExtensionGuard } from '../lib/rest/local-rest-security';
 import { commonEnvSchema, parseEnv } from './env';
@@ -133,14 +134,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const unsubscribe = stores.configStore.subscribe((name) => trigger(name));
 
   let composition: ApiComposition | undefined;
-  const handler = createApiHandler(async () => {
-    composition = await compose(apiEnvSchema.parse(rawEnv), {
+  let composing: Promise<ApiComposition> | undefined;
+  // One composition for the REST handler and `GET /metrics`, whichever asks first.
+  const composed = (): Promise<ApiComposition> =>
+    (composing ??= compose(apiEnvSchema.parse(rawEnv), {
       ...stores,
       ...(options.clusterId ? { clusterId: options.clusterId } : {}),
       ...(javaCatalog ? { javaCatalog } : {}),
-    });
-    return composition.api;
-  });
+    }).then((c) => (composition = c)));
+  const handler = createApiHandler(async () => (await composed()).api);
   const listeners = options.listeners ?? 'http://127.0.0.1:8083';
   const listenerHost = new URL(listeners.split(',')[0]!.trim()).hostname;
   // DNS-rebinding Host check, then the basic auth `rest.extension.classes` asks for (docs/security.md).
@@ -148,7 +150,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     hostCheck(allowedHostNames([listenerHost], workerProperties['rest.advertised.host.name'])),
     restExtensionGuard(workerProperties),
   );
-  const server = await startHttpServer({ handler, listeners, guard });
+  const server = await startHttpServer({
+    handler,
+    listeners,
+    guard,
+    metrics: async () => prometheusText(await (await composed()).herder.allConnectorMetrics()),
+  });
   let closed = false;
   if (kafkaUp) loop.start();
   else

@@ -41,7 +41,18 @@ export interface ObservabilityProps {
   readonly reconcilerDeadLetterQueue: sqs.IQueue;
   /** SNS topic notified by the alarms; none: alarms without actions. */
   readonly alarmTopic?: sns.ITopic | undefined;
+  /** CloudWatch namespace of this deployment's task metrics (EMF lines of the task-runners) */
+  readonly taskMetricsNamespace: string;
+  /** minutes of growing sink lag before the lag alarm fires */
+  readonly lagAlarmMinutes: number;
 }
+
+/** The `service` dimension of the task-runners' deployment-wide EMF line (composition/task-metrics-emf.ts). */
+export const TASK_METRICS_SERVICE = 'skc-task-runner';
+
+/** This deployment's task-metrics namespace: the construct's namespace plus a per-deployment suffix. */
+export const taskMetricsNamespace = (scope: Construct): string =>
+  `${METRICS_NAMESPACE}/${Names.uniqueResourceName(scope, { maxLength: 64 })}`;
 
 /**
  * The concern "is it healthy?": failed tasks counted from ECS events, API 5xx, reconciler errors and dead letters,
@@ -50,6 +61,7 @@ export interface ObservabilityProps {
  */
 export class Observability {
   public readonly alarms: cloudwatch.Alarm[] = [];
+  public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, props: ObservabilityProps) {
     const period = Duration.minutes(5);
@@ -125,6 +137,96 @@ export class Observability {
       'ReconcilerDlqAlarm',
       'DynamoDB stream batches the reconciler gave up on',
       props.reconcilerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }),
+    );
+
+    // Task metrics (EMF from the task-runners, docs/observability.md). Alarms cannot search dimensions, so they
+    // read the deployment-wide line (dimension `service` only).
+    const ns = props.taskMetricsNamespace;
+    const deploymentMetric = (metricName: string, statistic: string, p: Duration) =>
+      new cloudwatch.Metric({
+        namespace: ns,
+        metricName,
+        dimensionsMap: { service: TASK_METRICS_SERVICE },
+        statistic,
+        period: p,
+      });
+    alarm(
+      'DeadLetterQueueAlarm',
+      'Kafka Connect tasks wrote records to a dead letter queue topic',
+      deploymentMetric('deadletterqueue-records', cloudwatch.Stats.SUM, period),
+    );
+    alarm(
+      'StalledTasksAlarm',
+      'A Kafka Connect task is RUNNING but makes no progress while input waits',
+      deploymentMetric('task-stalled', cloudwatch.Stats.MAXIMUM, period),
+    );
+    // Lag growing: the largest task lag rose in each of the last N one-minute periods.
+    const minutes = Math.max(1, Math.floor(props.lagAlarmMinutes));
+    const lagGrowing = new cloudwatch.Alarm(scope, 'LagGrowingAlarm', {
+      alarmDescription: `Kafka Connect sink lag grew for ${minutes} minute(s) in a row`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'DIFF(lag)',
+        usingMetrics: { lag: deploymentMetric('records-lag', cloudwatch.Stats.MAXIMUM, Duration.minutes(1)) },
+        period: Duration.minutes(1),
+        label: 'lag growth per minute',
+      }),
+      threshold: 0,
+      evaluationPeriods: minutes,
+      datapointsToAlarm: minutes,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) lagGrowing.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    this.alarms.push(lagGrowing);
+
+    // One dashboard per deployment: per-connector series found by SEARCH over the task dimensions.
+    const search = (metricName: string, statistic: string, label: string) =>
+      new cloudwatch.MathExpression({
+        expression: `SEARCH('{${ns},ConnectorName,Task,service} MetricName="${metricName}"', '${statistic}', 60)`,
+        usingMetrics: {},
+        period: Duration.minutes(1),
+        label,
+      });
+    const graph = (title: string, metrics: cloudwatch.IMetric[]) =>
+      new cloudwatch.GraphWidget({ title, left: metrics, width: 12, height: 6 });
+    this.dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
+      dashboardName: Names.uniqueResourceName(scope, { maxLength: 255 }).replace(/[^A-Za-z0-9_-]/g, '-'),
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 }),
+    );
+    this.dashboard.addWidgets(
+      graph('Source records polled / written per second', [
+        search('source-record-poll-rate', 'Average', 'poll'),
+        search('source-record-write-rate', 'Average', 'write'),
+      ]),
+      graph('Sink records read / sent per second', [
+        search('sink-record-read-rate', 'Average', 'read'),
+        search('sink-record-send-rate', 'Average', 'send'),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Sink lag (records)', [search('records-lag', 'Maximum', 'lag')]),
+      graph('Stalled tasks', [search('task-stalled', 'Maximum', 'stalled')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Offset commit avg time (ms) / success %', [
+        search('offset-commit-avg-time-ms', 'Average', 'commit ms'),
+        search('offset-commit-success-percentage', 'Average', 'success %'),
+      ]),
+      graph('Put / poll batch avg time (ms)', [
+        search('put-batch-avg-time-ms', 'Average', 'put'),
+        search('poll-batch-avg-time-ms', 'Average', 'poll'),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Record errors, skipped, dead letter queue', [
+        search('total-record-errors', 'Maximum', 'errors'),
+        search('total-records-skipped', 'Maximum', 'skipped'),
+        search('deadletterqueue-produce-requests', 'Maximum', 'DLQ'),
+      ]),
+      graph('Failed tasks and reconciler errors', [failedTasks, props.reconcilerFunction.metricErrors({ period })]),
     );
   }
 }

@@ -22,7 +22,7 @@ import type { KafkaAuth, SaslScramMechanism } from './kafka-access';
 import { suppressAcceptedFindings } from './nag-suppressions';
 import { ConnectNetwork } from './network';
 import type { EgressDestination } from './network';
-import { LogGroups, Observability } from './observability';
+import { LogGroups, Observability, taskMetricsNamespace } from './observability';
 import { findProjectRoot, pluginDirectory } from './plugin-paths';
 import { Reconciler } from './reconciler';
 import { ConnectState } from './state';
@@ -238,6 +238,12 @@ export interface ServerlessKafkaConnectProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
+   * Minutes in a row the largest sink lag must grow before the lag alarm fires.
+   * @default 10
+   */
+  readonly lagAlarmMinutes?: number;
+
+  /**
    * `LOG_LEVEL` of the Lambdas and tasks.
    * @default 'INFO'
    */
@@ -270,6 +276,8 @@ export class ServerlessKafkaConnect extends Construct {
   /** ECS task stops on their way to the reconciler (FIFO: one reconcile of them at a time). */
   public readonly taskStoppedQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[];
+  /** one CloudWatch dashboard per deployment: task metrics per connector, alarms, failed tasks */
+  public readonly dashboard: cloudwatch.Dashboard;
 
   private readonly taskCluster: TaskCluster;
 
@@ -311,11 +319,13 @@ export class ServerlessKafkaConnect extends Construct {
       ...network.environment,
     };
 
+    // The task-runners write their metrics as EMF lines into this deployment's own namespace.
+    const tasksNamespace = taskMetricsNamespace(this);
     this.taskCluster = new TaskCluster(this, {
       logGroups,
       projectRoot,
       pluginDirs,
-      environment,
+      environment: { ...environment, SKC_METRICS_NAMESPACE: tasksNamespace },
       network,
       taskCpu: props.taskCpu,
       taskMemoryMiB: props.taskMemoryMiB,
@@ -368,14 +378,18 @@ export class ServerlessKafkaConnect extends Construct {
       });
     }
 
-    this.alarms = new Observability(this, {
+    const observability = new Observability(this, {
       logGroups,
       cluster: this.cluster,
       api: this.api,
       reconcilerFunction: this.reconcilerFunction,
       reconcilerDeadLetterQueue: this.reconcilerDeadLetterQueue,
       alarmTopic: props.alarmTopic,
-    }).alarms;
+      taskMetricsNamespace: tasksNamespace,
+      lagAlarmMinutes: props.lagAlarmMinutes ?? 10,
+    });
+    this.alarms = observability.alarms;
+    this.dashboard = observability.dashboard;
     suppressAcceptedFindings(this, apiAuthorization, props.apiWebAclArn !== undefined);
   }
 

@@ -48,6 +48,7 @@ import { apiEnvSchema, compose } from '../composition/api/composition';
 import { createApiHandler } from '../composition/api/handler';
 import type { RestApi } from '../lib/rest/router';
 import { startHttpServer } from '../composition/http-server';
+import { prometheusText } from '../lib/herder/prometheus';
 import type { HttpServer, ProxyHandler } from '../composition/http-server';
 import {
   allowedHostNames,
@@ -118,12 +119,15 @@ const startRestServers = async (
   rawListeners: string,
   handler: ProxyHandler,
   guard: RestGuard,
+  metrics?: () => Promise<string>,
 ): Promise<{ servers: HttpServer[]; ports: number[] }> => {
   const servers: HttpServer[] = [];
   try {
     for (const listener of listeners) {
       try {
-        servers.push(await startHttpServer({ handler, listeners: bindUrl(listener), guard }));
+        servers.push(
+          await startHttpServer({ handler, listeners: bindUrl(listener), guard, ...(metrics ? { metrics } : {}) }),
+        );
       } catch (error) {
         throw restServerError(listener, rawListeners, error);
       }
@@ -196,11 +200,14 @@ const main = async (args: StandaloneArgs): Promise<void> => {
   let serve: (api: RestApi) => void = () => undefined;
   const api = new Promise<RestApi>((resolve) => (serve = resolve));
   const rawListeners = worker.originals['listeners'] ?? DEFAULT_LISTENER;
+  // `GET /metrics` answers empty until the herder is wired.
+  const metrics: { text: () => Promise<string> } = { text: () => Promise.resolve('') };
   const rest = await startRestServers(
     listeners,
     rawListeners,
     createApiHandler(() => api),
     guard,
+    () => metrics.text(),
   );
   const workerId = advertisedWorkerId(listeners[0]!, rest.ports[0]!, worker, await localHostAddress());
   for (const server of rest.servers) {
@@ -244,6 +251,7 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     { configStore, statusStore, registry, offsetStore: async () => offsetsAfterStops(offsetStore, launcher) },
   );
   serve(composition.api);
+  metrics.text = async () => prometheusText(await composition.herder.allConnectorMetrics());
   const reconciler = new Reconciler({
     configStore,
     statusStore,

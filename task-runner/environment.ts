@@ -11,6 +11,8 @@ export const taskRunnerEnvSchema = commonEnvSchema.extend({
   SKC_TASK_ID: z.coerce.number().int().nonnegative(),
   SKC_GENERATION: z.coerce.number().int().nonnegative(),
   SKC_WORKER_ID: z.string().min(1).optional(),
+  /** CloudWatch namespace of the task's metrics (EMF lines on stdout); unset: no EMF (local runs) */
+  SKC_METRICS_NAMESPACE: z.string().min(1).optional(),
   /** ECS sets this in every container; its task id is the natural worker id on Fargate */
   ECS_CONTAINER_METADATA_URI_V4: z.string().optional(),
 });

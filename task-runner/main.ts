@@ -18,7 +18,10 @@ import { heartbeatSettingsFor } from '../lib/scheduler/restart-policy';
 import { awsSecretReaders } from '../composition/aws-secret-readers';
 import { kafkaClientFactory, offsetsTopicStore } from '../composition/kafka';
 import { kafkaAuthProperties } from '../composition/kafka-auth';
+import { watchLogLevels } from '../composition/log-levels';
 import { createLogger } from '../composition/logger';
+import { emfPublisher } from '../composition/task-metrics-emf';
+import { stallOf, stallSettingsFor } from '../lib/storage/task-progress';
 import { createStores } from '../composition/stores';
 import { distributedWorkerConfig, workerProperties } from '../composition/worker-config';
 import { taskRunnerEnv, workerIdOf } from './environment';
@@ -38,6 +41,8 @@ async function main(): Promise<number> {
   const generation = env.SKC_GENERATION;
   const workerId = workerIdOf(env);
   logger.appendKeys({ connector, taskId, generation, workerId });
+  // Local stack: `PUT /admin/loggers/…` reaches this process through the state dir (composition/log-levels.ts).
+  if (env.SKC_STORE === 'local' && env.SKC_STATE_DIR) watchLogLevels(env.SKC_STATE_DIR, (l) => logger.setLogLevel(l));
 
   const { configStore, statusStore } = await createStores(env);
   mark('storesReady');
@@ -53,6 +58,13 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 
+  // AWS: one EMF line per heartbeat (docs/observability.md); the stalled flag uses the worker's threshold.
+  const detectionMs = stallSettingsFor(env.SKC_WORKER_CONFIG, undefined).detectionMs;
+  const onProgress = env.SKC_METRICS_NAMESPACE
+    ? emfPublisher({ namespace: env.SKC_METRICS_NAMESPACE, connector, taskId }, (p) =>
+        Boolean(stallOf('RUNNING', p, detectionMs, p.at)),
+      )
+    : undefined;
   const result = await runTaskInstance({
     connector,
     taskId,
@@ -111,6 +123,7 @@ async function main(): Promise<number> {
     log: (message, details) => logger.info(message, details ?? {}),
     taskLog: (message) => logger.info(message),
     mark,
+    ...(onProgress ? { onProgress } : {}),
   });
   if (result.outcome === 'unwanted') logger.info('not wanted any more (deleted, stopped or superseded): exiting');
   else if (result.outcome === 'not-started') logger.error('task could not start', { error: result.error });

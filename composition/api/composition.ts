@@ -20,6 +20,7 @@ import { commonEnvSchema, parseEnv } from '../env';
 import { kafkaAuthProperties } from '../kafka-auth';
 import { createStores } from '../stores';
 import { DISTRIBUTED_DEFAULTS } from '../worker-config';
+import { toPowertoolsLevel, writeLogLevels } from '../log-levels';
 import { logger } from './logger';
 
 /** The API's environment: the contract every composition root shares, plus the commit `GET /` reports. */
@@ -99,8 +100,15 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
     offsetStore ??= async () => memoryOffsets;
   }
 
-  const loggers = new LoggerRegistry(env.LOG_LEVEL?.toUpperCase() ?? 'INFO', (name, level) => {
-    if (name === 'root') logger.setLogLevel(level as Parameters<typeof logger.setLogLevel>[0]);
+  // Locally, levels also go to a file every task-runner of the state dir watches (composition/log-levels.ts).
+  const stateDir = env.SKC_STORE === 'local' ? env.SKC_STATE_DIR : undefined;
+  let levelWrites = Promise.resolve();
+  const loggers: LoggerRegistry = new LoggerRegistry(env.LOG_LEVEL?.toUpperCase() ?? 'INFO', (name, level) => {
+    if (name === 'root') logger.setLogLevel(toPowertoolsLevel(level));
+    if (stateDir === undefined) return;
+    levelWrites = levelWrites
+      .then(() => writeLogLevels(stateDir, loggers.all()))
+      .catch((error: unknown) => logger.warn('could not write the log levels for the tasks', { error }));
   });
   const herder = new Herder({
     configStore,
@@ -124,6 +132,7 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
       allowReset: (worker['topic.tracking.allow.reset'] ?? 'true').toLowerCase() === 'true',
     },
     commit: env.SKC_COMMIT ?? 'unknown',
+    workerProperties: worker,
   });
   const api = createRestApi(herder, {
     openapiDocument,

@@ -3,6 +3,7 @@
  * lib/rest holds the zod schemas of the same shapes (and checks they agree at compile time).
  */
 import type { ConnectorStatusState, TaskStatusState } from '../storage/ports';
+import type { ConnectorMetricsInfo } from './connector-metrics';
 
 export type ConnectorType = 'source' | 'sink' | 'unknown';
 export type ConfigMap = Record<string, string>;
@@ -49,6 +50,8 @@ export interface TaskInfo {
 export interface ConnectorExpansion {
   status?: ConnectorStateInfo;
   info?: ConnectorInfo;
+  /** ours (`expand=metrics`): what `GET /connectors/{name}/metrics` returns */
+  metrics?: ConnectorMetricsInfo;
 }
 
 export interface ConnectorOffset {

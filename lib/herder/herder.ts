@@ -29,6 +29,7 @@ import type {
   TaskStatus,
 } from '../storage/ports';
 import { sinkConsumerGroupId, type SinkOffsets } from '../storage/sink-offsets';
+import { stallSettingsFor } from '../storage/task-progress';
 import type {
   ConfigInfos,
   ConfigKeyInfo,
@@ -47,6 +48,7 @@ import type {
   TaskInfo,
   TaskStateInfo,
 } from './entities';
+import { connectorMetricsInfo, type ConnectorMetricsInfo } from './connector-metrics';
 import { LoggerRegistry } from './loggers';
 import { modifiedMessage, parseSinkOffsets, parseSourceOffsets, sinkOffsetToRest } from './offsets';
 import type { ConnectorPlugins } from './plugins';
@@ -68,9 +70,12 @@ export interface HerderOptions {
   /** reported as `commit` by `GET /` */
   readonly commit?: string;
   readonly retry?: RetryOptions;
+  /** worker properties: the stall thresholds (`skc.task.stall.*`) a connector does not set */
+  readonly workerProperties?: Readonly<Record<string, string>>;
+  readonly now?: () => number;
 }
 
-export type Expand = 'status' | 'info';
+export type Expand = 'status' | 'info' | 'metrics';
 
 /**
  * Optimistic-concurrency conflicts on the ConfigStore are retried from a fresh read with full-jitter exponential
@@ -148,6 +153,11 @@ export class Herder {
     const states = await this.configStore.getMany(names);
     const out: Record<string, ConnectorExpansion> = {};
     const statuses = expand.has('status') ? await mapConcurrently(states, 32, (state) => this.stateInfo(state)) : [];
+    const metrics = expand.has('metrics')
+      ? await mapConcurrently(states, 32, async (state) =>
+          this.metricsInfo(state, await this.statusStore.listTasks(state.name)),
+        )
+      : [];
     states.forEach((state, i) => {
       const entry: ConnectorExpansion = {};
       if (expand.has('status')) {
@@ -156,6 +166,8 @@ export class Herder {
         entry.status = status;
       }
       if (expand.has('info')) entry.info = this.connectorInfo(state);
+      const metricsInfo = metrics[i];
+      if (metricsInfo) entry.metrics = metricsInfo;
       out[state.name] = entry;
     });
     return out;
@@ -167,6 +179,26 @@ export class Herder {
 
   async connectorConfig(name: string): Promise<ConfigMap> {
     return { ...(await this.require(name, `Connector ${name} not found`)).config };
+  }
+
+  /** Every connector's metrics (`GET /metrics`). */
+  async allConnectorMetrics(): Promise<ConnectorMetricsInfo[]> {
+    const states = await this.configStore.getMany(await this.configStore.list());
+    return mapConcurrently(states, 32, async (state) =>
+      this.metricsInfo(state, await this.statusStore.listTasks(state.name)),
+    );
+  }
+
+  /** `GET /connectors/{name}/metrics`: progress, lag and the stalled indicator per task. */
+  async connectorMetrics(name: string): Promise<ConnectorMetricsInfo> {
+    const [state, tasks] = await Promise.all([this.configStore.get(name), this.statusStore.listTasks(name)]);
+    if (!state) throw new NotFoundError(`Connector ${name} not found`);
+    return this.metricsInfo(state, tasks);
+  }
+
+  private metricsInfo(state: ConnectorState, tasks: readonly TaskStatus[]): ConnectorMetricsInfo {
+    const settings = stallSettingsFor(this.options.workerProperties, state.config);
+    return connectorMetricsInfo(state, this.typeOf(state), tasks, settings, (this.options.now ?? Date.now)());
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {

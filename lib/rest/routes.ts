@@ -93,13 +93,16 @@ export const ROUTES: readonly Route[] = [
     summary: 'List connector names, or with expand=status/info a map of name to details',
     tag: 'connectors',
     query: {
-      expand: { description: 'status and/or info (repeatable); unknown values are ignored', schema: S.ExpandQuery },
+      expand: {
+        description: 'status, info and/or metrics (ours; repeatable); unknown values are ignored',
+        schema: S.ExpandQuery,
+      },
     },
     responses: { 200: { description: 'Names, or expanded map', schema: S.ConnectorList } },
     handle: async (h, ctx) => {
       const expand = ctx.query['expand'];
       if (!expand) return { status: 200, body: await h.listConnectors() };
-      const wanted = new Set(expand.filter((e): e is Expand => e === 'status' || e === 'info'));
+      const wanted = new Set(expand.filter((e): e is Expand => e === 'status' || e === 'info' || e === 'metrics'));
       return { status: 200, body: await h.listConnectorsExpanded(wanted) };
     },
   },
@@ -189,6 +192,15 @@ export const ROUTES: readonly Route[] = [
     tag: 'connectors',
     responses: { 200: { description: 'Status', schema: S.ConnectorStateInfo }, 404: notFound },
     handle: async (h, ctx) => ({ status: 200, body: await h.connectorStatus(c(ctx)) }),
+  },
+  {
+    method: 'GET',
+    path: '/connectors/{connector}/metrics',
+    operationId: 'getConnectorMetrics',
+    summary: 'Progress per task: records in/out, last poll/put/commit, sink lag, stalled indicator (not in Apache)',
+    tag: 'connectors',
+    responses: { 200: { description: 'Metrics', schema: S.ConnectorMetrics }, 404: notFound },
+    handle: async (h, ctx) => ({ status: 200, body: await h.connectorMetrics(c(ctx)) }),
   },
   {
     method: 'POST',

@@ -84,8 +84,53 @@ export const ConnectorStateInfo = z
   .meta({ id: 'ConnectorStateInfo' });
 
 export const ConnectorNames = z.array(z.string()).meta({ id: 'ConnectorNames' });
+const PartitionLag = z.object({
+  topic: z.string(),
+  partition: z.number().int(),
+  position: z.number().nullable(),
+  end: z.number(),
+  lag: z.number(),
+});
+
+/** Ours: `GET /connectors/{name}/metrics` (Apache has no such path; it exposes these over JMX). */
+export const ConnectorMetrics = z
+  .object({
+    name: z.string(),
+    type: z.enum(['source', 'sink', 'unknown']),
+    lag: z.number().nullable(),
+    stalled: z.boolean(),
+    tasks: z.array(
+      z.object({
+        id: z.number().int(),
+        state: z.string(),
+        worker_id: z.string(),
+        reported_at: z.number(),
+        reporting: z.boolean(),
+        records_in: z.number(),
+        records_out: z.number(),
+        records_active: z.number(),
+        last_poll_time: z.number().nullable(),
+        last_put_time: z.number().nullable(),
+        last_commit_time: z.number().nullable(),
+        lag: z.array(PartitionLag),
+        stalled: z.boolean(),
+        stalled_reason: z.string().optional(),
+        stalled_since: z.number().optional(),
+        metrics: z.record(z.string(), z.number()),
+      }),
+    ),
+  })
+  .meta({ id: 'ConnectorMetrics' });
+
 export const ConnectorsExpanded = z
-  .record(z.string(), z.object({ status: ConnectorStateInfo.optional(), info: ConnectorInfo.optional() }))
+  .record(
+    z.string(),
+    z.object({
+      status: ConnectorStateInfo.optional(),
+      info: ConnectorInfo.optional(),
+      metrics: ConnectorMetrics.optional(),
+    }),
+  )
   .meta({ id: 'ConnectorsExpanded' });
 
 export const TaskInfo = z.object({ id: ConnectorTaskId, config: ConfigMap }).meta({ id: 'TaskInfo' });
@@ -178,7 +223,8 @@ export const entitiesFitSchemas: [
   Fits<E.ServerInfo, typeof ServerInfo>,
   Fits<E.HealthInfo, typeof HealthInfo>,
   Fits<Record<string, E.ConnectorExpansion>, typeof ConnectorsExpanded>,
-] = [true, true, true, true, true, true, true, true, true, true, true];
+  Fits<NonNullable<E.ConnectorExpansion['metrics']>, typeof ConnectorMetrics>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 
 // ---- query parameters and unions used by the route table ----
 

@@ -51,6 +51,8 @@ export class DeadLetterQueueReporter implements ErrorReporter {
     private readonly producer: ProducerPort,
     private readonly admin: TopicAdminPort,
     private readonly log: (message: string) => void = (m) => console.error(m),
+    /** Apache's `deadletterqueue-produce-requests` / `-failures`, one per record written or not */
+    private readonly metrics?: { recordDeadLetter(failed: boolean): void },
   ) {}
 
   /** Create the topic when missing and connect the producer (Apache: `createAndSetup`, when the task starts). */
@@ -123,10 +125,16 @@ export class DeadLetterQueueReporter implements ErrorReporter {
             ...DLQ_SEND_BACKOFF,
             signal: this.closing.signal,
           });
-          for (const entry of batch) entry.resolve();
+          for (const entry of batch) {
+            this.metrics?.recordDeadLetter(false);
+            entry.resolve();
+          }
         } catch (failure) {
           this.log(`Could not produce message to dead letter queue. topic=${this.settings.topic}: ${String(failure)}`);
-          for (const entry of batch) entry.reject(failure);
+          for (const entry of batch) {
+            this.metrics?.recordDeadLetter(true);
+            entry.reject(failure);
+          }
         }
       }
     } finally {

@@ -12,7 +12,8 @@
 import type { WorkerConfig } from '../config/worker-config';
 import type { PluginRegistry } from '../plugins/registry';
 import type { KafkaClientFactory } from '../storage/kafka-ports';
-import type { ConfigStore, ConnectorConfig, OffsetStore, StatusStore } from '../storage/ports';
+import type { ConfigStore, ConnectorConfig, OffsetStore, StatusStore, TaskProgress } from '../storage/ports';
+import { TaskMetrics } from './task-metrics';
 import { type SupervisedTask, TaskSupervisor, type TaskOutcome } from './task-supervisor';
 import { trackTopics } from './topic-tracking';
 import { traceOf } from './trace';
@@ -81,6 +82,8 @@ export interface TaskInstanceOptions {
   readonly taskLog?: (message: string) => void;
   /** start-up milestones: stateLoaded, offsetsStarted, taskBuilt */
   readonly mark?: (milestone: string) => void;
+  /** every progress snapshot (once per heartbeat): the task-runner's metrics exporter (CloudWatch EMF) */
+  readonly onProgress?: (progress: TaskProgress) => void;
 }
 
 export type TaskInstanceResult =
@@ -105,6 +108,15 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
 
   const runtime = await options.runtime();
   const { worker } = runtime;
+  let metrics: TaskMetrics | undefined;
+  const progress = (): TaskProgress | undefined => {
+    if (!metrics) return undefined;
+    // The lag read started now lands in the next heartbeat: a slow admin request never holds a status write.
+    metrics.refreshLag((error) => options.log?.('could not read the consumer group lag', { error: String(error) }));
+    const snapshot = metrics.snapshot();
+    options.onProgress?.(snapshot);
+    return snapshot;
+  };
   const supervisor = new TaskSupervisor({
     connector,
     taskId,
@@ -113,6 +125,7 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
     configStore,
     statusStore,
     heartbeatIntervalMs: runtime.heartbeatIntervalMs,
+    progress,
     ...(options.configPollMs === undefined ? {} : { configPollMs: options.configPollMs }),
     ...(options.log ? { log: options.log } : {}),
   });
@@ -146,6 +159,7 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
       return { outcome: await supervisor.run(jvmTask, state.targetState) };
     }
     const connectorInstance = registry.newConnector(connectorConfig['connector.class'] ?? '');
+    metrics = new TaskMetrics(connectorInstance.type);
     const offsetStore = runtime.offsetStore();
     if (runtime.ownsOffsetStore && connectorInstance.type === 'source') {
       started = offsetStore;
@@ -171,7 +185,7 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
         .catch((error: unknown) => options.log?.('addTopics failed', { error: String(error) })),
     );
     const task = createWorkerTask(
-      { worker, registry, kafka, offsetStore: offsets, ...(options.taskLog ? { log: options.taskLog } : {}) },
+      { worker, registry, kafka, offsetStore: offsets, metrics, ...(options.taskLog ? { log: options.taskLog } : {}) },
       { connector, taskId, connectorConfig, taskConfig },
       connectorInstance,
       listener,
@@ -190,5 +204,6 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
     return { outcome: 'not-started', error, trace };
   } finally {
     await started?.stop().catch(() => undefined);
+    await metrics?.close();
   }
 }

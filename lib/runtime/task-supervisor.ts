@@ -8,7 +8,7 @@
  * - fences itself: when the stored generation moved on, the connector is gone or STOPPED, or the StatusStore
  *   rejects a write as older than its successor's, the task is stopped and the process exits.
  */
-import type { ConfigStore, StatusStore, TargetState, TaskStatusState } from '../storage/ports';
+import type { ConfigStore, StatusStore, TargetState, TaskProgress, TaskStatusState } from '../storage/ports';
 
 /** What the supervisor needs from a runtime task (lib/runtime WorkerTask satisfies it). */
 export interface SupervisedTask {
@@ -37,6 +37,8 @@ export interface TaskSupervisorOptions {
   /** how often the target state and generation are read (default 2 s) */
   readonly configPollMs?: number;
   readonly now?: () => number;
+  /** the task's progress counters, sent with every heartbeat (TaskProgress) */
+  readonly progress?: () => TaskProgress | undefined;
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -143,6 +145,7 @@ export class TaskSupervisor {
   private write(): void {
     if (this.stopping) return;
     const { connector, taskId, generation, workerId, statusStore } = this.options;
+    const progress = this.state === 'RUNNING' || this.state === 'PAUSED' ? this.options.progress?.() : undefined;
     const status = {
       state: this.state,
       trace: this.trace,
@@ -150,6 +153,7 @@ export class TaskSupervisor {
       generation,
       updatedAt: this.now(),
       ...(this.version === null ? {} : { version: this.version }),
+      ...(progress === undefined ? {} : { progress }),
     };
     this.writes = this.writes
       .then(async () => {

@@ -55,5 +55,7 @@ export function trackTopics(factory: KafkaClientFactory, report: (topics: string
       return withMethod(consumer, 'poll', poll);
     },
     newTopicAdmin: (props) => factory.newTopicAdmin(props),
+    // Lag reading tracks no topic; it must survive the wrapping, or sinks would report no lag.
+    ...(factory.newGroupLag ? { newGroupLag: (props) => factory.newGroupLag!(props) } : {}),
   };
 }

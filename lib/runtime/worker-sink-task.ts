@@ -13,6 +13,7 @@ import { isRetriable } from '../errors';
 import { Backoff, sleep } from '../retry';
 import type { DeadLetterQueueReporter } from './dead-letter-queue';
 import type { ErrorContext, RetryWithToleranceOperator, Stage } from './error-handling';
+import type { TaskMetrics } from './task-metrics';
 import type { TransformationChain } from './transformation-chain';
 import { WorkerTask } from './worker-task';
 import type { TaskStateListener } from './worker-task';
@@ -40,6 +41,8 @@ export interface WorkerSinkTaskOptions {
   readonly errantRecordReporter?: boolean;
   /** the Java class names error reports name as executing each stage (Apache's `__connect.errors.class.name`) */
   readonly executingClasses?: Partial<Record<Stage, string>>;
+  /** Apache's sink-task metrics, counted here (see task-metrics.ts) */
+  readonly metrics?: TaskMetrics;
 }
 
 const POLL_TIMEOUT_MS = 500;
@@ -173,6 +176,9 @@ export class WorkerSinkTask extends WorkerTask {
     /** converted records of the last poll not yet accepted by put(), and the offsets they complete */
     let backlog: SinkRecord[] = [];
     let backlogOffsets = new Map<string, { tp: TopicPartition; offset: OffsetAndMetadata }>();
+    /** consumed records the backlog stands for (the active count of the metrics) */
+    let backlogConsumed = 0;
+    const metrics = this.o.metrics;
     while (!this.stopping) {
       // Commit only between polls, so committed offsets never cover records put() has not accepted.
       if (backlog.length === 0 && (this.commitRequested || Date.now() >= this.nextCommitAt)) await this.commitOffsets();
@@ -182,12 +188,15 @@ export class WorkerSinkTask extends WorkerTask {
       }
       if (backlog.length === 0) {
         const consumed = await this.o.consumer.poll(POLL_TIMEOUT_MS);
+        metrics?.recordRead(consumed.length);
         if (consumed.length === 0) continue;
+        backlogConsumed = consumed.length;
         ({ records: backlog, offsets: backlogOffsets } = await this.convert(consumed));
       }
       // Without max.poll.records the whole backlog is one put(): no copy of it.
       const max = this.o.maxPollRecords;
       const batch = max === undefined || backlog.length <= max ? backlog : backlog.slice(0, max);
+      const putStart = metrics ? Date.now() : 0;
       try {
         await this.o.task.put(batch);
         this.throwIfReportedUntolerated();
@@ -213,6 +222,10 @@ export class WorkerSinkTask extends WorkerTask {
         for (const key of rewound) backlogOffsets.delete(key);
       }
       if (backlog.length === 0) for (const [key, entry] of backlogOffsets) this.currentOffsets.set(key, entry);
+      if (metrics) {
+        metrics.recordPut(batch.length, backlog.length === 0 ? backlogConsumed : 0, Date.now() - putStart);
+        if (backlog.length === 0) for (const [key, e] of backlogOffsets) metrics.recordPosition(key, e.offset.offset);
+      }
     }
   }
 
@@ -364,17 +377,24 @@ export class WorkerSinkTask extends WorkerTask {
       if (this.lastCommitted.get(key) === offset.offset) continue;
       commit.set(tp, offset.offset);
     }
-    if (commit.size === 0) return;
+    if (commit.size === 0) {
+      this.o.metrics?.recordCommit('skip', 0);
+      return;
+    }
+    const commitStart = Date.now();
     try {
       await this.o.consumer.commit(commit);
       for (const [tp, offset] of commit) this.lastCommitted.set(topicPartitionKey(tp), offset);
+      this.o.metrics?.recordCommit('success', Date.now() - commitStart);
     } catch (error) {
       this.log(`${this.id} Commit of offsets failed: ${String(error)}`);
+      this.o.metrics?.recordCommit('failure', Date.now() - commitStart);
     }
   }
 
   private async onAssigned(tps: readonly TopicPartition[]): Promise<void> {
     for (const tp of tps) this.assigned.set(topicPartitionKey(tp), tp);
+    this.o.metrics?.recordAssignment(this.assigned.keys());
     await this.o.task.open(tps);
     if (this.paused) this.o.consumer.pause(tps);
   }
@@ -388,6 +408,7 @@ export class WorkerSinkTask extends WorkerTask {
       this.currentOffsets.delete(key);
       this.lastCommitted.delete(key);
     }
+    this.o.metrics?.recordAssignment(this.assigned.keys());
   }
 
   private async shutdown(clean: boolean): Promise<void> {

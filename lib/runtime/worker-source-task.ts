@@ -21,6 +21,7 @@ import { isRetriable } from '../errors';
 import { Backoff, backoffDelay, sleep } from '../retry';
 import type { ErrorContext, RetryWithToleranceOperator, StageResult } from './error-handling';
 import { OffsetStorageReaderImpl } from './offset-storage-reader';
+import type { TaskMetrics } from './task-metrics';
 import type { TransformationChain } from './transformation-chain';
 import { WorkerTask } from './worker-task';
 import type { TaskStateListener } from './worker-task';
@@ -57,6 +58,8 @@ export interface WorkerSourceTaskOptions {
   readonly executingClasses?: Partial<
     Record<'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER', string>
   >;
+  /** Apache's source-task metrics, counted here (see task-metrics.ts) */
+  readonly metrics?: TaskMetrics;
 }
 
 /** RetriableException from poll(): 0.1 s doubling to 10 s. */
@@ -157,8 +160,10 @@ export class WorkerSourceTask extends WorkerTask {
         continue;
       }
       let records: SourceRecord[] | null;
+      const pollStart = Date.now();
       try {
         records = await this.o.task.poll();
+        this.o.metrics?.recordPoll(records?.length ?? 0, Date.now() - pollStart);
         backoff.reset();
       } catch (error) {
         if (!isRetriable(error) || this.stopping) throw error;
@@ -439,6 +444,7 @@ export class WorkerSourceTask extends WorkerTask {
   private onAcked(chunk: Chunk, metadata: readonly RecordMetadata[]): void {
     this.inFlight.delete(chunk.seq);
     this.recordsAcked += chunk.records.length;
+    this.o.metrics?.recordWrite(chunk.records.length, chunk.sources.length);
     for (let i = 0; this.callsCommitRecord && i < chunk.sources.length; i++) {
       const at = chunk.produced[i] as number;
       this.commitRecord(chunk.sources[i] as SourceRecord, at < 0 ? null : (metadata[at] ?? null));
@@ -521,6 +527,7 @@ export class WorkerSourceTask extends WorkerTask {
     const entries = new Map(this.dirty);
     this.dirty.clear();
     let timer: NodeJS.Timeout | undefined;
+    const flushStart = Date.now();
     try {
       await Promise.race([
         this.o.offsetStore.put(this.o.connector, [...entries.values()]),
@@ -533,11 +540,13 @@ export class WorkerSourceTask extends WorkerTask {
       ]);
     } catch (error) {
       this.log(`${this.id} Failed to flush offsets to storage: ${String(error)}`);
+      this.o.metrics?.recordCommit('failure', Date.now() - flushStart);
       for (const [key, entry] of entries) if (!this.dirty.has(key)) this.dirty.set(key, entry);
       return;
     } finally {
       clearTimeout(timer);
     }
+    this.o.metrics?.recordCommit('success', Date.now() - flushStart);
     try {
       await this.o.task.commit();
     } catch (error) {

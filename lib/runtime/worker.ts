@@ -21,6 +21,8 @@ import type { OffsetStore } from '../storage/ports';
 import { DeadLetterQueueReporter } from './dead-letter-queue';
 import { errorHandlingConfig, RetryWithToleranceOperator } from './error-handling';
 import type { ErrorReporter, Stage } from './error-handling';
+import { sinkConsumerGroupId } from '../storage/sink-offsets';
+import type { TaskMetrics } from './task-metrics';
 import { TransformationChain } from './transformation-chain';
 import { WorkerSinkTask } from './worker-sink-task';
 import { WorkerSourceTask } from './worker-source-task';
@@ -32,6 +34,8 @@ export interface WorkerDeps {
   readonly kafka: KafkaClientFactory;
   readonly offsetStore: OffsetStore;
   readonly log?: (message: string) => void;
+  /** the task's metrics (task-metrics.ts); counted only when given */
+  readonly metrics?: TaskMetrics;
 }
 
 export interface TaskSpec {
@@ -79,6 +83,7 @@ const createDeadLetterQueue = (
     deps.kafka.newProducer(producerProps),
     deps.kafka.newTopicAdmin(adminProps),
     deps.log,
+    deps.metrics,
   );
 };
 
@@ -240,7 +245,9 @@ export const createWorkerTask = (
     executingClasses,
     listener: versioned,
     ...(deps.log ? { log: deps.log } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
+  deps.metrics?.trackSkipped(() => errors.skipped);
   if (connector.type === 'source') {
     const props = connectorClientProps(worker, 'producer', spec.connector, spec.taskId, connectorConfig);
     const groups = topicCreationGroups(connectorConfig, worker.topicCreationEnable);
@@ -270,11 +277,20 @@ export const createWorkerTask = (
   }
   const props = connectorClientProps(worker, 'consumer', spec.connector, spec.taskId, connectorConfig);
   const maxPollRecords = props['max.poll.records'] === undefined ? undefined : intProp(props, 'max.poll.records', 500);
+  const subscription = sinkSubscription({ ...connectorConfig, ...taskConfig });
+  const groupLag = deps.metrics && kafka.newGroupLag?.(props);
+  if (deps.metrics && groupLag) {
+    const groupId = props['group.id'] ?? sinkConsumerGroupId(spec.connector, connectorConfig);
+    deps.metrics.setLagProbe(
+      () => groupLag.lag(groupId, subscription.topics ?? []),
+      () => groupLag.close(),
+    );
+  }
   return new WorkerSinkTask({
     ...common,
     task: task as SinkTask,
     consumer: kafka.newConsumer(props),
-    subscription: sinkSubscription({ ...connectorConfig, ...taskConfig }),
+    subscription,
     transforms: TransformationChain.fromConfig<SinkRecord>(connectorConfig, registry),
     offsetCommitIntervalMs: worker.offsetFlushIntervalMs,
     ...(maxPollRecords === undefined ? {} : { maxPollRecords }),

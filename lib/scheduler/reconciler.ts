@@ -26,6 +26,7 @@ import type {
 } from '../storage/ports';
 import {
   HEARTBEAT_TIMEOUT_PREFIX,
+  STALLED_PREFIX,
   decideRelaunch,
   describeExit,
   heartbeatSettingsFor,
@@ -33,6 +34,7 @@ import {
   isCleanExit,
   restartPolicyFor,
 } from './restart-policy';
+import { stallOf, stallSettingsFor, TASK_STALL_RESTART_MS_CONFIG } from '../storage/task-progress';
 import type { ConnectorPlugins } from './task-configs';
 import { connectorPluginVersion, generateTaskConfigs, sameTaskConfigs } from './task-configs';
 import { detectedTrace, traceOf } from '../runtime/trace';
@@ -300,6 +302,7 @@ export class Reconciler {
     const now = this.now();
     const heartbeat = heartbeatSettingsFor(this.options.workerConfig);
     const policy = restartPolicyFor(this.options.workerConfig, state.config);
+    const stall = stallSettingsFor(this.options.workerConfig, state.config);
 
     // Stop superseded (older generation), surplus (task id ≥ count), duplicate and hung instances.
     const kept = new Map<number, TaskInstance>();
@@ -320,6 +323,20 @@ export class Reconciler {
           instance.taskId,
           'FAILED',
           detectedTrace('TaskHeartbeatTimeout', `${describeExit(instance)}: ${reason}`),
+          generation,
+        );
+      } else if (this.stalledTooLong(instance, taskStatuses.get(instance.taskId), stall.restartMs, now)) {
+        // RUNNING but no progress while input waits (lib/storage/task-progress.ts): replaced like a hung task,
+        // through the restart policy's backoff.
+        const stalled = stallOf('RUNNING', taskStatuses.get(instance.taskId)?.progress, stall.restartMs, now);
+        const reason = `${STALLED_PREFIX}${stalled?.reason ?? 'no progress'} (${TASK_STALL_RESTART_MS_CONFIG}=${stall.restartMs})`;
+        await this.options.launcher.stop(instance.instanceId, reason);
+        work.stopped.push(instance.instanceId);
+        await this.putTaskStatus(
+          name,
+          instance.taskId,
+          'FAILED',
+          detectedTrace('TaskStalled', `${describeExit(instance)}: ${reason}`),
           generation,
         );
       } else {
@@ -402,6 +419,14 @@ export class Reconciler {
     const reported =
       status && status.generation === instance.generation && status.workerId !== this.workerId ? status.updatedAt : 0;
     return now - Math.max(instance.startedAt, reported) > timeoutMs;
+  }
+
+  /** A RUNNING task of this instance, stalled for at least `restartMs` by its own last report (0 = never). */
+  private stalledTooLong(instance: TaskInstance, status: TaskStatus | undefined, restartMs: number, now: number) {
+    if (restartMs <= 0 || instance.state !== 'RUNNING' || !status) return false;
+    if (status.generation !== instance.generation || status.workerId === this.workerId) return false;
+    if (status.updatedAt < instance.startedAt) return false; // the report of an earlier instance
+    return stallOf(status.state, status.progress, restartMs, now) !== undefined;
   }
 
   private async stopAll(instances: readonly TaskInstance[], why: string, work: Work): Promise<void> {

@@ -88,6 +88,8 @@ export const isIntentionalStop = (instance: TaskInstance): boolean =>
 
 /** The reconciler stops hung instances with a reason carrying this prefix; that is a failure. */
 export const HEARTBEAT_TIMEOUT_PREFIX = 'Heartbeat timeout: ';
+/** … and stalled ones (RUNNING, no progress while input waits) with this one; also a failure. */
+export const STALLED_PREFIX = 'Stalled: ';
 
 export type RelaunchDecision =
   | { readonly action: 'launch'; readonly attempt: number }
@@ -142,4 +144,6 @@ export function describeExit(instance: TaskInstance): string {
 
 /** An unplanned stop that is not a failure: a clean exit 0 we did not ask for (spot interruption, scale-in). */
 export const isCleanExit = (instance: TaskInstance): boolean =>
-  instance.exitCode === 0 && !instance.stoppedReason?.startsWith(HEARTBEAT_TIMEOUT_PREFIX);
+  instance.exitCode === 0 &&
+  !instance.stoppedReason?.startsWith(HEARTBEAT_TIMEOUT_PREFIX) &&
+  !instance.stoppedReason?.startsWith(STALLED_PREFIX);

@@ -82,11 +82,34 @@ export interface ConsumerPort {
  */
 export type ClientProps = Readonly<Record<string, string>>;
 
+/** One partition of a consumer group: committed offset (null: none yet), log-end offset, and their distance. */
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  readonly committed: number | null;
+  readonly end: number;
+  /** end − committed; end − log-start offset when nothing was committed yet */
+  readonly lag: number;
+}
+
+/**
+ * A consumer group's lag from the admin API (committed offsets against end offsets), as Apache users read it
+ * with `kafka-consumer-groups --describe`. Independent of group membership: it answers while the group is
+ * rebalancing or has no member at all, which is exactly when a sink makes no progress.
+ */
+export interface GroupLagPort {
+  /** `topics`: the subscription's topics (a topic without commits counts from its log-start offset) */
+  lag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]>;
+  close(): Promise<void>;
+}
+
 export interface KafkaClientFactory {
   newProducer(props: ClientProps): ProducerPort;
   newConsumer(props: ClientProps): ConsumerPort;
   /** an admin client with these properties (Apache's `admin.*` / `admin.override.*` precedence applied) */
   newTopicAdmin(props: ClientProps): TopicAdminPort;
+  /** an admin reader of group lag with the consumer's client properties; absent: lag is not reported */
+  newGroupLag?(props: ClientProps): GroupLagPort;
 }
 
 export interface TopicSettings {

@@ -80,6 +80,48 @@ export interface StatusRecord<S extends string = ConnectorStatusState> {
   readonly updatedAt: number;
   /** plugin version running (Apache 4.1+ `version`) */
   readonly version?: string | null;
+  /** a task's progress counters, carried by its heartbeat (absent on statuses the reconciler writes) */
+  readonly progress?: TaskProgress;
+}
+
+/** Lag of one partition of a sink's consumer group, as the task last read it. */
+export interface TaskPartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  /** the task's position when it has consumed from the partition, else the group's committed offset */
+  readonly position: number | null;
+  readonly end: number;
+  readonly lag: number;
+}
+
+/**
+ * What a running task reports about its progress with every heartbeat (see lib/runtime/task-metrics.ts): the
+ * times of its last poll/put/commit, records in and out, Apache-named metric values, and a sink's lag.
+ */
+export interface TaskProgress {
+  readonly kind: 'source' | 'sink';
+  /** epoch ms: when this instance started its task */
+  readonly startedAt: number;
+  /** epoch ms of the snapshot */
+  readonly at: number;
+  /** source: records returned by poll(); sink: records read from Kafka */
+  readonly recordsIn: number;
+  /** source: records acknowledged by Kafka; sink: records handed to put() */
+  readonly recordsOut: number;
+  /** source: records polled and not yet acknowledged; sink: records read and not yet accepted by put() */
+  readonly recordsActive: number;
+  readonly lastPollAt: number | null;
+  /** sink: last put() that accepted records; source: last acknowledgement from Kafka */
+  readonly lastPutAt: number | null;
+  readonly lastCommitAt: number | null;
+  /** Apache metric name → value (`source-record-poll-total`, `offset-commit-avg-time-ms` …) */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** sink only, when the lag could be read: the partitions assigned to this task */
+  readonly lag?: readonly TaskPartitionLag[];
+  /** sink: the whole group's lag (committed offsets against end offsets), every task's partitions */
+  readonly groupLag?: number;
+  /** sink: when this task last saw the group's committed offsets move (its start, if never) */
+  readonly groupCommitMovedAt?: number;
 }
 
 export type TaskStatus = StatusRecord<TaskStatusState> & { readonly id: number };

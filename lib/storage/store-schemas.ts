@@ -3,7 +3,7 @@
  * (a hand-edited or half-migrated store fails loudly with the offending location instead of leaking bad data).
  */
 import { z } from 'zod';
-import type { ConnectorState, StatusRecord, TaskStatusState } from './ports';
+import type { ConnectorState, StatusRecord, TaskProgress, TaskStatusState } from './ports';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -58,8 +58,41 @@ const statusFields = {
   version: z.string().nullable().optional(),
 };
 
+const taskProgressSchema = z.object({
+  kind: z.enum(['source', 'sink']),
+  startedAt: z.number(),
+  at: z.number(),
+  recordsIn: z.number(),
+  recordsOut: z.number(),
+  recordsActive: z.number(),
+  lastPollAt: z.number().nullable(),
+  lastPutAt: z.number().nullable(),
+  lastCommitAt: z.number().nullable(),
+  metrics: z.record(z.string(), z.number()),
+  lag: z
+    .array(
+      z.object({
+        topic: z.string(),
+        partition: z.number().int(),
+        position: z.number().nullable(),
+        end: z.number(),
+        lag: z.number(),
+      }),
+    )
+    .optional(),
+  groupLag: z.number().optional(),
+  groupCommitMovedAt: z.number().optional(),
+});
+
 export const connectorStatusSchema = z.object({ state: connectorStatusStateSchema, ...statusFields });
-export const taskStatusSchema = z.object({ state: taskStatusStateSchema, ...statusFields });
+export const taskStatusSchema = z.object({
+  state: taskStatusStateSchema,
+  ...statusFields,
+  progress: taskProgressSchema.optional(),
+});
+
+const withoutUndefined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** Parsed status without an `undefined` version member. */
 export function toStatusRecord<S extends string>(parsed: {
@@ -69,9 +102,14 @@ export function toStatusRecord<S extends string>(parsed: {
   generation: number;
   updatedAt: number;
   version?: string | null | undefined;
+  progress?: z.infer<typeof taskProgressSchema> | undefined;
 }): StatusRecord<S> {
-  const { version, ...rest } = parsed;
-  return version === undefined ? rest : { ...rest, version };
+  const { version, progress, ...rest } = parsed;
+  return {
+    ...rest,
+    ...(version === undefined ? {} : { version }),
+    ...(progress === undefined ? {} : { progress: withoutUndefined(progress) as TaskProgress }),
+  };
 }
 
 export type ParsedTaskStatus = StatusRecord<TaskStatusState>;

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AWS_WORKER_DEFAULTS } from '../../infra/worker-config';
 import {
   actionsOf,
@@ -26,6 +27,15 @@ const ids = {
   securityGroup: logicalId(s, 'SecurityGroup'),
 };
 const getAtt = (id: string, attr: string): object => ({ 'Fn::GetAtt': [id, attr] });
+
+/** The task-runner container's environment, as a name → value map. */
+function taskEnv(): Record<string, unknown> {
+  const td = template.findResources('AWS::ECS::TaskDefinition')[ids.taskDefinition];
+  const containers = (
+    td?.['Properties'] as { ContainerDefinitions: { Environment: { Name: string; Value: unknown }[] }[] }
+  ).ContainerDefinitions;
+  return Object.fromEntries(containers[0]!.Environment.map((e) => [e.Name, e.Value]));
+}
 
 function lambdaEnv(id: string): Record<string, unknown> {
   const fn = template.findResources('AWS::Lambda::Function')[id];
@@ -391,11 +401,80 @@ describe('Lambda functions', () => {
 });
 
 describe('alarms', () => {
-  it('watch failed tasks, API 5xx, reconciler errors and the reconciler dead-letter queue', () => {
-    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
-      (a) => (a['Properties'] as { MetricName: string }).MetricName,
-    );
-    expect(names.sort()).toEqual(['5XXError', 'ApproximateNumberOfMessagesVisible', 'Errors', 'FailedTasks']);
+  it('watch failed tasks, API 5xx, reconciler errors, its dead-letter queue, task DLQ records and stalled tasks', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => (a['Properties'] as { MetricName?: string }).MetricName)
+      .filter((n) => n !== undefined);
+    expect(names.sort()).toEqual([
+      '5XXError',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'FailedTasks',
+      'deadletterqueue-records',
+      'task-stalled',
+    ]);
+    const ns = taskEnv()['SKC_METRICS_NAMESPACE'];
+    expect(ns).toEqual(expect.stringMatching(/^ServerlessKafkaConnect\//));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'deadletterqueue-records',
+      Namespace: ns,
+      Dimensions: [{ Name: 'service', Value: 'skc-task-runner' }],
+      Statistic: 'Sum',
+    });
+  });
+
+  it('fire when the sink lag grew for 10 minutes in a row (the default)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      EvaluationPeriods: 10,
+      DatapointsToAlarm: 10,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'DIFF(lag)' }),
+        Match.objectLike({
+          Id: 'lag',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: 'records-lag', Namespace: taskEnv()['SKC_METRICS_NAMESPACE'] }),
+            Stat: 'Maximum',
+          }),
+        }),
+      ]),
+    });
+  });
+
+  it('notify the alarmTopic, every alarm; the lag alarm takes lagAlarmMinutes', () => {
+    const { template: t } = synthConstruct((stack) => ({
+      kafkaBootstrapServers: 'b-1.example.com:9092',
+      alarmTopic: new sns.Topic(stack, 'Alerts'),
+      lagAlarmMinutes: 3,
+    }));
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(7);
+    for (const a of alarms) expect((a['Properties'] as { AlarmActions?: unknown[] }).AlarmActions).toHaveLength(1);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { EvaluationPeriods: 3, Threshold: 0 });
+  });
+});
+
+describe('dashboard', () => {
+  it('one per deployment, with the Apache-named task metrics per connector and the alarms', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!['Properties']);
+    for (const metric of [
+      'source-record-poll-rate',
+      'source-record-write-rate',
+      'sink-record-read-rate',
+      'sink-record-send-rate',
+      'records-lag',
+      'offset-commit-avg-time-ms',
+      'total-record-errors',
+      'deadletterqueue-produce-requests',
+      'task-stalled',
+      'FailedTasks',
+    ])
+      expect(body).toContain(metric);
+    expect(body).toContain('ConnectorName,Task,service');
+    expect(body).toContain('LagGrowingAlarm'); // the alarm status widget
   });
 
   it('count failed tasks from stopped-task events of this cluster', () => {

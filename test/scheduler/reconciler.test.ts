@@ -408,6 +408,49 @@ describe('Reconciler', () => {
     expect((await t.reconciler.reconcile('c1')).launched).toHaveLength(1);
   });
 
+  it('restarts, with backoff, a RUNNING sink task that reports lag and no progress for skc.task.stall.restart.ms', async () => {
+    const t = setup({ 'skc.task.stall.restart.ms': '8000', 'task.heartbeat.timeout.ms': '60000' });
+    await t.create('c1', source(1));
+    await t.reconciler.reconcile('c1');
+    const [stuck] = t.launcher.live('c1');
+    const startedAt = t.clock.t;
+    const report = (lag: number) =>
+      t.statusStore.putTask('c1', 0, {
+        state: 'RUNNING',
+        trace: null,
+        workerId: 'host:1',
+        generation: 1,
+        updatedAt: t.clock.t,
+        progress: {
+          kind: 'sink',
+          startedAt,
+          at: t.clock.t,
+          recordsIn: 5,
+          recordsOut: 5,
+          recordsActive: 0,
+          lastPollAt: t.clock.t,
+          lastPutAt: startedAt,
+          lastCommitAt: startedAt,
+          metrics: { 'partition-count': 1 },
+          lag: [{ topic: 't', partition: 0, position: 5, end: 5 + lag, lag }],
+        },
+      });
+    t.clock.advance(10_000);
+    await report(0); // idle, nothing waiting: not stalled
+    expect((await t.reconciler.reconcile('c1')).stopped).toEqual([]);
+    await report(7); // records wait, last put 10 s ago
+    const stopped = await t.reconciler.reconcile('c1');
+    expect(stopped.stopped).toEqual([stuck?.instanceId]);
+    const status = await t.statusStore.getTask('c1', 0);
+    expect(status?.state).toBe('FAILED');
+    expect(status?.trace).toContain('Stalled: 7 records waiting on 1 partition(s), no put() or offset commit for 10 s');
+    expect(status?.trace).toContain('skc.task.stall.restart.ms=8000');
+    const { nextWakeAt } = await t.reconciler.reconcile('c1');
+    expect(nextWakeAt! - t.clock.t).toBeGreaterThan(0); // the restart policy's backoff
+    t.clock.t = nextWakeAt!;
+    expect((await t.reconciler.reconcile('c1')).launched).toHaveLength(1);
+  });
+
   it('stops duplicate instances of one task (two concurrent reconcilers both launched)', async () => {
     const t = setup();
     await t.create('c1', source(1));

@@ -27,6 +27,7 @@ function toItem(status: StatusRecord<string>): Item {
     generation: status.generation,
     updatedAt: status.updatedAt,
     ...(status.version !== undefined ? { version: status.version } : {}),
+    ...(status.progress !== undefined ? { progress: status.progress } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { mapClientConfig } from '../../config/client-config';
 import type {
   ClientProps,
   ConsumerPort,
+  GroupLagPort,
   KafkaClientFactory,
   ProducerPort,
   TopicAdminPort,
@@ -14,6 +15,7 @@ import { ensureTopic } from './admin';
 import { createKafkaFromProps } from './client-from-props';
 import type { KafkaClientFromPropsOptions } from './client-from-props';
 import { KafkajsConsumer } from './consumer';
+import { KafkajsGroupLag } from './group-lag';
 import { KafkajsProducer } from './producer';
 
 export type KafkajsClientFactoryOptions = KafkaClientFromPropsOptions;
@@ -49,5 +51,11 @@ export class KafkajsClientFactory implements KafkaClientFactory {
           ...(settings.configs ? { configEntries: settings.configs } : {}),
         }),
     };
+  }
+
+  newGroupLag(props: ClientProps): GroupLagPort {
+    // The consumer's own client settings (security, bootstrap), so lag is read with the access the task has.
+    const mapping = mapClientConfig('consumer', props);
+    return new KafkajsGroupLag(createKafkaFromProps('consumer', props, this.options, mapping));
   }
 }
