@@ -8,7 +8,7 @@
 // (skc-*, the broker's, the CLIs' bundles …) all land there, and it is removed on exit, Ctrl-C included. One left
 // by a run that was killed outright is removed by the next run (its pid is in its name).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paths, setup, SetupError } from './setup.mjs';
@@ -51,6 +51,9 @@ for (const entry of readdirSync(tmpdir())) {
   if (pid && !isAlive(pid)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
 }
 const runTmp = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
+// Traversable by other users (each test's own mkdtemp folder inside stays 0700): the throw-away PostgreSQL cluster
+// runs as the `postgres` user and must reach its data folder below this one.
+chmodSync(runTmp, 0o711);
 // Jest's transform cache stays where it was (its default is under the machine's temp dir), so it survives runs.
 if (!args.some((arg) => arg.startsWith('--cacheDirectory'))) {
   args.push(`--cacheDirectory=${join(tmpdir(), `jest_skc_${process.getuid?.() ?? 0}`)}`);
