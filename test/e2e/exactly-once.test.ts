@@ -78,6 +78,7 @@ async function eosSource() {
     file: input,
     topic,
     'exactly.once.support': 'required',
+    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
   });
   await api.waitForState(name, 'RUNNING', 1);
   const committed = await committedReader(topic);

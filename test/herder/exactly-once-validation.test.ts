@@ -18,6 +18,7 @@ const errorsOf = (
 ) => {
   const validation = connectorValidation(
     registry,
+    undefined,
     exactlyOnceSourceEnabled === undefined ? {} : { exactlyOnceSourceEnabled },
   );
   const infos = validation.validate(connector, 'source', { name: 'c', topic: 't', ...config });
