@@ -1222,8 +1222,9 @@ function validateExactlyOnce(
   const config = validated.get(EXACTLY_ONCE_SUPPORT_CONFIG);
   if (!config || config.errorMessages.length > 0) return;
   if (String(config.value).trim().toUpperCase() !== 'REQUIRED') return;
-  // No worker here has exactly-once source support (worker-config rejects exactly.once.source.support=enabled),
-  // so `required` is always refused with Apache's message, in standalone mode too (where Apache skips the check).
+  // Distributed workers pass their exactly.once.source.support; standalone (undefined) has no exactly-once here,
+  // so `required` is refused there too with Apache's message (Apache's standalone skips the check and runs
+  // at-least-once, which would accept and ignore the key).
   if (!options.exactlyOnceSourceEnabled) {
     config.addErrorMessage('This worker does not have exactly-once source support enabled.');
   }

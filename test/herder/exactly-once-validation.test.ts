@@ -19,6 +19,7 @@ const errorsOf = (
   const validation = connectorValidation(
     registry,
     undefined,
+    undefined,
     exactlyOnceSourceEnabled === undefined ? {} : { exactlyOnceSourceEnabled },
   );
   const infos = validation.validate(connector, 'source', { name: 'c', topic: 't', ...config });
