@@ -116,11 +116,20 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
     plugins: new RegistryPlugins(
       registry,
       overrides.validation ??
-        connectorValidation(registry, security, {
-          'key.converter': worker['key.converter'] ?? DISTRIBUTED_DEFAULTS['key.converter'],
-          'value.converter': worker['value.converter'] ?? DISTRIBUTED_DEFAULTS['value.converter'],
-          ...(worker['header.converter'] ? { 'header.converter': worker['header.converter'] } : {}),
-        }),
+        connectorValidation(
+          registry,
+          security,
+          {
+            'key.converter': worker['key.converter'] ?? DISTRIBUTED_DEFAULTS['key.converter'],
+            'value.converter': worker['value.converter'] ?? DISTRIBUTED_DEFAULTS['value.converter'],
+            ...(worker['header.converter'] ? { 'header.converter': worker['header.converter'] } : {}),
+          },
+          {
+            // Distributed mode: Apache's preflight checks of exactly.once.support / transaction.boundary apply.
+            exactlyOnceSourceEnabled:
+              (worker['exactly.once.source.support'] ?? 'disabled').trim().toLowerCase() === 'enabled',
+          },
+        ),
       overrides.javaCatalog,
     ),
     ...(offsetStore ? { offsetStore } : {}),

@@ -1017,6 +1017,11 @@ export interface ValidateConnectorConfigOptions {
   exactlyOnceSourceEnabled?: boolean;
   /** The connector's answer to `exactlyOnceSupport(config)`, for `exactly.once.support=required`. */
   exactlyOnceSupport?: (config: Readonly<Record<string, string>>) => 'SUPPORTED' | 'UNSUPPORTED' | null;
+  /**
+   * The connector's answer to `canDefineTransactionBoundaries(config)`, for `transaction.boundary=connector`
+   * (checked in distributed mode, i.e. when `exactlyOnceSourceEnabled` is defined, as Apache's DistributedHerder).
+   */
+  canDefineTransactionBoundaries?: (config: Readonly<Record<string, string>>) => 'SUPPORTED' | 'UNSUPPORTED' | null;
 }
 
 const CONVERTER_KEYS = [
@@ -1066,6 +1071,7 @@ export function validateConnectorConfig(options: ValidateConnectorConfigOptions)
   else {
     validateExactlyOnce(props, validated, options);
     rejectUnsupportedSourceKeys(props, validated);
+    validateTransactionBoundary(props, validated, options);
   }
   for (const [key, value] of Object.entries(props)) {
     if (value !== null) continue;
@@ -1216,8 +1222,9 @@ function validateExactlyOnce(
   const config = validated.get(EXACTLY_ONCE_SUPPORT_CONFIG);
   if (!config || config.errorMessages.length > 0) return;
   if (String(config.value).trim().toUpperCase() !== 'REQUIRED') return;
-  // No worker here has exactly-once source support (worker-config rejects exactly.once.source.support=enabled),
-  // so `required` is always refused with Apache's message, in standalone mode too (where Apache skips the check).
+  // Distributed workers pass their exactly.once.source.support; standalone (undefined) has no exactly-once here,
+  // so `required` is refused there too with Apache's message (Apache's standalone skips the check and runs
+  // at-least-once, which would accept and ignore the key).
   if (!options.exactlyOnceSourceEnabled) {
     config.addErrorMessage('This worker does not have exactly-once source support enabled.');
   }
@@ -1243,6 +1250,46 @@ function validateExactlyOnce(
     );
   } else if (support === 'UNSUPPORTED') {
     config.addErrorMessage('The connector does not support exactly-once semantics with the provided configuration.');
+  }
+}
+
+/** Apache's `DistributedHerder.validateSourceConnectorTransactionBoundary`. */
+function validateTransactionBoundary(
+  props: Readonly<Record<string, string | null | undefined>>,
+  validated: Map<string, ConfigValue>,
+  options: ValidateConnectorConfigOptions,
+): void {
+  const config = validated.get(TRANSACTION_BOUNDARY_CONFIG);
+  if (!config || config.errorMessages.length > 0) return;
+  if (options.exactlyOnceSourceEnabled === undefined) return;
+  if (String(config.value).trim().toLowerCase() !== 'connector') return;
+  let support: 'SUPPORTED' | 'UNSUPPORTED' | null;
+  try {
+    const stringProps = Object.fromEntries(
+      Object.entries(props).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    // A connector that cannot answer (no hook) gets Apache's SourceConnector default, UNSUPPORTED.
+    support = options.canDefineTransactionBoundaries
+      ? options.canDefineTransactionBoundaries(stringProps)
+      : 'UNSUPPORTED';
+  } catch (e) {
+    const message = e instanceof Error ? e.message.trim() : '';
+    config.addErrorMessage(
+      `An unexpected error occurred during validation${message ? `: ${message}` : '; please see the worker logs for more details.'}`,
+    );
+    return;
+  }
+  if (support === null) {
+    config.addErrorMessage(
+      'This connector has returned a null value from its canDefineTransactionBoundaries method, which is not permitted. ' +
+        'The connector will be treated as if it cannot define its own transaction boundaries, and cannot be configured with ' +
+        `'${TRANSACTION_BOUNDARY_CONFIG}' set to 'connector'.`,
+    );
+  } else if (support !== 'SUPPORTED') {
+    config.addErrorMessage(
+      'The connector does not support connector-defined transaction boundaries with the given configuration. ' +
+        'Please reconfigure it to use a different transaction boundary definition.',
+    );
   }
 }
 

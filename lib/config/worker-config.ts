@@ -41,6 +41,9 @@ export const TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS_CONFIG = 'task.shutdown.graceful.
 export const LISTENERS_CONFIG = 'listeners';
 export const ADMIN_LISTENERS_CONFIG = 'admin.listeners';
 export const GROUP_ID_CONFIG = 'group.id';
+/** KIP-618: `disabled` (default), `preparing`, `enabled`; distributed mode only, as in Apache. */
+export const EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG = 'exactly.once.source.support';
+export type ExactlyOnceSourceSupport = 'disabled' | 'preparing' | 'enabled';
 export const OFFSET_STORAGE_TOPIC_CONFIG = 'offset.storage.topic';
 export const CONFIG_TOPIC_CONFIG = 'config.storage.topic';
 export const STATUS_STORAGE_TOPIC_CONFIG = 'status.storage.topic';
@@ -66,28 +69,6 @@ export const REPLICATION_FACTOR_VALIDATOR = LambdaValidator.with(
     }
   },
   () => "Positive number not larger than the number of brokers in the Kafka cluster, or -1 to use the broker's default",
-);
-
-/**
- * Apache accepts `disabled`, `preparing` and `enabled`; a worker that accepted `enabled` would promise
- * transactions it does not make, so anything but `disabled` fails the worker's start with this message.
- */
-const EXACTLY_ONCE_SOURCE_SUPPORT_VALIDATOR = LambdaValidator.with(
-  (name, value) => {
-    const text = String(value ?? '')
-      .trim()
-      .toLowerCase();
-    if (text === 'disabled') return;
-    if (text === 'enabled' || text === 'preparing') {
-      throw invalidValue(
-        name,
-        value,
-        'exactly-once source support is not implemented yet; only "disabled" is supported',
-      );
-    }
-    throw invalidValue(name, value, 'String must be one of (case insensitive): DISABLED, ENABLED, PREPARING');
-  },
-  () => '(case insensitive) [DISABLED]',
 );
 
 /** Keys Apache defines that we accept but do not use (no JVM, no worker group); logged once at startup. */
@@ -442,14 +423,13 @@ export function distributedConfigDef(): ConfigDef {
     def.define({ name, type: 'STRING', defaultValue: dflt, importance: 'LOW', documentation: 'Accepted, not used.' });
   }
   def.define({
-    name: 'exactly.once.source.support',
+    name: EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG,
     type: 'STRING',
     defaultValue: 'disabled',
-    validator: EXACTLY_ONCE_SOURCE_SUPPORT_VALIDATOR,
+    validator: CaseInsensitiveValidString.in('disabled', 'preparing', 'enabled'),
     importance: 'HIGH',
     documentation:
-      'Whether to enable exactly-once support for source connectors. Only "disabled" is accepted: exactly-once ' +
-      'source support (transactional producers and fencing) is not implemented yet.',
+      "Whether to enable exactly-once support for source connectors in the cluster by using transactions to write source records and their source offsets, and by proactively fencing out old task generations before bringing up new ones. To enable exactly-once source support on a new cluster, set this property to 'enabled'. To enable support on an existing cluster, first set to 'preparing' on every worker in the cluster, then set to 'enabled'. A rolling upgrade may be used for both changes.",
   });
   def.define({
     name: 'inter.worker.verification.algorithms',
@@ -490,6 +470,12 @@ export interface WorkerConfig {
   readonly taskShutdownGracefulTimeoutMs: number;
   /** Distributed only. */
   readonly groupId: string | null;
+  /**
+   * `exactly.once.source.support` (distributed mode; always `disabled` in standalone, where Apache has no such
+   * key). Only `enabled` changes how source tasks run; `preparing` exists for Apache's rolling upgrade of a worker
+   * group, which this runtime does not have, and behaves like `disabled`.
+   */
+  readonly exactlyOnceSourceSupport: ExactlyOnceSourceSupport;
   readonly offsetStorageTopic: string | null;
   /** `producer.*`, `consumer.*`, `admin.*` worker keys, prefix stripped (see client-config.ts). */
   readonly producer: Readonly<Record<string, string>>;
@@ -563,6 +549,12 @@ export function parseWorkerConfig(raw: Readonly<Record<string, string>>, mode: W
     topicTrackingAllowReset: config.getBoolean(TOPIC_TRACKING_ALLOW_RESET_CONFIG) ?? true,
     taskShutdownGracefulTimeoutMs: config.getLong(TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS_CONFIG) ?? 5000,
     groupId: mode === 'distributed' ? config.getString(GROUP_ID_CONFIG) : null,
+    exactlyOnceSourceSupport:
+      mode === 'distributed'
+        ? ((config.getString(EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG) ?? 'disabled')
+            .trim()
+            .toLowerCase() as ExactlyOnceSourceSupport)
+        : 'disabled',
     offsetStorageTopic: mode === 'distributed' ? config.getString(OFFSET_STORAGE_TOPIC_CONFIG) : null,
     producer: config.originalsWithPrefix('producer.'),
     consumer: config.originalsWithPrefix('consumer.'),

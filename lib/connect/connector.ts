@@ -32,6 +32,8 @@ export interface TaskClass<T extends Task = Task> {
 }
 
 export type ExactlyOnceSupport = 'SUPPORTED' | 'UNSUPPORTED';
+/** Apache's `ConnectorTransactionBoundaries`: whether the connector's tasks can define transaction boundaries. */
+export type ConnectorTransactionBoundaries = 'SUPPORTED' | 'UNSUPPORTED';
 
 export abstract class Connector {
   abstract readonly type: 'source' | 'sink';
@@ -53,8 +55,20 @@ export abstract class Connector {
 export abstract class SourceConnector extends Connector {
   readonly type = 'source' as const;
 
+  /**
+   * KIP-618 preflight: can the connector give exactly-once semantics with this config? null = it does not say
+   * (Apache's default), which `exactly.once.support=required` rejects.
+   */
   exactlyOnceSupport(_props: ConnectorConfigMap): ExactlyOnceSupport | null {
     return null;
+  }
+
+  /**
+   * KIP-618: can the tasks define their own transaction boundaries (`transaction.boundary=connector`)? Apache's
+   * default is UNSUPPORTED.
+   */
+  canDefineTransactionBoundaries(_props: ConnectorConfigMap): ConnectorTransactionBoundaries | null {
+    return 'UNSUPPORTED';
   }
 
   /**

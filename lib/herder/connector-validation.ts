@@ -64,6 +64,15 @@ export type WorkerConverters = Partial<
 
 const DEFAULT_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
 
+export interface ConnectorValidationOptions {
+  /**
+   * Distributed mode: whether the worker runs with `exactly.once.source.support=enabled`. Set, it turns on
+   * Apache's DistributedHerder preflight checks of `exactly.once.support` and `transaction.boundary`; left
+   * undefined (standalone), neither is checked, as in Apache's StandaloneHerder.
+   */
+  readonly exactlyOnceSourceEnabled?: boolean;
+}
+
 /**
  * `security`: the worker's override policy, `tasks.max` cap and FileStream confinement (lib/config/worker-security),
  * Apache's defaults when absent. `workerConverters`: the worker's converters: Apache's `config/validate` shows them
@@ -74,6 +83,7 @@ export function connectorValidation(
   registry: PluginRegistry,
   security: WorkerSecuritySettings = DEFAULT_WORKER_SECURITY,
   workerConverters?: WorkerConverters,
+  validationOptions: ConnectorValidationOptions = {},
 ): ConnectorValidation {
   const plugins = registryResolver(registry);
   const converters =
@@ -84,6 +94,7 @@ export function connectorValidation(
             .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== '')
             .map(([key, name]) => [key, registry.resolveClassName(name.trim())]),
         );
+  const { exactlyOnceSourceEnabled } = validationOptions;
   return {
     validate(connector: Connector, connectorType, config) {
       // A plugin that duck-types the SPI may have no ConfigDef: then only the framework keys are checked.
@@ -99,6 +110,12 @@ export function connectorValidation(
           ? {
               exactlyOnceSupport: (c: Readonly<Record<string, string>>) =>
                 (connector as SourceConnector).exactlyOnceSupport(c),
+              // A plug-in that duck-types the SPI may lack the hook: Apache's default answer, UNSUPPORTED.
+              canDefineTransactionBoundaries: (c: Readonly<Record<string, string>>) =>
+                typeof (connector as Partial<SourceConnector>).canDefineTransactionBoundaries === 'function'
+                  ? (connector as SourceConnector).canDefineTransactionBoundaries(c)
+                  : 'UNSUPPORTED',
+              ...(exactlyOnceSourceEnabled === undefined ? {} : { exactlyOnceSourceEnabled }),
             }
           : {}),
       });

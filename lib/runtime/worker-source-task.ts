@@ -20,6 +20,7 @@ import type { OffsetStore, SourceOffsetEntry } from '../storage/ports';
 import { isRetriable } from '../errors';
 import { Backoff, backoffDelay, sleep } from '../retry';
 import type { ErrorContext, RetryWithToleranceOperator, StageResult } from './error-handling';
+import type { SourceTransactions } from './exactly-once-source';
 import { OffsetStorageReaderImpl } from './offset-storage-reader';
 import type { TaskMetrics } from './task-metrics';
 import type { TransformationChain } from './transformation-chain';
@@ -60,6 +61,11 @@ export interface WorkerSourceTaskOptions {
   >;
   /** Apache's source-task metrics, counted here (see task-metrics.ts) */
   readonly metrics?: TaskMetrics;
+  /**
+   * Exactly-once (KIP-618, ./exactly-once-source): records and their offsets are committed in producer
+   * transactions instead of offset flushes; a failed send fails the task (no errors.tolerance, as Apache).
+   */
+  readonly transactions?: SourceTransactions;
 }
 
 /** RetriableException from poll(): 0.1 s doubling to 10 s. */
@@ -131,6 +137,8 @@ export class WorkerSourceTask extends WorkerTask {
     await this.o.producer.connect();
     let failure: unknown;
     try {
+      // Fence older generations before the task reads its offsets (Apache: before SourceTask.start()).
+      await this.o.transactions?.init();
       await task.start(this.o.taskConfig);
       this.reportStarted();
       this.nextFlushAt = Date.now() + this.o.offsetFlushIntervalMs;
@@ -146,7 +154,9 @@ export class WorkerSourceTask extends WorkerTask {
     const backoff = new Backoff(POLL_BACKOFF);
     while (!this.stopping) {
       this.throwIfSendFailed();
-      this.maybeFlushOffsets();
+      if (this.o.transactions) {
+        if (this.o.transactions.intervalElapsed()) await this.commitTransaction();
+      } else this.maybeFlushOffsets();
       if (this.paused) {
         if (this.flushOnPause) {
           // Paused: what was polled is sent and its offsets committed now, not at the next interval.
@@ -178,6 +188,27 @@ export class WorkerSourceTask extends WorkerTask {
         await this.enqueue(records, from, Math.min(records.length, from + this.maxRequestRecords));
         await this.dispatch(false);
       }
+      if (this.o.transactions?.perPoll) await this.commitTransaction();
+    }
+  }
+
+  /**
+   * Exactly-once: send everything converted, then commit the records and their source offsets in one
+   * transaction. A failure propagates and fails the task: the transaction is never committed, so nothing of it
+   * is visible, and the next generation resumes from the last committed offsets.
+   */
+  private async commitTransaction(): Promise<void> {
+    const transactions = this.o.transactions;
+    if (!transactions) return;
+    await this.dispatch(true);
+    this.throwIfSendFailed();
+    const entries = [...this.dirty.values()];
+    this.dirty.clear();
+    await transactions.commit(entries);
+    try {
+      await this.o.task.commit();
+    } catch (error) {
+      this.log(`${this.id} Exception thrown while calling task.commit(): ${String(error)}`);
     }
   }
 
@@ -468,6 +499,13 @@ export class WorkerSourceTask extends WorkerTask {
    * records are produced again by the next run.
    */
   private async onSendFailed(chunk: Chunk, error: unknown): Promise<void> {
+    if (this.o.transactions) {
+      // A transaction with a failed write cannot commit, and sending the chunk again in it could write it twice:
+      // Apache's exactly-once task fails here too (kafkajs has already retried retriable errors).
+      this.inFlight.delete(chunk.seq);
+      this.sendError = error;
+      return;
+    }
     const elapsed = Date.now() - chunk.firstSentAt;
     if (isRetriable(error) && elapsed < this.deliveryTimeoutMs) {
       if (this.stopping) {
@@ -557,6 +595,10 @@ export class WorkerSourceTask extends WorkerTask {
   /** Stop polling, send what was converted, wait for acks, flush offsets, close the producer. */
   private async shutdown(failed: boolean): Promise<void> {
     await this.stopTask();
+    if (this.o.transactions) {
+      await this.shutdownTransactional(this.o.transactions, failed);
+      return;
+    }
     if (!failed) {
       try {
         await this.dispatch(true);
@@ -568,6 +610,27 @@ export class WorkerSourceTask extends WorkerTask {
     }
     await this.flushing;
     await this.flushOffsets();
+    this.o.transforms.close();
+    await this.o.producer.close().catch(() => undefined);
+  }
+
+  /** Exactly-once stop: commit what was polled (a clean stop) or abort it (a failure), then close. */
+  private async shutdownTransactional(transactions: SourceTransactions, failed: boolean): Promise<void> {
+    let committed = false;
+    if (!failed) {
+      try {
+        await this.commitTransaction();
+        committed = true;
+      } catch (error) {
+        this.log(`${this.id} Failed to commit the last transaction on stop: ${String(error)}`);
+      }
+    }
+    if (!committed) {
+      await Promise.allSettled(this.inFlight.values());
+      await transactions
+        .abort()
+        .catch((error: unknown) => this.log(`${this.id} Failed to abort the transaction: ${String(error)}`));
+    }
     this.o.transforms.close();
     await this.o.producer.close().catch(() => undefined);
   }

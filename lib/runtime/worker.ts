@@ -18,11 +18,13 @@ import type { WorkerConfig } from '../config/worker-config';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ConsumerSubscription, KafkaClientFactory } from '../storage/kafka-ports';
 import type { OffsetStore } from '../storage/ports';
+import { isTransactionalProducer } from '../storage/kafka-ports';
 import { DeadLetterQueueReporter } from './dead-letter-queue';
 import { errorHandlingConfig, RetryWithToleranceOperator } from './error-handling';
 import type { ErrorReporter, Stage } from './error-handling';
 import { sinkConsumerGroupId } from '../storage/sink-offsets';
 import type { TaskMetrics } from './task-metrics';
+import { exactlyOnceProducerProps, exactlyOnceSourceSettings, SourceTransactions } from './exactly-once-source';
 import { TransformationChain } from './transformation-chain';
 import { WorkerSinkTask } from './worker-sink-task';
 import { WorkerSourceTask } from './worker-source-task';
@@ -249,7 +251,17 @@ export const createWorkerTask = (
   };
   deps.metrics?.trackSkipped(() => errors.skipped);
   if (connector.type === 'source') {
-    const props = connectorClientProps(worker, 'producer', spec.connector, spec.taskId, connectorConfig);
+    const clientProps = connectorClientProps(worker, 'producer', spec.connector, spec.taskId, connectorConfig);
+    const eos = exactlyOnceSourceSettings(worker, spec.connector, spec.taskId, connectorConfig, clientProps);
+    const props = eos ? exactlyOnceProducerProps(clientProps, eos) : clientProps;
+    const producer = kafka.newProducer(props);
+    let transactions: SourceTransactions | undefined;
+    if (eos) {
+      // Never fall back to at-least-once: a factory without transactions is a configuration error.
+      if (!isTransactionalProducer(producer))
+        throw new Error('the Kafka client factory gave no transactional producer');
+      transactions = new SourceTransactions(producer, spec.connector, eos);
+    }
     const groups = topicCreationGroups(connectorConfig, worker.topicCreationEnable);
     const topicCreation =
       groups.length === 0
@@ -263,7 +275,8 @@ export const createWorkerTask = (
     return new WorkerSourceTask({
       ...common,
       task: task as SourceTask,
-      producer: kafka.newProducer(props),
+      producer,
+      ...(transactions ? { transactions } : {}),
       offsetStore: deps.offsetStore,
       transforms: TransformationChain.fromConfig<SourceRecord>(connectorConfig, registry),
       offsetFlushIntervalMs: worker.offsetFlushIntervalMs,

@@ -33,6 +33,33 @@ export interface ProducerPort {
   close(): Promise<void>;
 }
 
+/**
+ * A producer with a `transactional.id` (KIP-98), as Apache's exactly-once source tasks use it (KIP-618). The
+ * factory returns one when the props carry `transactional.id`. `send()` joins the open transaction, beginning one
+ * when none is open (Java's explicit `beginTransaction()`); nothing sent is visible to read_committed consumers
+ * until `commitTransaction()`.
+ */
+export interface TransactionalProducerPort extends ProducerPort {
+  /**
+   * Java's `initTransactions()`: claims the transactional id with a new epoch, which fences every older producer
+   * of that id (its open transaction is aborted, its later writes and commits are refused). Fails after
+   * `timeoutMs` (Java's `max.block.ms`) when the broker cannot do transactions (e.g. the transaction state log
+   * cannot be created), never falling back to non-transactional writes.
+   */
+  initTransactions(timeoutMs: number): Promise<void>;
+  /**
+   * Sends `last` (e.g. the source offsets of the transaction's records, which are not the task's output) in the
+   * open transaction, then commits it; no-op when no transaction is open and `last` is empty.
+   */
+  commitTransaction(last?: readonly ProducerRecord[]): Promise<void>;
+  /** Aborts the open transaction (no-op when none is open). */
+  abortTransaction(): Promise<void>;
+}
+
+export const isTransactionalProducer = (producer: ProducerPort): producer is TransactionalProducerPort =>
+  typeof (producer as Partial<TransactionalProducerPort>).commitTransaction === 'function' &&
+  typeof (producer as Partial<TransactionalProducerPort>).initTransactions === 'function';
+
 export interface ConsumerRecord {
   readonly topic: string;
   readonly partition: number;
@@ -104,6 +131,7 @@ export interface GroupLagPort {
 }
 
 export interface KafkaClientFactory {
+  /** A TransactionalProducerPort when `props` carry `transactional.id`. */
   newProducer(props: ClientProps): ProducerPort;
   newConsumer(props: ClientProps): ConsumerPort;
   /** an admin client with these properties (Apache's `admin.*` / `admin.override.*` precedence applied) */

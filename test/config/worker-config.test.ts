@@ -51,7 +51,7 @@ describe('worker config', () => {
     ]);
   });
 
-  it('refuses exactly.once.source.support other than disabled: the behaviour does not exist', () => {
+  it('exactly.once.source.support: disabled, preparing, enabled (KIP-618); anything else refused', () => {
     const base = {
       'key.converter': 'A',
       'value.converter': 'B',
@@ -60,8 +60,11 @@ describe('worker config', () => {
       'config.storage.topic': 'c',
       'status.storage.topic': 's',
     };
-    expect(() => parseWorkerConfig({ ...base, 'exactly.once.source.support': 'enabled' }, 'distributed')).toThrow(
-      'Invalid value enabled for configuration exactly.once.source.support: exactly-once source support is not implemented yet',
+    expect(parseWorkerConfig({ ...base, 'exactly.once.source.support': 'enabled' }, 'distributed')).toMatchObject({
+      exactlyOnceSourceSupport: 'enabled',
+    });
+    expect(() => parseWorkerConfig({ ...base, 'exactly.once.source.support': 'sometimes' }, 'distributed')).toThrow(
+      'Invalid value sometimes for configuration exactly.once.source.support',
     );
     expect(() =>
       parseWorkerConfig({ ...base, 'exactly.once.source.support': 'disabled' }, 'distributed'),

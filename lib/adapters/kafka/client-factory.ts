@@ -16,7 +16,7 @@ import { createKafkaFromProps } from './client-from-props';
 import type { KafkaClientFromPropsOptions } from './client-from-props';
 import { KafkajsConsumer } from './consumer';
 import { KafkajsGroupLag } from './group-lag';
-import { KafkajsProducer } from './producer';
+import { KafkajsProducer, KafkajsTransactionalProducer } from './producer';
 
 export type KafkajsClientFactoryOptions = KafkaClientFromPropsOptions;
 
@@ -32,7 +32,11 @@ export class KafkajsClientFactory implements KafkaClientFactory {
       retries === 0 && props['enable.idempotence'] === undefined
         ? { ...mapping.producer, idempotent: false }
         : mapping.producer;
-    return new KafkajsProducer(createKafkaFromProps('producer', props, this.options, mapping), producer);
+    const kafka = createKafkaFromProps('producer', props, this.options, mapping);
+    const { transactionalId } = producer;
+    return transactionalId === undefined
+      ? new KafkajsProducer(kafka, producer)
+      : new KafkajsTransactionalProducer(kafka, { ...producer, transactionalId });
   }
 
   newConsumer(props: ClientProps): ConsumerPort {

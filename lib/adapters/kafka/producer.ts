@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CompressionTypes, Partitioners } from 'kafkajs';
-import type { Kafka, Message, PartitionMetadata, Producer, ICustomPartitioner, IHeaders } from 'kafkajs';
+import type { Kafka, Message, PartitionMetadata, Producer, ICustomPartitioner, IHeaders, Transaction } from 'kafkajs';
 import type { ProducerSettings } from '../../config/client-config';
 import { RetriableException } from '../../connect/errors';
 import type { RecordMetadata } from '../../connect/records';
-import type { KafkaHeader, ProducerPort, ProducerRecord } from '../../storage/kafka-ports';
+import type { KafkaHeader, ProducerPort, ProducerRecord, TransactionalProducerPort } from '../../storage/kafka-ports';
 
 /**
  * kafkajs passes our message objects to the partitioner: while a send that wants per-record metadata is in
@@ -117,21 +117,32 @@ export const asProduceError = (error: unknown): unknown => {
 };
 
 export class KafkajsProducer implements ProducerPort {
-  private readonly producer: Producer;
+  protected readonly producer: Producer;
   private readonly acks: -1 | 0 | 1;
   private readonly compression: CompressionTypes;
   private readonly timeout: number | undefined;
   private readonly recording: Recording = { count: 0 };
 
   constructor(kafka: Kafka, settings: ProducerSettings = {}) {
+    const { transactionalId } = settings;
+    const transactional = transactionalId !== undefined;
     this.producer = kafka.producer({
       createPartitioner: recordingPartitioner(this.recording),
       allowAutoTopicCreation: settings.allowAutoTopicCreation ?? true,
-      idempotent: settings.idempotent ?? false,
-      ...(settings.maxInFlightRequests !== undefined ? { maxInFlightRequests: settings.maxInFlightRequests } : {}),
+      // A transactional producer is idempotent with one request in flight (kafkajs keeps sequence numbers only so).
+      idempotent: transactional || (settings.idempotent ?? false),
+      ...(transactionalId !== undefined
+        ? {
+            transactionalId,
+            maxInFlightRequests: 1,
+            ...(settings.transactionTimeout !== undefined ? { transactionTimeout: settings.transactionTimeout } : {}),
+          }
+        : settings.maxInFlightRequests !== undefined
+          ? { maxInFlightRequests: settings.maxInFlightRequests }
+          : {}),
       ...(settings.metadataMaxAge !== undefined ? { metadataMaxAge: settings.metadataMaxAge } : {}),
     });
-    this.acks = settings.idempotent ? -1 : (settings.acks ?? -1);
+    this.acks = transactional || settings.idempotent ? -1 : (settings.acks ?? -1);
     this.compression = COMPRESSION[settings.compression ?? 'none'] ?? CompressionTypes.None;
     this.timeout = settings.timeout;
   }
@@ -176,7 +187,9 @@ export class KafkajsProducer implements ProducerPort {
     if (wantsMetadata) this.recording.count++;
     let response: Awaited<ReturnType<Producer['sendBatch']>>;
     try {
-      response = await this.producer.sendBatch({
+      response = await (
+        await this.batchSender()
+      ).sendBatch({
         acks: this.acks,
         compression: this.compression,
         ...(this.timeout !== undefined ? { timeout: this.timeout } : {}),
@@ -212,7 +225,83 @@ export class KafkajsProducer implements ProducerPort {
     return out;
   }
 
+  /** Where a send goes: the producer itself, or (transactional) the open transaction. */
+  protected batchSender(): Producer | Promise<Pick<Transaction, 'sendBatch'>> {
+    return this.producer;
+  }
+
   async close(): Promise<void> {
     await this.producer.disconnect();
+  }
+}
+
+/**
+ * The transactional producer (`transactional.id`). kafkajs names Java's `initTransactions()` + `beginTransaction()`
+ * `producer.transaction()`: its first call sends InitProducerId for the transactional id (which bumps the epoch
+ * and so fences older producers of the id), each call begins a transaction locally; AddPartitionsToTxn and EndTxn
+ * follow from sends and commit/abort. A transaction that wrote nothing ends without an EndTxn.
+ */
+export class KafkajsTransactionalProducer extends KafkajsProducer implements TransactionalProducerPort {
+  private transaction: Promise<Transaction> | undefined;
+
+  constructor(
+    kafka: Kafka,
+    settings: ProducerSettings & { readonly transactionalId: string },
+    private readonly transactionalId = settings.transactionalId,
+  ) {
+    super(kafka, settings);
+  }
+
+  async initTransactions(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    // kafkajs retries InitProducerId without end while the coordinator is not available (e.g. a broker whose
+    // transaction state log cannot be created): bound it like Java's max.block.ms, and fail rather than go on.
+    const init = this.producer.transaction();
+    try {
+      const transaction = await Promise.race([
+        init,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `Timeout expired after ${timeoutMs}ms while awaiting InitProducerId for transactional.id '${this.transactionalId}' ` +
+                    '(does the broker allow transactions? check transaction.state.log.replication.factor and ' +
+                    'transaction.state.log.min.isr against the live brokers)',
+                ),
+              ),
+            timeoutMs,
+          );
+        }),
+      ]);
+      // Nothing was written yet: ends locally, without an EndTxn.
+      await transaction.abort();
+    } catch (error) {
+      init.catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  protected override batchSender(): Promise<Transaction> {
+    this.transaction ??= this.producer.transaction();
+    return this.transaction;
+  }
+
+  async commitTransaction(last: readonly ProducerRecord[] = []): Promise<void> {
+    if (last.length > 0) await this.send(last, { metadata: false });
+    const open = this.transaction;
+    if (!open) return;
+    this.transaction = undefined;
+    await (await open).commit();
+  }
+
+  async abortTransaction(): Promise<void> {
+    const open = this.transaction;
+    if (!open) return;
+    this.transaction = undefined;
+    const transaction = await open;
+    if (transaction.isActive()) await transaction.abort();
   }
 }

@@ -1,0 +1,281 @@
+/**
+ * Exactly-once source tasks (KIP-618) against the real broker: records and source offsets committed in one
+ * transaction, read back by read_committed readers (the offset store, a group-less log reader); a zombie generation
+ * fenced by its successor's initTransactions; a task whose transactions cannot start FAILS (no fallback).
+ */
+import { createKafka } from '../../lib/adapters/kafka/client';
+import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
+import { KafkaLogReader } from '../../lib/adapters/kafka/log-reader';
+import { KafkaOffsetStore } from '../../lib/adapters/kafka/offsets-topic-store';
+import { SourceConnector, SourceTask } from '../../lib/connect/connector';
+import type { ConnectorConfigMap, TaskClass } from '../../lib/connect/connector';
+import { ConfigDef } from '../../lib/connect/config-def';
+import type { SourceRecord } from '../../lib/connect/records';
+import { parseWorkerConfig } from '../../lib/config/worker-config';
+import { PluginRegistry } from '../../lib/plugins/registry';
+import type { ClientProps, KafkaClientFactory, ProducerPort } from '../../lib/storage/kafka-ports';
+import { isTransactionalProducer } from '../../lib/storage/kafka-ports';
+import { errorHandlingConfig, RetryWithToleranceOperator } from '../../lib/runtime/error-handling';
+import { SourceTransactions, taskTransactionalId } from '../../lib/runtime/exactly-once-source';
+import { TransformationChain } from '../../lib/runtime/transformation-chain';
+import { createWorkerTask } from '../../lib/runtime/worker';
+import { WorkerSourceTask } from '../../lib/runtime/worker-source-task';
+import type { TaskState } from '../../lib/runtime/worker-task';
+import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
+import { Utf8Converter } from './fakes';
+
+requireServices('kafka');
+
+const PARTITION = { source: 'counter' };
+
+/** Emits `<tag>-<n>` forever (n from its committed offset), `batch` records per poll. */
+class CounterTask extends SourceTask {
+  next = 0;
+  constructor(
+    private readonly topic: string,
+    private readonly tag: string,
+    private readonly batch = 50,
+  ) {
+    super();
+  }
+  version(): string {
+    return '1';
+  }
+  async start(): Promise<void> {
+    const offset = await this.context.offsetStorageReader().offset(PARTITION);
+    this.next = typeof offset?.n === 'number' ? offset.n : 0;
+  }
+  async poll(): Promise<SourceRecord[]> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return Array.from({ length: this.batch }, () => {
+      const n = this.next++;
+      return {
+        topic: this.topic,
+        kafkaPartition: 0,
+        keySchema: null,
+        key: null,
+        valueSchema: null,
+        value: `${this.tag}-${n}`,
+        timestamp: null,
+        headers: [],
+        sourcePartition: PARTITION,
+        sourceOffset: { n: n + 1 },
+      };
+    });
+  }
+  stop(): void {}
+}
+
+const bootstrap = () => kafkaBootstrap();
+
+async function createTopic(topic: string, compact = false): Promise<void> {
+  const admin = createKafka({ bootstrapServers: bootstrap(), clientId: 'eos-test-admin' }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: [
+        {
+          topic,
+          numPartitions: 1,
+          replicationFactor: 1,
+          ...(compact ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+        },
+      ],
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Reads `topic` read_committed (group-less, as the offset store does) into a list of values. */
+async function committedValues(topic: string): Promise<string[]> {
+  const values: string[] = [];
+  const reader = new KafkaLogReader({
+    kafka: createKafka({ bootstrapServers: bootstrap(), clientId: 'eos-test-reader' }),
+    topic,
+    onRecords: (_p, records) => {
+      for (const r of records) values.push(r.value?.toString('utf8') ?? '');
+    },
+  });
+  await reader.start();
+  try {
+    await reader.readToEnd(30_000);
+  } finally {
+    await reader.stop();
+  }
+  return values;
+}
+
+interface Generation {
+  readonly worker: WorkerSourceTask;
+  readonly run: Promise<void>;
+  readonly states: [TaskState, string | null][];
+  readonly store: KafkaOffsetStore;
+}
+
+/** One task generation: its own offset store (read committed) and transactional producer of id `transactionalId`. */
+async function startGeneration(opts: {
+  transactionalId: string;
+  offsetsTopic: string;
+  topic: string;
+  tag: string;
+  boundary?: 'poll' | 'interval';
+}): Promise<Generation> {
+  const kafka = createKafka({ bootstrapServers: bootstrap(), clientId: `eos-test-${opts.tag}` });
+  const store = new KafkaOffsetStore({ kafka, topic: opts.offsetsTopic, partitions: 1, replicationFactor: 1 });
+  await store.start();
+  const producer = new KafkajsClientFactory().newProducer({
+    'bootstrap.servers': bootstrap(),
+    'client.id': `eos-test-${opts.tag}`,
+    'transactional.id': opts.transactionalId,
+  });
+  if (!isTransactionalProducer(producer)) throw new Error('not transactional');
+  const states: [TaskState, string | null][] = [];
+  const worker = new WorkerSourceTask({
+    connector: 'eos-src',
+    taskId: 0,
+    task: new CounterTask(opts.topic, opts.tag),
+    taskConfig: {},
+    producer,
+    offsetStore: store,
+    keyConverter: new Utf8Converter(),
+    valueConverter: new Utf8Converter(),
+    headerConverter: new Utf8Converter(),
+    transforms: new TransformationChain(),
+    errors: new RetryWithToleranceOperator(errorHandlingConfig({}), () => undefined),
+    offsetFlushIntervalMs: 60_000,
+    offsetFlushTimeoutMs: 5000,
+    maxInFlight: 1,
+    maxRequestBytes: 1048576,
+    listener: (state, trace) => states.push([state, trace]),
+    log: () => undefined,
+    transactions: new SourceTransactions(producer, 'eos-src', {
+      transactionalId: opts.transactionalId,
+      boundary: opts.boundary ?? 'poll',
+      intervalMs: 200,
+      offsetsTopic: opts.offsetsTopic,
+      initTimeoutMs: 30_000,
+    }),
+  });
+  const run = worker.run();
+  run.catch(() => undefined); // awaited by the test; a fenced zombie rejects while the test does other things
+  return { worker, run, states, store };
+}
+
+const numbersOf = (values: readonly string[], tag: string): number[] =>
+  values.filter((v) => v.startsWith(`${tag}-`)).map((v) => Number(v.slice(tag.length + 1)));
+
+describe('exactly-once source tasks on the real broker', () => {
+  it.each(['poll', 'interval'] as const)(
+    'transaction.boundary=%s: records and offsets commit together; a stop and a resume give no duplicate',
+    async (boundary) => {
+      const topic = uniqueName('eos-data');
+      const offsetsTopic = uniqueName('eos-offsets');
+      await createTopic(topic);
+      await createTopic(offsetsTopic, true);
+      const transactionalId = uniqueName('eos-txid');
+      const first = await startGeneration({ transactionalId, offsetsTopic, topic, tag: 'r', boundary });
+      await waitFor(async () => (await committedValues(topic)).length >= 500, { description: '500 committed' });
+      first.worker.stop();
+      await first.run;
+      await first.store.stop();
+      const second = await startGeneration({ transactionalId, offsetsTopic, topic, tag: 'r', boundary });
+      const before = (await committedValues(topic)).length;
+      await waitFor(async () => (await committedValues(topic)).length >= before + 500, { description: 'resumed' });
+      second.worker.stop();
+      await second.run;
+      const values = await committedValues(topic);
+      // Every number from 0 exactly once, in order: nothing lost, nothing duplicated across the resume.
+      expect(numbersOf(values, 'r')).toEqual(values.map((_, i) => i));
+      // The committed source offset is the count of committed records, as read by the (read_committed) store.
+      expect(await second.store.list('eos-src')).toEqual([{ partition: PARTITION, offset: { n: values.length } }]);
+      await second.store.stop();
+      expect(first.states.map(([s]) => s)).toEqual(['RUNNING']);
+    },
+  );
+
+  it('a zombie generation cannot commit a record once the next generation has called initTransactions', async () => {
+    const topic = uniqueName('eos-zombie');
+    const offsetsTopic = uniqueName('eos-zombie-offsets');
+    await createTopic(topic);
+    await createTopic(offsetsTopic, true);
+    const transactionalId = uniqueName('eos-zombie-txid');
+    const zombie = await startGeneration({ transactionalId, offsetsTopic, topic, tag: 'old' });
+    await waitFor(async () => (await committedValues(topic)).length >= 200, { description: 'old generation runs' });
+    // The successor: same transactional id; it fences the zombie, which keeps running on purpose (never stopped).
+    const successor = await startGeneration({ transactionalId, offsetsTopic, topic, tag: 'new' });
+    await waitFor(() => successor.states.some(([s]) => s === 'RUNNING'), { description: 'successor RUNNING' });
+    const oldAtFence = numbersOf(await committedValues(topic), 'old').length;
+    // The zombie's next commit (or write) is refused: it FAILS with the broker's fencing error.
+    await expect(zombie.run).rejects.toThrow(/epoch|fenced/i);
+    const failed = zombie.states.find(([s]) => s === 'FAILED');
+    expect(failed?.[1]).toMatch(/epoch|fenced/i);
+    await waitFor(async () => numbersOf(await committedValues(topic), 'new').length >= 200, {
+      description: 'successor commits',
+    });
+    successor.worker.stop();
+    await successor.run;
+    const values = await committedValues(topic);
+    // Not one record of the zombie was committed after the successor started …
+    expect(numbersOf(values, 'old')).toHaveLength(oldAtFence);
+    // … and the successor continued from the zombie's last committed offset: one gap-free sequence.
+    expect([...numbersOf(values, 'old'), ...numbersOf(values, 'new')]).toEqual(values.map((_, i) => i));
+    await Promise.all([zombie.store.stop(), successor.store.stop()]);
+  });
+
+  it("createWorkerTask gives an exactly-once task Apache's transactional.id and forced producer settings", () => {
+    const worker = parseWorkerConfig(
+      {
+        'bootstrap.servers': bootstrap(),
+        'group.id': 'my-cluster',
+        'offset.storage.topic': 'offsets',
+        'config.storage.topic': 'configs',
+        'status.storage.topic': 'status',
+        'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+        'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+        'exactly.once.source.support': 'enabled',
+        'producer.enable.idempotence': 'false',
+        'producer.acks': '1',
+      },
+      'distributed',
+    );
+    const seen: ClientProps[] = [];
+    const real = new KafkajsClientFactory();
+    const factory: KafkaClientFactory = {
+      newProducer: (props): ProducerPort => {
+        seen.push(props);
+        return real.newProducer(props);
+      },
+      newConsumer: (props) => real.newConsumer(props),
+      newTopicAdmin: (props) => real.newTopicAdmin(props),
+    };
+    class Task extends CounterTask {
+      constructor() {
+        super('t', 'x');
+      }
+    }
+    class Connector extends SourceConnector {
+      version = () => '1';
+      start(): void {}
+      taskClass = (): TaskClass => Task;
+      taskConfigs = (): Record<string, string>[] => [{}];
+      stop(): void {}
+      config = () => new ConfigDef();
+    }
+    const config: ConnectorConfigMap = { 'connector.class': 'X', 'transaction.boundary': 'interval' };
+    createWorkerTask(
+      { worker, registry: PluginRegistry.withBuiltins(), kafka: factory, offsetStore: {} as never },
+      { connector: 'conn', taskId: 3, connectorConfig: config, taskConfig: config },
+      new Connector(),
+      () => undefined,
+    );
+    expect(taskTransactionalId('my-cluster', 'conn', 3)).toBe('my-cluster-conn-3');
+    expect(seen[0]).toMatchObject({
+      'transactional.id': 'my-cluster-conn-3',
+      'enable.idempotence': 'true',
+      acks: 'all',
+      'max.in.flight.requests.per.connection': '1',
+    });
+  });
+});
