@@ -4,23 +4,18 @@
  * use and kept, because the task asks once per heartbeat.
  */
 import type { Admin, Kafka } from 'kafkajs';
+import { LazyAdmin } from './lazy-admin';
 import type { GroupLagPort, PartitionLag } from '../../storage/kafka-ports';
 
 export class KafkajsGroupLag implements GroupLagPort {
-  private adminReady: Promise<Admin> | undefined;
+  private readonly lazyAdmin: LazyAdmin;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(kafka: Kafka) {
+    this.lazyAdmin = new LazyAdmin(kafka);
+  }
 
   private admin(): Promise<Admin> {
-    this.adminReady ??= (async () => {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      return admin;
-    })().catch((error: unknown) => {
-      this.adminReady = undefined;
-      throw error;
-    });
-    return this.adminReady;
+    return this.lazyAdmin.get();
   }
 
   async lag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
@@ -51,10 +46,7 @@ export class KafkajsGroupLag implements GroupLagPort {
     return out;
   }
 
-  async close(): Promise<void> {
-    const ready = this.adminReady;
-    this.adminReady = undefined;
-    const admin = await ready?.catch(() => undefined);
-    await admin?.disconnect().catch(() => undefined);
+  close(): Promise<void> {
+    return this.lazyAdmin.close();
   }
 }

@@ -8,6 +8,7 @@
  * STOPPED), so nobody can observe the gap.
  */
 import type { Admin, Kafka } from 'kafkajs';
+import { LazyAdmin } from './lazy-admin';
 import type { SinkOffsetEntry, SinkOffsets } from '../../storage/sink-offsets';
 
 const GROUP_NOT_FOUND = new Set(['GROUP_ID_NOT_FOUND', 'COORDINATOR_NOT_AVAILABLE']);
@@ -18,20 +19,14 @@ const errorType = (error: unknown): string | undefined => {
 };
 
 export class KafkaGroupOffsets implements SinkOffsets {
-  private adminReady: Promise<Admin> | undefined;
+  private readonly lazyAdmin: LazyAdmin;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(kafka: Kafka) {
+    this.lazyAdmin = new LazyAdmin(kafka);
+  }
 
   private admin(): Promise<Admin> {
-    this.adminReady ??= (async () => {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      return admin;
-    })().catch((error: unknown) => {
-      this.adminReady = undefined;
-      throw error;
-    });
-    return this.adminReady;
+    return this.lazyAdmin.get();
   }
 
   async list(groupId: string): Promise<SinkOffsetEntry[]> {
@@ -87,9 +82,7 @@ export class KafkaGroupOffsets implements SinkOffsets {
     return (await (await this.admin()).describeCluster()).clusterId;
   }
 
-  async close(): Promise<void> {
-    const ready = this.adminReady;
-    this.adminReady = undefined;
-    if (ready) await (await ready).disconnect().catch(() => undefined);
+  close(): Promise<void> {
+    return this.lazyAdmin.close();
   }
 }
