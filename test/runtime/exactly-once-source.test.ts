@@ -17,7 +17,11 @@ import { PluginRegistry } from '../../lib/plugins/registry';
 import type { ClientProps, KafkaClientFactory, ProducerPort } from '../../lib/storage/kafka-ports';
 import { isTransactionalProducer } from '../../lib/storage/kafka-ports';
 import { errorHandlingConfig, RetryWithToleranceOperator } from '../../lib/runtime/error-handling';
-import { SourceTransactions, taskTransactionalId } from '../../lib/runtime/exactly-once-source';
+import {
+  SourceTransactions,
+  taskTransactionalId,
+  WorkerTransactionContext,
+} from '../../lib/runtime/exactly-once-source';
 import { TransformationChain } from '../../lib/runtime/transformation-chain';
 import { createWorkerTask } from '../../lib/runtime/worker';
 import { WorkerSourceTask } from '../../lib/runtime/worker-source-task';
@@ -89,8 +93,21 @@ async function createTopic(topic: string, compact = false): Promise<void> {
           ...(compact ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
         },
       ],
-      waitForLeaders: true,
+      waitForLeaders: false,
     });
+    // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded broker answers for a
+    // moment after the creation: poll the metadata until the partition has a leader.
+    await waitFor(
+      async () => {
+        try {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+          return topics[0]?.partitions.every((p) => p.leader >= 0) === true;
+        } catch {
+          return false;
+        }
+      },
+      { description: `${topic} has a leader` },
+    );
   } finally {
     await admin.disconnect();
   }
@@ -128,7 +145,8 @@ async function startGeneration(opts: {
   offsetsTopic: string;
   topic: string;
   tag: string;
-  boundary?: 'poll' | 'interval';
+  boundary?: 'poll' | 'interval' | 'connector';
+  task?: SourceTask;
 }): Promise<Generation> {
   const kafka = createKafka({ bootstrapServers: bootstrap(), clientId: `eos-test-${opts.tag}` });
   const store = new KafkaOffsetStore({ kafka, topic: opts.offsetsTopic, partitions: 1, replicationFactor: 1 });
@@ -143,7 +161,7 @@ async function startGeneration(opts: {
   const worker = new WorkerSourceTask({
     connector: 'eos-src',
     taskId: 0,
-    task: new CounterTask(opts.topic, opts.tag),
+    task: opts.task ?? new CounterTask(opts.topic, opts.tag),
     taskConfig: {},
     producer,
     offsetStore: store,
@@ -320,6 +338,66 @@ const fencingReconciler = (workerConfig: Record<string, string>) => {
   });
   return { configStore, statusStore, launcher, reconciler };
 };
+
+/**
+ * Defines its own transaction boundaries (batches of 10): on even polls it commits after the 5th record and
+ * aborts after the 10th (records 5–9 dropped); on odd polls it commits the whole batch.
+ */
+class BoundaryTask extends CounterTask {
+  private polls = 0;
+  override async poll(): Promise<SourceRecord[]> {
+    const records = await super.poll();
+    const context = this.context.transactionContext?.();
+    if (!context) throw new Error('no TransactionContext');
+    if (this.polls++ % 2 === 0) {
+      context.commitTransaction(records[4] as SourceRecord);
+      context.abortTransaction(records[9] as SourceRecord);
+    } else context.commitTransaction();
+    return records;
+  }
+}
+
+describe('transaction.boundary=connector', () => {
+  it("the task's TransactionContext commits and aborts where the connector asks; aborted records' offsets are committed", async () => {
+    const topic = uniqueName('eos-boundary');
+    const offsetsTopic = uniqueName('eos-boundary-offsets');
+    await createTopic(topic);
+    await createTopic(offsetsTopic, true);
+    const generation = await startGeneration({
+      transactionalId: uniqueName('eos-boundary-txid'),
+      offsetsTopic,
+      topic,
+      tag: 'b',
+      boundary: 'connector',
+      task: new BoundaryTask(topic, 'b', 10),
+    });
+    await waitFor(async () => (await committedValues(topic)).length >= 300, { description: '300 committed' });
+    generation.worker.stop();
+    await generation.run;
+    const numbers = numbersOf(await committedValues(topic), 'b');
+    const polled = (await generation.store.list('eos-src'))[0]?.offset?.['n'] as number;
+    // Every polled batch accounted for: its kept records visible once, in order, the aborted ones never …
+    const expected = Array.from({ length: polled }, (_, n) => n).filter(
+      (n) => Math.floor(n / 10) % 2 === 1 || n % 10 < 5,
+    );
+    expect(numbers).toEqual(expected);
+    // … and the committed offset covers the aborted records too (they are not polled again).
+    expect(polled % 10).toBe(0);
+    await generation.store.stop();
+    expect(generation.states.map(([s]) => s)).toEqual(['RUNNING']);
+  });
+
+  it('asking for both a commit and an abort of the same record is refused', () => {
+    const context = new WorkerTransactionContext();
+    const record = { topic: 't' } as SourceRecord;
+    context.commitTransaction(record);
+    expect(() => context.abortTransaction(record)).toThrow(/both commit and abort/);
+    context.abortTransaction();
+    expect(() => context.commitTransaction()).toThrow(/both commit and abort/);
+    expect(context.takeRecordRequest(record)).toBe('commit');
+    expect(context.takeBatchRequest()).toBe('abort');
+  });
+});
 
 describe('zombie fencing by the reconciler', () => {
   it('an old generation left running cannot commit once the reconciler launched the next one (not yet started)', async () => {
