@@ -5,6 +5,8 @@ import { type JavaPluginCatalog, withJavaTaskConfigs } from '../lib/plugins/java
 import { PluginRegistry } from '../lib/plugins/registry';
 import type { ReconcilerOptions } from '../lib/scheduler/reconciler';
 import { Reconciler } from '../lib/scheduler/reconciler';
+import { ZombieFencing } from '../lib/scheduler/zombie-fencing';
+import { EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG } from '../lib/config/worker-config';
 import type { TaskLauncher } from '../lib/storage/ports';
 import type { CommonEnv } from './env';
 import type { Stores } from './stores';
@@ -20,15 +22,43 @@ export async function createReconciler(
   const registry = PluginRegistry.withBuiltins({ fileStream: workerSecuritySettings(workerConfig).fileStream.enabled });
   if (env.SKC_PLUGIN_PATH.length > 0) await registry.loadPluginPath(env.SKC_PLUGIN_PATH);
   const providers = ConfigProviders.fromWorkerConfig(workerConfig);
+  const plugins = javaCatalog ? withJavaTaskConfigs(registry, javaCatalog) : registry;
   return new Reconciler({
     ...stores,
     launcher,
     // Task configs of Java connectors come from the catalog JVM (Apache's Worker.connectorTaskConfigs).
-    plugins: javaCatalog ? withJavaTaskConfigs(registry, javaCatalog) : registry,
+    plugins,
+    ...(await zombieFencing(env, workerConfig, plugins)),
     workerConfig,
     // The connector sees values of the local providers (file, directory, env); reverseTransform keeps them out of
     // the stored task configs. Secrets Manager / SSM placeholders stay for the task process to resolve.
     resolveConfig: async (config) => providers.transform(config, { deferTaskOnly: true }).data,
     ...extra,
   });
+}
+
+/**
+ * Exactly-once source support: the reconciler fences zombie tasks before it launches new ones (KIP-618). Only then
+ * is the Kafka client loaded, with the deployment's Kafka security settings (SKC_KAFKA_AUTH).
+ */
+async function zombieFencing(
+  env: CommonEnv,
+  workerConfig: Readonly<Record<string, string>>,
+  plugins: ReconcilerOptions['plugins'],
+): Promise<Pick<ReconcilerOptions, 'zombieFencing'>> {
+  if ((workerConfig[EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG] ?? '').trim().toLowerCase() !== 'enabled') return {};
+  const [{ kafkaAuthProperties }, { kafkaClientFactory }] = await Promise.all([
+    import('./kafka-auth'),
+    import('./kafka'),
+  ]);
+  const kafka = kafkaClientFactory();
+  const newProducerFencer = kafka.newProducerFencer?.bind(kafka);
+  if (!newProducerFencer) throw new Error('the Kafka client adapter cannot fence producers (exactly-once source)');
+  return {
+    zombieFencing: new ZombieFencing({
+      workerConfig: workerProperties(env, await kafkaAuthProperties(env)),
+      plugins,
+      newProducerFencer,
+    }),
+  };
 }

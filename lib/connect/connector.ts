@@ -97,9 +97,32 @@ export interface Task {
   stop(): MaybePromise<void>;
 }
 
+/**
+ * Apache's `TransactionContext` (KIP-618): how a source task whose connector defines its own transaction boundaries
+ * (`transaction.boundary=connector`) ends transactions. Records named here must be ones its `poll()` returned.
+ */
+export interface TransactionContext {
+  /** Commit the open transaction once the records of the next (or current) poll() batch are sent. */
+  commitTransaction(): void;
+  /** Commit the open transaction right after `record` is sent. */
+  commitTransaction(record: SourceRecord): void;
+  /**
+   * Abort the open transaction once the next (or current) poll() batch is sent: its records are dropped, their
+   * source offsets are still committed (the task does not see them again), as in Apache.
+   */
+  abortTransaction(): void;
+  /** Abort the open transaction right after `record` is sent (records up to it dropped, offsets committed). */
+  abortTransaction(record: SourceRecord): void;
+}
+
 export interface SourceTaskContext {
   configs(): ConnectorConfigMap;
   offsetStorageReader(): OffsetStorageReader;
+  /**
+   * The transaction context when the worker has exactly-once source support enabled and the connector is
+   * configured with `transaction.boundary=connector`; null (or absent) otherwise, as Apache's default.
+   */
+  transactionContext?(): TransactionContext | null;
 }
 
 export abstract class SourceTask implements Task {

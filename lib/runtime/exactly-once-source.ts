@@ -13,7 +13,8 @@
  *
  * WorkerSourceTask calls in here at its boundaries; everything transactional stays in this module.
  */
-import type { ConnectorConfigMap } from '../connect/connector';
+import type { ConnectorConfigMap, TransactionContext } from '../connect/connector';
+import type { SourceRecord } from '../connect/records';
 import { TRANSACTION_BOUNDARY_CONFIG, TRANSACTION_BOUNDARY_INTERVAL_CONFIG } from '../config/connector-config';
 import type { WorkerConfig } from '../config/worker-config';
 import type { ClientProps, ProducerRecord, TransactionalProducerPort } from '../storage/kafka-ports';
@@ -31,7 +32,7 @@ const MAX_BLOCK_MS_DEFAULT = 60_000;
 
 export interface ExactlyOnceSourceSettings {
   readonly transactionalId: string;
-  readonly boundary: Exclude<TransactionBoundary, 'connector'>;
+  readonly boundary: TransactionBoundary;
   readonly intervalMs: number;
   /** where the source offsets go, in the transaction (the worker's `offset.storage.topic`) */
   readonly offsetsTopic: string;
@@ -51,15 +52,9 @@ export function exactlyOnceSourceSettings(
 ): ExactlyOnceSourceSettings | undefined {
   if (worker.mode !== 'distributed' || worker.exactlyOnceSourceSupport !== 'enabled') return undefined;
   const boundary = (connectorConfig[TRANSACTION_BOUNDARY_CONFIG] ?? 'poll').trim().toLowerCase();
-  if (boundary === 'connector') {
-    // Validation refuses this for every connector that cannot define boundaries (all built-ins); a plug-in that
-    // claims it can would need the SourceTask TransactionContext, which this runtime does not offer yet.
-    throw new Error(
-      `${TRANSACTION_BOUNDARY_CONFIG}=connector is not supported by this runtime: source tasks have no ` +
-        'TransactionContext; use poll or interval',
-    );
-  }
-  if (boundary !== 'poll' && boundary !== 'interval') {
+  // `connector`: validation admitted it only for a connector whose canDefineTransactionBoundaries() is SUPPORTED;
+  // its task gets a TransactionContext (WorkerTransactionContext below).
+  if (boundary !== 'poll' && boundary !== 'interval' && boundary !== 'connector') {
     throw new Error(`Invalid value ${boundary} for configuration ${TRANSACTION_BOUNDARY_CONFIG}`);
   }
   const interval = connectorConfig[TRANSACTION_BOUNDARY_INTERVAL_CONFIG];
@@ -112,6 +107,11 @@ export class SourceTransactions {
     return this.settings.boundary === 'poll';
   }
 
+  /** `transaction.boundary=connector`: the task ends transactions through its TransactionContext. */
+  get connectorDefined(): boolean {
+    return this.settings.boundary === 'connector';
+  }
+
   /** `transaction.boundary=interval`: the interval has passed since the last commit. */
   intervalElapsed(now = Date.now()): boolean {
     return this.settings.boundary === 'interval' && now >= this.nextCommitAt;
@@ -140,8 +140,65 @@ export class SourceTransactions {
     await this.producer.commitTransaction(records);
   }
 
+  /** Aborts the open transaction; the caller then commits the offsets of its records in a new one. */
+  async abortOpen(): Promise<void> {
+    await this.producer.abortTransaction();
+  }
+
   /** Aborts the open transaction (a failed task); errors (e.g. fenced) are left to the broker's own abort. */
   async abort(): Promise<void> {
     await this.producer.abortTransaction();
+  }
+}
+
+export type TransactionRequest = 'commit' | 'abort';
+
+/**
+ * Apache's `WorkerTransactionContext`: the requests a task makes through its TransactionContext, taken by the
+ * task loop after each record it sends (record requests) and after each poll() batch (batch requests). Asking for
+ * both a commit and an abort of the same record or batch is the connector's bug, refused as in Apache.
+ */
+export class WorkerTransactionContext implements TransactionContext {
+  private readonly recordRequests = new Map<SourceRecord, TransactionRequest>();
+  private batchRequest: TransactionRequest | undefined;
+
+  commitTransaction(record?: SourceRecord): void {
+    this.request('commit', record);
+  }
+
+  abortTransaction(record?: SourceRecord): void {
+    this.request('abort', record);
+  }
+
+  private request(kind: TransactionRequest, record: SourceRecord | undefined): void {
+    const current = record === undefined ? this.batchRequest : this.recordRequests.get(record);
+    if (current !== undefined && current !== kind) {
+      throw new Error(
+        record === undefined
+          ? 'Connector requested both commit and abort of the next transaction'
+          : 'Connector requested both commit and abort of the transaction for the same record',
+      );
+    }
+    if (record === undefined) this.batchRequest = kind;
+    else this.recordRequests.set(record, kind);
+  }
+
+  /** Whether any record has a pending request (the loop then looks record by record). */
+  get hasRecordRequests(): boolean {
+    return this.recordRequests.size > 0;
+  }
+
+  /** The request made for `record`, taken (once). */
+  takeRecordRequest(record: SourceRecord): TransactionRequest | undefined {
+    const request = this.recordRequests.get(record);
+    if (request !== undefined) this.recordRequests.delete(record);
+    return request;
+  }
+
+  /** The request made for the batch, taken (once). */
+  takeBatchRequest(): TransactionRequest | undefined {
+    const request = this.batchRequest;
+    this.batchRequest = undefined;
+    return request;
   }
 }

@@ -20,7 +20,8 @@ import type { OffsetStore, SourceOffsetEntry } from '../storage/ports';
 import { isRetriable } from '../errors';
 import { Backoff, backoffDelay, sleep } from '../retry';
 import type { ErrorContext, RetryWithToleranceOperator, StageResult } from './error-handling';
-import type { SourceTransactions } from './exactly-once-source';
+import { WorkerTransactionContext } from './exactly-once-source';
+import type { SourceTransactions, TransactionRequest } from './exactly-once-source';
 import { OffsetStorageReaderImpl } from './offset-storage-reader';
 import type { TaskMetrics } from './task-metrics';
 import type { TransformationChain } from './transformation-chain';
@@ -124,15 +125,20 @@ export class WorkerSourceTask extends WorkerTask {
     // commitRecord() per record only when the task overrides the SPI's no-op (FileStream does not).
     const commitRecord = (options.task as Partial<SourceTask>).commitRecord;
     this.callsCommitRecord = typeof commitRecord === 'function' && commitRecord !== SourceTask.prototype.commitRecord;
+    this.transactionContext = options.transactions?.connectorDefined ? new WorkerTransactionContext() : undefined;
   }
 
   private readonly callsCommitRecord: boolean;
+  /** `transaction.boundary=connector`: the task's TransactionContext */
+  private readonly transactionContext: WorkerTransactionContext | undefined;
 
   protected async execute(): Promise<void> {
     const { task } = this.o;
+    const transactionContext = this.transactionContext;
     task.initialize({
       configs: () => this.o.taskConfig,
       offsetStorageReader: () => new OffsetStorageReaderImpl(this.o.connector, this.o.offsetStore),
+      transactionContext: () => transactionContext ?? null,
     });
     await this.o.producer.connect();
     let failure: unknown;
@@ -152,6 +158,7 @@ export class WorkerSourceTask extends WorkerTask {
 
   private async pollLoop(): Promise<void> {
     const backoff = new Backoff(POLL_BACKOFF);
+    const transactionContext = this.transactionContext;
     while (!this.stopping) {
       this.throwIfSendFailed();
       if (this.o.transactions) {
@@ -181,7 +188,14 @@ export class WorkerSourceTask extends WorkerTask {
         await sleep(backoff.next(), this.stopSignal.signal);
         continue;
       }
-      if (records === null || records.length === 0) continue;
+      if (records === null || records.length === 0) {
+        if (transactionContext) await this.connectorBoundary(transactionContext.takeBatchRequest());
+        continue;
+      }
+      if (transactionContext) {
+        await this.sendWithConnectorBoundaries(records, transactionContext);
+        continue;
+      }
       // Convert one request's worth at a time and dispatch it: the next request is ready (and acknowledgements
       // are taken) while the rest of a large poll() batch is converted, rather than after all of it.
       for (let from = 0; from < records.length; from += this.maxRequestRecords) {
@@ -190,6 +204,50 @@ export class WorkerSourceTask extends WorkerTask {
       }
       if (this.o.transactions?.perPoll) await this.commitTransaction();
     }
+  }
+
+  /** Sends records[from, to) one request's worth at a time. */
+  private async sendRange(records: SourceRecord[], from: number, to: number): Promise<void> {
+    for (let start = from; start < to; start += this.maxRequestRecords) {
+      await this.enqueue(records, start, Math.min(to, start + this.maxRequestRecords));
+      await this.dispatch(false);
+    }
+  }
+
+  /**
+   * `transaction.boundary=connector`: the batch is sent up to each record the task asked to commit or abort on,
+   * then that transaction ends; after the batch, a batch-level request ends the open one (Apache's
+   * ExactlyOnceWorkerSourceTask checks after each record and after each batch).
+   */
+  private async sendWithConnectorBoundaries(records: SourceRecord[], context: WorkerTransactionContext) {
+    let from = 0;
+    if (context.hasRecordRequests) {
+      for (let i = 0; i < records.length; i++) {
+        const request = context.takeRecordRequest(records[i] as SourceRecord);
+        if (request === undefined) continue;
+        await this.sendRange(records, from, i + 1);
+        from = i + 1;
+        await this.connectorBoundary(request);
+      }
+    }
+    await this.sendRange(records, from, records.length);
+    await this.connectorBoundary(context.takeBatchRequest());
+  }
+
+  /**
+   * Ends the open transaction as the connector asked. An abort drops the transaction's records but, as Apache
+   * does, still commits their source offsets (in a transaction of their own), so the task does not see them again.
+   */
+  private async connectorBoundary(request: TransactionRequest | undefined): Promise<void> {
+    const transactions = this.o.transactions;
+    if (request === undefined || !transactions) return;
+    if (request === 'abort') {
+      await this.dispatch(true);
+      this.throwIfSendFailed();
+      this.log(`${this.id} Aborting transaction as requested by the connector`);
+      await transactions.abortOpen();
+    }
+    await this.commitTransaction();
   }
 
   /**
@@ -617,9 +675,12 @@ export class WorkerSourceTask extends WorkerTask {
   /** Exactly-once stop: commit what was polled (a clean stop) or abort it (a failure), then close. */
   private async shutdownTransactional(transactions: SourceTransactions, failed: boolean): Promise<void> {
     let committed = false;
-    if (!failed) {
+    // A connector that defines its boundaries commits its last transaction only if it asked for it (Apache).
+    const final = this.transactionContext ? this.transactionContext.takeBatchRequest() : 'commit';
+    if (!failed && final !== undefined) {
       try {
-        await this.commitTransaction();
+        if (final === 'abort') await this.connectorBoundary('abort');
+        else await this.commitTransaction();
         committed = true;
       } catch (error) {
         this.log(`${this.id} Failed to commit the last transaction on stop: ${String(error)}`);

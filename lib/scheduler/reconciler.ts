@@ -38,6 +38,7 @@ import { stallOf, stallSettingsFor, TASK_STALL_RESTART_MS_CONFIG } from '../stor
 import type { ConnectorPlugins } from './task-configs';
 import { connectorPluginVersion, generateTaskConfigs, sameTaskConfigs } from './task-configs';
 import { detectedTrace, traceOf } from '../runtime/trace';
+import type { ZombieFencing } from './zombie-fencing';
 
 export const RECONCILER_WORKER_ID = 'reconciler';
 
@@ -54,6 +55,8 @@ export interface ReconcilerOptions {
   readonly workerId?: string;
   readonly now?: () => number;
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
+  /** fences the transactional ids of exactly-once source tasks before a launch (absent: not fenced here) */
+  readonly zombieFencing?: ZombieFencing;
 }
 
 export interface ReconcileReport {
@@ -390,6 +393,7 @@ export class Reconciler {
       );
       toLaunch.push({ taskId, status, replaces: newest?.instanceId });
     }
+    await this.fenceZombies(state, instances, toLaunch, generation);
     const launches = await mapConcurrently(toLaunch, LAUNCH_CONCURRENCY, async ({ taskId, status, replaces }) => {
       // Keep a FAILED or RESTARTING status visible until the new instance reports; otherwise show UNASSIGNED.
       if (!status || status.generation !== generation || (status.state !== 'FAILED' && status.state !== 'RESTARTING')) {
@@ -411,6 +415,34 @@ export class Reconciler {
     }
     // Every launch has settled (none still running after this reconcile returns); the first failure is reported.
     if (failure) throw failure.reason;
+  }
+
+  /**
+   * Exactly-once source connectors: before any task instance is launched, fence the transactional ids of the
+   * tasks to launch and of task ids an older generation had beyond the current count (Apache's leader fences all
+   * of the previous generation's tasks). A process of an older generation still running somewhere can then no
+   * longer commit, even before its successor starts. When fencing fails nothing is launched: the tasks show
+   * FAILED with the cause, and the next reconcile tries again.
+   */
+  private async fenceZombies(
+    state: ConnectorState,
+    instances: readonly TaskInstance[],
+    toLaunch: readonly { readonly taskId: number }[],
+    generation: number,
+  ): Promise<void> {
+    const fencing = this.options.zombieFencing;
+    if (!fencing || toLaunch.length === 0 || !fencing.applies(state.config)) return;
+    const taskCount = state.taskConfigs.length;
+    const surplus = instances.filter((i) => i.taskId >= taskCount).map((i) => i.taskId);
+    const config = this.options.resolveConfig ? await this.options.resolveConfig(state.config) : state.config;
+    try {
+      await fencing.fence(state.name, config, [...toLaunch.map((t) => t.taskId), ...surplus]);
+    } catch (error) {
+      const trace = traceOf(error);
+      for (const { taskId } of toLaunch) await this.putTaskStatus(state.name, taskId, 'FAILED', trace, generation);
+      throw error;
+    }
+    this.options.log?.('fenced zombie tasks', { connector: state.name, generation });
   }
 
   /** RUNNING per the launcher but silent for longer than the heartbeat timeout. */

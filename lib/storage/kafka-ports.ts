@@ -56,6 +56,17 @@ export interface TransactionalProducerPort extends ProducerPort {
   abortTransaction(): Promise<void>;
 }
 
+/**
+ * Apache's `Admin.fenceProducers` (KIP-618 zombie fencing): bumps the epoch of each transactional id, which aborts
+ * the open transaction of whatever producer holds it and refuses that producer's later writes and commits. The
+ * reconciler calls it before it launches a new generation of an exactly-once source connector's tasks.
+ */
+export interface ProducerFencingPort {
+  /** Rejects when an id could not be fenced within `timeoutMs` (e.g. the broker cannot do transactions). */
+  fenceProducers(transactionalIds: readonly string[], timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
 export const isTransactionalProducer = (producer: ProducerPort): producer is TransactionalProducerPort =>
   typeof (producer as Partial<TransactionalProducerPort>).commitTransaction === 'function' &&
   typeof (producer as Partial<TransactionalProducerPort>).initTransactions === 'function';
@@ -138,6 +149,8 @@ export interface KafkaClientFactory {
   newTopicAdmin(props: ClientProps): TopicAdminPort;
   /** an admin reader of group lag with the consumer's client properties; absent: lag is not reported */
   newGroupLag?(props: ClientProps): GroupLagPort;
+  /** a fencer of transactional ids with an admin client's properties; absent: the reconciler cannot fence */
+  newProducerFencer?(props: ClientProps): ProducerFencingPort;
 }
 
 export interface TopicSettings {

@@ -7,6 +7,7 @@ import { createKafka } from '../../lib/adapters/kafka/client';
 import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
 import { KafkaLogReader } from '../../lib/adapters/kafka/log-reader';
 import { KafkaOffsetStore } from '../../lib/adapters/kafka/offsets-topic-store';
+import { readFileSync } from 'node:fs';
 import { SourceConnector, SourceTask } from '../../lib/connect/connector';
 import type { ConnectorConfigMap, TaskClass } from '../../lib/connect/connector';
 import { ConfigDef } from '../../lib/connect/config-def';
@@ -16,12 +17,23 @@ import { PluginRegistry } from '../../lib/plugins/registry';
 import type { ClientProps, KafkaClientFactory, ProducerPort } from '../../lib/storage/kafka-ports';
 import { isTransactionalProducer } from '../../lib/storage/kafka-ports';
 import { errorHandlingConfig, RetryWithToleranceOperator } from '../../lib/runtime/error-handling';
-import { SourceTransactions, taskTransactionalId } from '../../lib/runtime/exactly-once-source';
+import {
+  SourceTransactions,
+  taskTransactionalId,
+  WorkerTransactionContext,
+} from '../../lib/runtime/exactly-once-source';
 import { TransformationChain } from '../../lib/runtime/transformation-chain';
 import { createWorkerTask } from '../../lib/runtime/worker';
 import { WorkerSourceTask } from '../../lib/runtime/worker-source-task';
 import type { TaskState } from '../../lib/runtime/worker-task';
+import { InMemoryConfigStore, InMemoryOffsetStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
+import { kafkaBrokerReadiness } from '../../lib/adapters/kafka/admin';
+import { freePorts, startKafkaBroker } from '../../lib/adapters/local/kafka-broker';
+import { Reconciler } from '../../lib/scheduler/reconciler';
+import { ZombieFencing } from '../../lib/scheduler/zombie-fencing';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
+import { servicePaths } from '../services/paths';
+import { FakeTaskLauncher, testPlugins } from '../scheduler/fakes';
 import { Utf8Converter } from './fakes';
 
 requireServices('kafka');
@@ -81,8 +93,21 @@ async function createTopic(topic: string, compact = false): Promise<void> {
           ...(compact ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
         },
       ],
-      waitForLeaders: true,
+      waitForLeaders: false,
     });
+    // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded broker answers for a
+    // moment after the creation: poll the metadata until the partition has a leader.
+    await waitFor(
+      async () => {
+        try {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+          return topics[0]?.partitions.every((p) => p.leader >= 0) === true;
+        } catch {
+          return false;
+        }
+      },
+      { description: `${topic} has a leader` },
+    );
   } finally {
     await admin.disconnect();
   }
@@ -120,7 +145,8 @@ async function startGeneration(opts: {
   offsetsTopic: string;
   topic: string;
   tag: string;
-  boundary?: 'poll' | 'interval';
+  boundary?: 'poll' | 'interval' | 'connector';
+  task?: SourceTask;
 }): Promise<Generation> {
   const kafka = createKafka({ bootstrapServers: bootstrap(), clientId: `eos-test-${opts.tag}` });
   const store = new KafkaOffsetStore({ kafka, topic: opts.offsetsTopic, partitions: 1, replicationFactor: 1 });
@@ -135,7 +161,7 @@ async function startGeneration(opts: {
   const worker = new WorkerSourceTask({
     connector: 'eos-src',
     taskId: 0,
-    task: new CounterTask(opts.topic, opts.tag),
+    task: opts.task ?? new CounterTask(opts.topic, opts.tag),
     taskConfig: {},
     producer,
     offsetStore: store,
@@ -277,5 +303,206 @@ describe('exactly-once source tasks on the real broker', () => {
       acks: 'all',
       'max.in.flight.requests.per.connection': '1',
     });
+  });
+});
+
+/** Distributed-worker properties with exactly-once source support, for `bootstrap` and `groupId`. */
+const eosWorkerProps = (bootstrapServers: string, groupId: string, extra: Record<string, string> = {}) => ({
+  'bootstrap.servers': bootstrapServers,
+  'group.id': groupId,
+  'offset.storage.topic': `${groupId}-offsets`,
+  'config.storage.topic': `${groupId}-configs`,
+  'status.storage.topic': `${groupId}-status`,
+  'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'exactly.once.source.support': 'enabled',
+  ...extra,
+});
+
+const fencingReconciler = (workerConfig: Record<string, string>) => {
+  const configStore = new InMemoryConfigStore();
+  const statusStore = new InMemoryStatusStore();
+  // Its stop() only marks an instance STOPPED: the process it stands for keeps running, as a zombie would.
+  const launcher = new FakeTaskLauncher();
+  const reconciler = new Reconciler({
+    configStore,
+    statusStore,
+    launcher,
+    plugins: testPlugins,
+    workerConfig,
+    zombieFencing: new ZombieFencing({
+      workerConfig,
+      plugins: testPlugins,
+      newProducerFencer: (props) => new KafkajsClientFactory().newProducerFencer(props),
+    }),
+  });
+  return { configStore, statusStore, launcher, reconciler };
+};
+
+/**
+ * Defines its own transaction boundaries (batches of 10): on even polls it commits after the 5th record and
+ * aborts after the 10th (records 5–9 dropped); on odd polls it commits the whole batch.
+ */
+class BoundaryTask extends CounterTask {
+  private polls = 0;
+  override async poll(): Promise<SourceRecord[]> {
+    const records = await super.poll();
+    const context = this.context.transactionContext?.();
+    if (!context) throw new Error('no TransactionContext');
+    if (this.polls++ % 2 === 0) {
+      context.commitTransaction(records[4] as SourceRecord);
+      context.abortTransaction(records[9] as SourceRecord);
+    } else context.commitTransaction();
+    return records;
+  }
+}
+
+describe('transaction.boundary=connector', () => {
+  it("the task's TransactionContext commits and aborts where the connector asks; aborted records' offsets are committed", async () => {
+    const topic = uniqueName('eos-boundary');
+    const offsetsTopic = uniqueName('eos-boundary-offsets');
+    await createTopic(topic);
+    await createTopic(offsetsTopic, true);
+    const generation = await startGeneration({
+      transactionalId: uniqueName('eos-boundary-txid'),
+      offsetsTopic,
+      topic,
+      tag: 'b',
+      boundary: 'connector',
+      task: new BoundaryTask(topic, 'b', 10),
+    });
+    await waitFor(async () => (await committedValues(topic)).length >= 300, { description: '300 committed' });
+    generation.worker.stop();
+    await generation.run;
+    const numbers = numbersOf(await committedValues(topic), 'b');
+    const polled = (await generation.store.list('eos-src'))[0]?.offset?.['n'] as number;
+    // Every polled batch accounted for: its kept records visible once, in order, the aborted ones never …
+    const expected = Array.from({ length: polled }, (_, n) => n).filter(
+      (n) => Math.floor(n / 10) % 2 === 1 || n % 10 < 5,
+    );
+    expect(numbers).toEqual(expected);
+    // … and the committed offset covers the aborted records too (they are not polled again).
+    expect(polled % 10).toBe(0);
+    await generation.store.stop();
+    expect(generation.states.map(([s]) => s)).toEqual(['RUNNING']);
+  });
+
+  it('asking for both a commit and an abort of the same record is refused', () => {
+    const context = new WorkerTransactionContext();
+    const record = { topic: 't' } as SourceRecord;
+    context.commitTransaction(record);
+    expect(() => context.abortTransaction(record)).toThrow(/both commit and abort/);
+    context.abortTransaction();
+    expect(() => context.commitTransaction()).toThrow(/both commit and abort/);
+    expect(context.takeRecordRequest(record)).toBe('commit');
+    expect(context.takeBatchRequest()).toBe('abort');
+  });
+});
+
+describe('zombie fencing by the reconciler', () => {
+  it('an old generation left running cannot commit once the reconciler launched the next one (not yet started)', async () => {
+    const topic = uniqueName('eos-fence');
+    const offsetsTopic = uniqueName('eos-fence-offsets');
+    await createTopic(topic);
+    await createTopic(offsetsTopic, true);
+    const groupId = uniqueName('fence-cluster');
+    const name = uniqueName('fenced');
+    const t = fencingReconciler(eosWorkerProps(bootstrap(), groupId));
+    await t.configStore.create(name, { name, 'connector.class': 'PartitionedSource', 'tasks.max': '1' }, 'STARTED');
+    expect((await t.reconciler.reconcile(name)).launched.map((i) => i.generation)).toEqual([1]);
+    // The process of generation 1, task 0: a real transactional task under Apache's transactional id.
+    const zombie = await startGeneration({
+      transactionalId: taskTransactionalId(groupId, name, 0),
+      offsetsTopic,
+      topic,
+      tag: 'old',
+    });
+    await waitFor(async () => (await committedValues(topic)).length >= 200, { description: 'generation 1 commits' });
+
+    // A config change: generation 2. The launcher "stops" generation 1, whose process lives on.
+    const state = await t.configStore.get(name);
+    await t.configStore.update(name, state?.version ?? 0, { config: { ...state?.config, secret: 'rotated' } });
+    await t.reconciler.reconcile(name); // stops generation 1
+    const launched = (await t.reconciler.reconcile(name)).launched; // fences, then launches generation 2
+    expect(launched.map((i) => [i.taskId, i.generation])).toEqual([[0, 2]]);
+    const committedAtLaunch = numbersOf(await committedValues(topic), 'old').length;
+
+    // Nothing of generation 2 runs (the fake launcher starts no process): the reconciler's fencing alone
+    // stops the zombie's next commit.
+    await expect(zombie.run).rejects.toThrow(/epoch|fenced/i);
+    expect(zombie.states.find(([s]) => s === 'FAILED')?.[1]).toMatch(/epoch|fenced/i);
+    const values = await committedValues(topic);
+    expect(numbersOf(values, 'old')).toHaveLength(committedAtLaunch);
+    expect(numbersOf(values, 'old')).toEqual(values.map((_, i) => i));
+    await zombie.store.stop();
+  });
+});
+
+describe('a broker that cannot do transactions', () => {
+  let broker: Awaited<ReturnType<typeof startKafkaBroker>> | undefined;
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('the task FAILS with the cause within max.block.ms, and the reconciler does not launch unfenced tasks', async () => {
+    const [port, controllerPort] = (await freePorts(2)) as [number, number];
+    // One broker cannot host a transaction state log of replication factor 3: InitProducerId never succeeds.
+    broker = await startKafkaBroker({
+      readiness: kafkaBrokerReadiness,
+      classpath: readFileSync(servicePaths().kafkaClasspathFile, 'utf8').trim(),
+      port,
+      controllerPort,
+      heap: '384m',
+      warmUp: false,
+      config: { 'transaction.state.log.replication.factor': 3, 'transaction.state.log.min.isr': 2 },
+    });
+    const groupId = uniqueName('no-txn-cluster');
+    const props = eosWorkerProps(broker.bootstrapServers, groupId, { 'producer.max.block.ms': '3000' });
+    const worker = parseWorkerConfig(props, 'distributed');
+    class Task extends CounterTask {
+      constructor() {
+        super(uniqueName('no-txn'), 'x');
+      }
+    }
+    class Connector extends SourceConnector {
+      version = () => '1';
+      start(): void {}
+      taskClass = (): TaskClass => Task;
+      taskConfigs = (): Record<string, string>[] => [{}];
+      stop(): void {}
+      config = () => new ConfigDef();
+    }
+    const states: [TaskState, string | null][] = [];
+    const config: ConnectorConfigMap = { 'connector.class': 'X' };
+    const task = createWorkerTask(
+      {
+        worker,
+        registry: PluginRegistry.withBuiltins(),
+        kafka: new KafkajsClientFactory(),
+        offsetStore: new InMemoryOffsetStore(),
+      },
+      { connector: 'no-txn', taskId: 0, connectorConfig: config, taskConfig: config },
+      new Connector(),
+      (state, trace) => states.push([state, trace]),
+    );
+    await expect(task.run()).rejects.toThrow(/Timeout expired after 3000ms while awaiting InitProducerId/);
+    // FAILED with a trace naming the cause; never RUNNING (no at-least-once fallback).
+    expect(states.map(([s]) => s)).toEqual(['FAILED']);
+    expect(states[0]?.[1]).toMatch(/transaction\.state\.log\.replication\.factor/);
+
+    // The reconciler cannot fence either: it launches nothing and shows why.
+    const t = fencingReconciler(eosWorkerProps(broker.bootstrapServers, groupId, { 'producer.max.block.ms': '3000' }));
+    const name = uniqueName('unfenceable');
+    await t.configStore.create(name, { name, 'connector.class': 'PartitionedSource', 'tasks.max': '2' }, 'STARTED');
+    await expect(t.reconciler.reconcile(name)).rejects.toThrow(
+      new RegExp(`Failed to fence out zombie tasks of connector ${name} \\(tasks 0, 1\\)`),
+    );
+    expect(t.launcher.live(name)).toEqual([]);
+    const statuses = await t.statusStore.listTasks(name);
+    expect(statuses.map((s) => [s.id, s.state])).toEqual([
+      [0, 'FAILED'],
+      [1, 'FAILED'],
+    ]);
+    expect(statuses[0]?.trace).toMatch(/Timeout expired after 3000ms while awaiting InitProducerId/);
   });
 });

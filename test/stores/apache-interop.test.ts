@@ -5,7 +5,10 @@ import type { Kafka } from 'kafkajs';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { KafkaOffsetStore } from '../../lib/adapters/kafka/offsets-topic-store';
 import { javaBin, resolveKafkaClasspath } from '../../lib/adapters/local/kafka-broker';
-import { partitionKey } from '../../lib/storage/offsets-codec';
+import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
+import { SourceTransactions } from '../../lib/runtime/exactly-once-source';
+import { isTransactionalProducer } from '../../lib/storage/kafka-ports';
+import { encodeOffsetKey, encodeOffsetValue, partitionKey } from '../../lib/storage/offsets-codec';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 
 requireServices('kafka');
@@ -81,6 +84,78 @@ describe('offsets topic shared with Apache Kafka Connect', () => {
         '["java-connector",{"lsn_proc":4,"lsn_commit":5,"lsn":1,"txId":2,"ts_usec":3,"snapshot":"x"}]',
       );
     } finally {
+      await ours.stop();
+    }
+  }, 180_000);
+
+  it("offsets an exactly-once task committed are what Apache's worker (exactly.once.source.support=enabled) reads", async () => {
+    const topic = uniqueName('connect-offsets-eos-interop');
+    const ours = new KafkaOffsetStore({ kafka: client(), topic, partitions: 25, replicationFactor: 1 });
+    await ours.start();
+    const producer = new KafkajsClientFactory().newProducer({
+      'bootstrap.servers': kafkaBootstrap(),
+      'client.id': 'skc-interop-eos',
+      'transactional.id': uniqueName('interop-eos-txid'),
+    });
+    if (!isTransactionalProducer(producer)) throw new Error('not transactional');
+    await producer.connect();
+    try {
+      const transactions = new SourceTransactions(producer, 'eos-connector', {
+        transactionalId: 'unused',
+        boundary: 'poll',
+        intervalMs: 0,
+        offsetsTopic: topic,
+        initTimeoutMs: 30_000,
+      });
+      await transactions.init();
+      const files = [{ filename: '/data/a.txt' }, { filename: '/data/ü.txt' }];
+      // Two committed transactions (the second moves one partition on) …
+      await transactions.commit([
+        { partition: files[0]!, offset: { position: 100 } },
+        { partition: files[1]!, offset: { position: 7 } },
+      ]);
+      await transactions.commit([{ partition: files[0]!, offset: { position: 250 } }]);
+      // … and an aborted one, whose offset a read_committed reader never sees.
+      await producer.send(
+        [
+          {
+            topic,
+            partition: null,
+            key: Buffer.from(encodeOffsetKey('eos-connector', files[0]!)),
+            value: Buffer.from(encodeOffsetValue({ position: 999 }) ?? ''),
+            timestamp: null,
+            headers: [],
+          },
+        ],
+        { metadata: false },
+      );
+      await transactions.abort();
+
+      const { stdout } = await run(
+        javaBin(),
+        [
+          '-cp',
+          resolveKafkaClasspath(),
+          path.join(__dirname, 'fixtures', 'ApacheOffsets.java'),
+          kafkaBootstrap(),
+          topic,
+          'eos-connector',
+          asciiJson([...files, { filename: 'absent' }]),
+          'java-connector',
+          asciiJson({ x: 1 }),
+          asciiJson({ y: 1 }),
+          'enabled',
+        ],
+        { timeout: 150_000 },
+      );
+      const expected = [{ position: 250 }, { position: 7 }, null];
+      // Apache's KafkaOffsetBackingStore reads the committed values …
+      expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual(expected);
+      // … the same ones our (read_committed) offset store reads.
+      const read = await ours.get('eos-connector', files);
+      expect(files.map((f) => read.get(partitionKey(f)) ?? null)).toEqual(expected.slice(0, 2));
+    } finally {
+      await producer.close();
       await ours.stop();
     }
   }, 180_000);

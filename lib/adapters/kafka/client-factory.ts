@@ -8,6 +8,7 @@ import type {
   ConsumerPort,
   GroupLagPort,
   KafkaClientFactory,
+  ProducerFencingPort,
   ProducerPort,
   TopicAdminPort,
 } from '../../storage/kafka-ports';
@@ -17,6 +18,7 @@ import type { KafkaClientFromPropsOptions } from './client-from-props';
 import { KafkajsConsumer } from './consumer';
 import { KafkajsGroupLag } from './group-lag';
 import { KafkajsProducer, KafkajsTransactionalProducer } from './producer';
+import { KafkajsProducerFencer } from './producer-fencing';
 
 export type KafkajsClientFactoryOptions = KafkaClientFromPropsOptions;
 
@@ -55,6 +57,12 @@ export class KafkajsClientFactory implements KafkaClientFactory {
           ...(settings.configs ? { configEntries: settings.configs } : {}),
         }),
     };
+  }
+
+  newProducerFencer(props: ClientProps): ProducerFencingPort {
+    // Apache fences with an admin client (`Worker.fenceZombies`): the admin settings, security included.
+    const mapping = mapClientConfig('admin', props, { warnUnknown: false });
+    return new KafkajsProducerFencer(createKafkaFromProps('admin', props, this.options, mapping));
   }
 
   newGroupLag(props: ClientProps): GroupLagPort {

@@ -67,6 +67,9 @@ export const stderrLogger: KafkaClientLogger = {
  * A kafkajs log creator that routes entries to `logger`, quietly:
  * - kafkajs logs every error *response* (`[Connection] Response Metadata … The coordinator is loading`) at ERROR
  *   although it retries them and throws if the retries run out; those become debug lines;
+ * - a transactional send that meets CONCURRENT_TRANSACTIONS (the broker is still writing the previous commit's
+ *   markers) is retried by kafkajs, which logs each retry at ERROR; Java's producer retries it silently, so these
+ *   become debug lines too (a send whose retries run out still throws, and the task reports that);
  * - the v2 partitioner notice (a warning on every producer) is dropped.
  */
 export function createLogCreator(logger: KafkaClientLogger): logCreator {
@@ -75,7 +78,10 @@ export function createLogCreator(logger: KafkaClientLogger): logCreator {
       const { message, timestamp: _timestamp, ...rest } = log;
       if (message.includes('KafkaJS v2.0.0 switched default partitioner')) return;
       const attributes: Record<string, unknown> = { namespace, ...rest };
-      if (level === logLevel.ERROR && namespace === 'Connection' && message.startsWith('Response ')) {
+      if (
+        level === logLevel.ERROR &&
+        ((namespace === 'Connection' && message.startsWith('Response ')) || isConcurrentTransactionsRetry(message))
+      ) {
         logger.debug(`kafkajs: ${message}`, attributes);
       } else if (level === logLevel.ERROR) logger.error(`kafkajs: ${message}`, attributes);
       else if (level === logLevel.WARN) logger.warn(`kafkajs: ${message}`, attributes);
@@ -83,6 +89,11 @@ export function createLogCreator(logger: KafkaClientLogger): logCreator {
       else logger.debug(`kafkajs: ${message}`, attributes);
     };
 }
+
+/** kafkajs' message for a send retried on CONCURRENT_TRANSACTIONS (its error text for that code). */
+const isConcurrentTransactionsRetry = (message: string): boolean =>
+  message.startsWith('Failed to send messages: ') &&
+  message.includes('another concurrent operation on the same transaction was ongoing');
 
 /** Builds a kafkajs client from Kafka-style connection settings. */
 export function createKafka(options: KafkaClientOptions): Kafka {
