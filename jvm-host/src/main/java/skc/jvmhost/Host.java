@@ -44,9 +44,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Apache worker without a worker group: Apache's {@link Plugins} over plugin.path, its {@link Worker} with
@@ -69,6 +72,8 @@ final class Host {
             "key.converter", "org.apache.kafka.connect.json.JsonConverter",
             "value.converter", "org.apache.kafka.connect.json.JsonConverter");
     private static final long REQUEST_TIMEOUT_MS = 90_000;
+    /** how long an offset commit waits for the supervisor's generation check */
+    private static final long COMMIT_QUESTION_TIMEOUT_MS = 30_000;
 
     private final Protocol protocol;
     private final boolean catalog;
@@ -77,6 +82,14 @@ final class Host {
     private StandaloneHerder herder;
     private ConnectorPluginsResource pluginsResource;
     private ConnectorTaskId taskId;
+    /** the task host's offsets topic view: each write asks the supervisor first (null in the catalog) */
+    private GatedOffsetBackingStore gatedOffsets;
+    private TaskMetricsReporter metricsReporter;
+    /** offset-commit questions to the supervisor awaiting its answer, by question number */
+    private final Map<Long, CompletableFuture<Boolean>> commitQuestions = new ConcurrentHashMap<>();
+    private final AtomicLong nextQuestion = new AtomicLong();
+    /** stdin closed: nobody can answer a commit question any more */
+    private volatile boolean supervisorGone;
     /** connectors the catalog keeps running, with the config each was started with */
     private final Map<String, Map<String, String>> runningConfigs = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -102,6 +115,7 @@ final class Host {
                 case "pause" -> setTargetState(TargetState.PAUSED);
                 case "resume" -> setTargetState(TargetState.STARTED);
                 case "stop" -> stop();
+                case "commitAnswer" -> commitAnswer(request);
                 default -> throw new ConnectRestException(400, "Unknown operation '" + op + "'");
             };
             protocol.reply(id, result);
@@ -170,7 +184,9 @@ final class Host {
                 plugins.newInternalConverter(true, JsonConverter.class.getName(),
                         Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false")));
         offsets.configure(config);
-        OffsetBackingStore offsetStore = catalog ? new LazyOffsetBackingStore(offsets) : offsets;
+        OffsetBackingStore offsetStore;
+        if (catalog) offsetStore = new LazyOffsetBackingStore(offsets);
+        else offsetStore = gatedOffsets = new GatedOffsetBackingStore(offsets);
         ConnectorClientConfigOverridePolicy policy = plugins.newPlugin(
                 config.getString(WorkerConfig.CONNECTOR_CLIENT_POLICY_CLASS_CONFIG), config,
                 ConnectorClientConfigOverridePolicy.class);
@@ -309,6 +325,15 @@ final class Host {
         // Source or sink: the connector class says (the Node side does not know Java's class hierarchy).
         boolean sink = SinkConnector.class.isAssignableFrom(
                 plugins.connectorClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG)));
+        if (request.path("fenceOffsets").asBoolean(false)) gatedOffsets.gate(this::mayCommit);
+        long metricsIntervalMs = request.path("metricsIntervalMs").asLong(0);
+        if (metricsIntervalMs > 0) {
+            // Apache's default consumer client id (Worker.baseConsumerConfigs) unless the connector overrides it.
+            String clientId = connectorConfig.getOrDefault("consumer.override.client.id", "connector-consumer-" + taskId);
+            metricsReporter = new TaskMetricsReporter(protocol, worker.metrics().metrics(), taskId, sink, clientId,
+                    gatedOffsets::lastCommitAt);
+            metricsReporter.start(metricsIntervalMs);
+        }
         boolean started = sink
                 ? worker.startSinkTask(taskId, state, connectorConfig, taskConfig, listener, target)
                 : worker.startSourceTask(taskId, state, connectorConfig, taskConfig, listener, target);
@@ -321,8 +346,47 @@ final class Host {
         return Map.of("targetState", state.name());
     }
 
+    /**
+     * Asks the supervisor whether this instance may commit source offsets (its generation is still the stored
+     * one): an event {@code mayCommit} with a question number, answered by the {@code commitAnswer} request. No
+     * answer in time, or no supervisor, is a refusal: the offsets stay uncommitted (replayed, never lost).
+     */
+    private boolean mayCommit() {
+        if (supervisorGone) {
+            log.warn("No supervisor to confirm this instance's generation: offset commit refused");
+            return false;
+        }
+        long question = nextQuestion.incrementAndGet();
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        commitQuestions.put(question, answer);
+        try {
+            ObjectNode fields = Protocol.JSON.createObjectNode();
+            fields.put("question", question);
+            protocol.event("mayCommit", fields);
+            return answer.get(COMMIT_QUESTION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("The supervisor did not confirm this instance's generation ({}): offset commit refused", e.toString());
+            return false;
+        } finally {
+            commitQuestions.remove(question);
+        }
+    }
+
+    private Object commitAnswer(JsonNode request) {
+        CompletableFuture<Boolean> answer = commitQuestions.get(request.path("question").asLong());
+        if (answer != null) answer.complete(request.path("allowed").asBoolean(false));
+        return Map.of("answered", answer != null);
+    }
+
+    /** stdin closed: refuse pending and future commit questions (nobody can answer them). */
+    void supervisorGone() {
+        supervisorGone = true;
+        commitQuestions.values().forEach(a -> a.complete(false));
+    }
+
     /** Stop the task (final offset commit included) and the worker; the caller exits the process afterwards. */
     Object stop() {
+        if (metricsReporter != null) metricsReporter.close();
         if (worker != null) {
             worker.stopAndAwaitTasks();
             worker.stopAndAwaitConnectors();

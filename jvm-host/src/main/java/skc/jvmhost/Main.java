@@ -60,12 +60,19 @@ public final class Main {
                 continue;
             }
             if (op.equals("stop")) {
-                host.handle(request);
-                System.exit(0);
+                // Off the reading thread: the task's final offset commit asks the supervisor, whose answer
+                // arrives on stdin while the stop is under way.
+                requests.submit(() -> {
+                    host.handle(request);
+                    System.exit(0);
+                });
+                continue;
             }
             requests.submit(() -> host.handle(request));
         }
-        // stdin closed: the supervisor is gone; stop cleanly (commit) and leave.
+        // stdin closed: the supervisor is gone; stop cleanly and leave. Without a supervisor to confirm this
+        // instance's generation, its final source offset commit is refused (replayed by its successor, not lost).
+        host.supervisorGone();
         try {
             host.stop();
         } finally {
