@@ -109,43 +109,12 @@ describe('Debezium PostgreSQL connector in the JVM task host', () => {
     pg.sql(`CREATE TABLE public.${table} (id int PRIMARY KEY, note text);
             INSERT INTO public.${table} VALUES (1, 'one'), (2, 'two'), (3, 'three');`);
 
-    await api.create(name, {
-      'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
-      'tasks.max': '1',
-      'database.hostname': '127.0.0.1',
-      'database.port': String(pg.port),
-      'database.user': pg.user,
-      'database.password': 'unused',
-      'database.dbname': pg.database,
-      'topic.prefix': prefix,
-      'plugin.name': 'pgoutput',
-      'slot.name': prefix,
-      'publication.name': `${prefix}_pub`,
-      'publication.autocreate.mode': 'filtered',
-      'table.include.list': `public.${table}`,
-      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'key.converter.schemas.enable': 'false',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'value.converter.schemas.enable': 'false',
-    });
+    await api.create(name, debeziumConfig(table, prefix));
     await api.waitForState(name, 'RUNNING', 1, 150_000);
 
-    const events: ChangeEvent[] = [];
-    const kafka = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: name });
-    const topic = `${prefix}.public.${table}`;
-    // Debezium's producer may create it a moment later; the reader subscribes to it now.
-    await ensureTopic(kafka, topic, { partitions: 1 });
-    const consumer = kafka.consumer({ groupId: uniqueName('dbz-check') });
-    await consumer.connect();
+    const watch = await watchChanges(name, `${prefix}.public.${table}`);
+    const { events, ids } = watch;
     try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          if (message.value) events.push(JSON.parse(String(message.value)) as ChangeEvent);
-        },
-      });
-      const ids = (op: ChangeEvent['op']) =>
-        new Set(events.filter((e) => e.op === op).map((e) => (e.after ?? e.before)?.id));
       await waitFor(() => [1, 2, 3].every((id) => ids('r').has(id)), {
         timeoutMs: 120_000,
         description: 'snapshot events',
@@ -189,7 +158,7 @@ describe('Debezium PostgreSQL connector in the JVM task host', () => {
       });
       await api.waitForState(name, 'RUNNING', 1, 60_000);
     } finally {
-      await consumer.disconnect();
+      await watch.close();
     }
     expect((await api.delete(`/connectors/${name}`)).status).toBe(204);
   }, 420_000);

@@ -1,4 +1,7 @@
+import { connectorMetricsInfo } from '../../lib/herder/connector-metrics';
+import { prometheusText } from '../../lib/herder/prometheus';
 import { JvmTaskMetrics, parseJvmMetricsReport } from '../../lib/runtime/jvm-task-metrics';
+import type { ConnectorState } from '../../lib/storage/ports';
 import { stallOf } from '../../lib/storage/task-progress';
 
 const clock = () => {
@@ -104,5 +107,34 @@ describe('JvmTaskMetrics (progress of a Java task from Apache’s own metrics)',
     expect(stallOf('RUNNING', t, 5000, c.now() + 60_000)).toBeUndefined();
     await m.close();
     expect(closed).toBe(true);
+  });
+
+  it('Apache’s extra task metrics land in their own groups on /metrics', () => {
+    const m = new JvmTaskMetrics();
+    m.report({
+      kind: 'source',
+      at: 1,
+      metrics: { 'running-ratio': 1, 'batch-size-avg': 2, 'total-retries': 0, 'transaction-size-avg': 0 },
+    });
+    const state = { name: 'java', config: {} } as unknown as ConnectorState;
+    const status = { id: 0, state: 'RUNNING' as const, trace: null, workerId: 'w', generation: 1, updatedAt: 0 };
+    const info = connectorMetricsInfo(
+      state,
+      'source',
+      [{ ...status, progress: m.snapshot()! }],
+      {
+        detectionMs: 1000,
+        restartMs: 0,
+      },
+      Date.now(),
+    );
+    const text = prometheusText([info]);
+    for (const series of [
+      'kafka_connect_connector_task_metrics_running_ratio',
+      'kafka_connect_connector_task_metrics_batch_size_avg',
+      'kafka_connect_task_error_metrics_total_retries',
+      'kafka_connect_source_task_metrics_transaction_size_avg',
+    ])
+      expect(text).toContain(`${series}{connector="java",task="0"}`);
   });
 });
