@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.connector.policy.ConnectorClientConfigOverridePolicy;
 import org.apache.kafka.connect.errors.AlreadyExistsException;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.NotFoundException;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.json.JsonConverterConfig;
@@ -15,6 +16,7 @@ import org.apache.kafka.connect.runtime.ConnectorStatus;
 import org.apache.kafka.connect.runtime.SinkConnectorConfig;
 import org.apache.kafka.connect.runtime.SourceConnectorConfig;
 import org.apache.kafka.connect.runtime.TargetState;
+import org.apache.kafka.connect.runtime.TaskConfig;
 import org.apache.kafka.connect.runtime.TaskStatus;
 import org.apache.kafka.connect.runtime.Worker;
 import org.apache.kafka.connect.runtime.WorkerConfig;
@@ -27,6 +29,7 @@ import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
 import org.apache.kafka.connect.runtime.rest.resources.ConnectorPluginsResource;
 import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
 import org.apache.kafka.connect.sink.SinkConnector;
+import org.apache.kafka.connect.sink.SinkTask;
 import org.apache.kafka.connect.storage.ClusterConfigState;
 import org.apache.kafka.connect.storage.KafkaOffsetBackingStore;
 import org.apache.kafka.connect.storage.OffsetBackingStore;
@@ -312,6 +315,17 @@ final class Host {
         Map<String, String> taskConfig = stringMap(request.path("taskConfig"));
         int taskCount = request.path("taskCount").asInt(1);
         TargetState target = "PAUSED".equals(request.path("targetState").asText()) ? TargetState.PAUSED : TargetState.STARTED;
+        // Source or sink: the connector class says (the Node side does not know Java's class hierarchy).
+        boolean sink = SinkConnector.class.isAssignableFrom(
+                plugins.connectorClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG)));
+        if (request.path("fenceOffsets").asBoolean(false)) {
+            gatedOffsets.gate(this::mayCommit);
+            // Sinks commit through their consumer: the generation check sits in preCommit (GatedSinkTask).
+            if (sink && taskConfig.containsKey(TaskConfig.TASK_CLASS_CONFIG)) {
+                GatedSinkTask.prepare(sinkTaskClass(connectorConfig, taskConfig), this::mayCommit);
+                taskConfig.put(TaskConfig.TASK_CLASS_CONFIG, GatedSinkTask.class.getName());
+            }
+        }
         // The view of the config topic Apache's task needs: this connector, its task count and this task's config.
         ClusterConfigState state = new ClusterConfigState(
                 1, null,
@@ -322,10 +336,6 @@ final class Host {
                 Map.of(), Map.of(), Map.of(), Set.of(), Set.of(),
                 worker.configTransformer());
         TaskStatus.Listener listener = new TaskStatusReporter();
-        // Source or sink: the connector class says (the Node side does not know Java's class hierarchy).
-        boolean sink = SinkConnector.class.isAssignableFrom(
-                plugins.connectorClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG)));
-        if (request.path("fenceOffsets").asBoolean(false)) gatedOffsets.gate(this::mayCommit);
         long metricsIntervalMs = request.path("metricsIntervalMs").asLong(0);
         if (metricsIntervalMs > 0) {
             // Apache's default consumer client id (Worker.baseConsumerConfigs) unless the connector overrides it.
@@ -338,6 +348,18 @@ final class Host {
                 ? worker.startSinkTask(taskId, state, connectorConfig, taskConfig, listener, target)
                 : worker.startSourceTask(taskId, state, connectorConfig, taskConfig, listener, target);
         return Map.of("started", started, "type", sink ? "sink" : "source");
+    }
+
+    /** The plug-in's sink task class, loaded by the connector's plug-in class loader. */
+    private Class<? extends SinkTask> sinkTaskClass(Map<String, String> connectorConfig, Map<String, String> taskConfig) {
+        ClassLoader loader = plugins.connectorClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG))
+                .getClassLoader();
+        try {
+            return Class.forName(taskConfig.get(TaskConfig.TASK_CLASS_CONFIG), true, loader).asSubclass(SinkTask.class);
+        } catch (ClassNotFoundException e) {
+            throw new ConnectException("Sink task class " + taskConfig.get(TaskConfig.TASK_CLASS_CONFIG)
+                    + " not found by the class loader of its connector", e);
+        }
     }
 
     private Object setTargetState(TargetState state) {
