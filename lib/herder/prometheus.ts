@@ -8,17 +8,21 @@ import type { ConnectorMetricsInfo } from './connector-metrics';
 
 /** Apache's metric group of each metric name (ConnectMetricsRegistry). */
 const groupOf = (metric: string): string => {
-  if (metric.startsWith('source-record-') || metric.startsWith('poll-batch-')) return 'source-task-metrics';
+  if (metric.startsWith('source-record-') || metric.startsWith('poll-batch-') || metric.startsWith('transaction-size-'))
+    return 'source-task-metrics';
   if (
     metric.startsWith('sink-record-') ||
     metric.startsWith('put-batch-') ||
     metric === 'partition-count' ||
     metric === 'records-lag' ||
     metric.startsWith('offset-commit-completion') ||
-    metric.startsWith('offset-commit-skip')
+    metric.startsWith('offset-commit-skip') ||
+    metric === 'offset-commit-seq-no'
   )
     return 'sink-task-metrics';
-  if (metric.startsWith('offset-commit-')) return 'connector-task-metrics';
+  // Java tasks (the JVM task host) report the rest of Apache's connector-task-metrics too.
+  if (metric.startsWith('offset-commit-') || metric.endsWith('-ratio') || metric.startsWith('batch-size-'))
+    return 'connector-task-metrics';
   return 'task-error-metrics';
 };
 

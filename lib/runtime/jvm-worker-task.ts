@@ -5,6 +5,7 @@
  * relays its state reports (RUNNING, PAUSED, FAILED with the Java stack trace) to the listener and turns a stop
  * into the host's own graceful stop (final offset commit), with a kill after the grace period.
  */
+import { type JvmMetricsReport, parseJvmMetricsReport } from './jvm-task-metrics';
 import type { TaskStateListener } from './worker-task';
 
 export interface JvmHostExitInfo {
@@ -34,7 +35,18 @@ export interface JvmTaskSpec {
   readonly workerId: string;
   /** how long a stop may take before the JVM is killed (task.shutdown.graceful.timeout.ms + margin) */
   readonly stopGraceMs: number;
+  /**
+   * Asked before each source offset commit in the JVM (its final one included): false when this instance's
+   * generation was superseded, and the JVM does not write the offsets. Absent: the JVM commits unchecked.
+   */
+  readonly mayCommit?: () => Promise<boolean>;
+  /** Apache's task metrics, as the JVM reports them every `metricsIntervalMs` */
+  readonly onMetrics?: (report: JvmMetricsReport) => void;
+  readonly metricsIntervalMs?: number;
 }
+
+/** How often the JVM reports its task metrics unless told otherwise. */
+export const DEFAULT_JVM_METRICS_INTERVAL_MS = 1000;
 
 type Outcome = { kind: 'stopped' } | { kind: 'failed'; trace: string } | { kind: 'exited'; info: JvmHostExitInfo };
 
@@ -55,6 +67,12 @@ export class JvmWorkerTask {
   ) {
     this.outcome = new Promise((resolve) => (this.settle = resolve));
     host.onEvent((event) => {
+      if (event.event === 'mayCommit') return void this.answerCommitQuestion(event.question);
+      if (event.event === 'metrics') {
+        const report = parseJvmMetricsReport(event);
+        if (report) this.spec.onMetrics?.(report);
+        return;
+      }
       if (event.event !== 'state') return;
       const state = event.state;
       const trace = typeof event.trace === 'string' ? event.trace : null;
@@ -84,6 +102,8 @@ export class JvmWorkerTask {
           taskConfig: spec.taskConfig,
           taskCount: spec.taskCount,
           targetState: this.paused ? 'PAUSED' : 'STARTED',
+          fenceOffsets: spec.mayCommit !== undefined,
+          metricsIntervalMs: spec.onMetrics ? (spec.metricsIntervalMs ?? DEFAULT_JVM_METRICS_INTERVAL_MS) : 0,
         });
       }
     } catch (error) {
@@ -132,6 +152,22 @@ export class JvmWorkerTask {
     if (this.stopping) return;
     this.stopping = true;
     this.settle?.({ kind: 'stopped' });
+  }
+
+  /** The JVM's generation check before an offset commit; any doubt (a store error) refuses it: replay, not loss. */
+  private async answerCommitQuestion(question: unknown): Promise<void> {
+    let allowed = false;
+    try {
+      allowed = (await this.spec.mayCommit?.()) ?? true;
+    } catch (error) {
+      this.log(`offset commit refused: the generation could not be checked (${String(error)})`);
+    }
+    if (!allowed) this.log(`offset commit refused: ${this.spec.connector}-${this.spec.taskId} was superseded`);
+    try {
+      await this.host.request('commitAnswer', { question, allowed });
+    } catch (error) {
+      this.log(`commit answer not delivered: ${String(error)}`);
+    }
   }
 
   private async send(op: 'pause' | 'resume'): Promise<void> {

@@ -13,11 +13,15 @@ import type { WorkerConfig } from '../config/worker-config';
 import type { PluginRegistry } from '../plugins/registry';
 import type { KafkaClientFactory } from '../storage/kafka-ports';
 import type { ConfigStore, ConnectorConfig, OffsetStore, StatusStore, TaskProgress } from '../storage/ports';
+import { connectorClientProps } from '../config/client-config';
+import type { PartitionLag } from '../storage/kafka-ports';
+import { sinkConsumerGroupId } from '../storage/sink-offsets';
+import { type JvmMetricsReport, JvmTaskMetrics } from './jvm-task-metrics';
 import { TaskMetrics } from './task-metrics';
 import { type SupervisedTask, TaskSupervisor, type TaskOutcome } from './task-supervisor';
 import { trackTopics } from './topic-tracking';
 import { traceOf } from './trace';
-import { createWorkerTask } from './worker';
+import { createWorkerTask, sinkSubscription } from './worker';
 import type { TaskState, TaskStateListener } from './worker-task';
 
 /** What an instance runs with; asked for only once the instance is known to be wanted. */
@@ -50,7 +54,7 @@ export interface TaskInstanceRuntime {
   jvmTask?(spec: JvmTaskRequest): SupervisedTask | undefined;
 }
 
-/** What a JVM task needs from the instance: the resolved configs and where to report state. */
+/** What a JVM task needs from the instance: the resolved configs and where to report state and progress. */
 export interface JvmTaskRequest {
   readonly registry: PluginRegistry;
   readonly connector: string;
@@ -59,6 +63,10 @@ export interface JvmTaskRequest {
   readonly taskConfig: ConnectorConfig;
   readonly taskCount: number;
   readonly listener: TaskStateListener;
+  /** with `fenceOffsets`: the generation check the JVM asks for before each source offset commit */
+  readonly mayCommit?: () => Promise<boolean>;
+  /** Apache's task metrics from the JVM: the instance's progress (heartbeat, /metrics, stalled detection) */
+  readonly onMetrics: (report: JvmMetricsReport) => void;
 }
 
 export interface TaskInstanceOptions {
@@ -97,6 +105,24 @@ export type TaskInstanceResult =
 export const exitCodeOf = (result: TaskInstanceResult): number =>
   result.outcome === 'failed' || result.outcome === 'not-started' ? 1 : 0;
 
+/** The group-lag reader of a task if it is a sink (has `topics` or `topics.regex`), as worker.ts sets it up. */
+function sinkGroupLag(
+  runtime: TaskInstanceRuntime,
+  connector: string,
+  taskId: number,
+  connectorConfig: ConnectorConfig,
+  taskConfig: ConnectorConfig,
+): { probe: () => Promise<readonly PartitionLag[]>; close: () => Promise<void> } | undefined {
+  const merged = { ...connectorConfig, ...taskConfig };
+  if (merged['topics'] === undefined && merged['topics.regex'] === undefined) return undefined;
+  const props = connectorClientProps(runtime.worker, 'consumer', connector, taskId, connectorConfig);
+  const reader = runtime.kafka.newGroupLag?.(props);
+  if (!reader) return undefined;
+  const groupId = props['group.id'] ?? sinkConsumerGroupId(connector, connectorConfig);
+  const topics = sinkSubscription(merged).topics ?? [];
+  return { probe: () => reader.lag(groupId, topics), close: () => reader.close() };
+}
+
 export async function runTaskInstance(options: TaskInstanceOptions): Promise<TaskInstanceResult> {
   const { connector, taskId, generation, workerId, configStore, statusStore, signal } = options;
   const state = await configStore.get(connector);
@@ -108,13 +134,13 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
 
   const runtime = await options.runtime();
   const { worker } = runtime;
-  let metrics: TaskMetrics | undefined;
+  let metrics: TaskMetrics | JvmTaskMetrics | undefined;
   const progress = (): TaskProgress | undefined => {
     if (!metrics) return undefined;
     // The lag read started now lands in the next heartbeat: a slow admin request never holds a status write.
     metrics.refreshLag((error) => options.log?.('could not read the consumer group lag', { error: String(error) }));
     const snapshot = metrics.snapshot();
-    options.onProgress?.(snapshot);
+    if (snapshot) options.onProgress?.(snapshot);
     return snapshot;
   };
   const supervisor = new TaskSupervisor({
@@ -143,6 +169,7 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
       options.onTaskState?.(taskState, trace);
       supervisor.onState(taskState, trace, version);
     };
+    const jvmMetrics = new JvmTaskMetrics();
     const jvmTask = runtime.jvmTask?.({
       registry,
       connector,
@@ -151,8 +178,15 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
       taskConfig,
       taskCount: state.taskConfigs.length,
       listener,
+      ...(runtime.fenceOffsets ? { mayCommit: () => supervisor.isCurrent() } : {}),
+      onMetrics: (report) => jvmMetrics.report(report),
     });
     if (jvmTask) {
+      metrics = jvmMetrics;
+      // A sink's lag: its consumer group's committed offsets against the end offsets, as for a JavaScript sink
+      // (set now; read only once the JVM says the task is a sink).
+      const groupLag = sinkGroupLag(runtime, connector, taskId, connectorConfig, taskConfig);
+      if (groupLag) jvmMetrics.setLagProbe(groupLag.probe, groupLag.close);
       options.mark?.('taskBuilt');
       if (signal?.aborted) return { outcome: 'unwanted' };
       signal?.addEventListener('abort', () => supervisor.requestStop(), { once: true });

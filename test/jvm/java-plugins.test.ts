@@ -136,6 +136,53 @@ describe('Java plug-ins on plugin.path', () => {
     );
     expect(offsets.offsets[0]?.partition).toEqual({ filename: input });
 
+    // Progress from Apache's own task metrics (the JVM reports them; docs/observability.md), as for JS tasks.
+    interface TaskMetricsView {
+      records_in: number;
+      records_out: number;
+      last_poll_time: number | null;
+      last_put_time: number | null;
+      last_commit_time: number | null;
+      lag: { topic: string; partition: number; lag: number }[];
+      stalled: boolean;
+      metrics: Record<string, number>;
+    }
+    const taskMetrics = (name: string) =>
+      waitFor(
+        async () => {
+          const { body } = await api.get<{ tasks: TaskMetricsView[]; lag: number | null }>(
+            `/connectors/${name}/metrics`,
+          );
+          const task = body.tasks[0];
+          const done = name === source ? task?.records_out === lines.length : task?.lag[0]?.lag === 0;
+          return task && done && task.last_commit_time !== null ? { ...body, task } : undefined;
+        },
+        { timeoutMs: 60_000, description: `${name}: metrics of the Java task` },
+      );
+    const src = await taskMetrics(source);
+    expect(src.task).toMatchObject({ records_in: lines.length, stalled: false });
+    expect(src.task.last_poll_time).toEqual(expect.any(Number));
+    expect(src.task.metrics).toMatchObject({
+      'source-record-poll-total': lines.length,
+      'source-record-write-total': lines.length,
+      'source-record-active-count': 0,
+    });
+    const snk = await taskMetrics(sink);
+    expect(snk.task).toMatchObject({ records_in: lines.length, records_out: lines.length, stalled: false });
+    expect(snk.task.lag).toEqual([{ topic, partition: 0, position: lines.length, end: lines.length, lag: 0 }]);
+    expect(snk.task.metrics).toMatchObject({ 'sink-record-send-total': lines.length, 'partition-count': 1 });
+    expect(snk.task.metrics['offset-commit-completion-total']).toBeGreaterThan(0);
+    expect(snk.lag).toBe(0);
+    const expanded = await api.get<Record<string, { metrics: { tasks: unknown[] } }>>('/connectors?expand=metrics');
+    expect(expanded.body[sink]?.metrics.tasks).toHaveLength(1);
+    const prometheus = await fetch(`${e2e.stack.url}/metrics`).then((r) => r.text());
+    expect(prometheus).toContain(
+      `kafka_connect_sink_task_metrics_sink_record_send_total{connector="${sink}",task="0"} ${lines.length}`,
+    );
+    expect(prometheus).toContain(
+      `kafka_connect_source_task_metrics_source_record_write_total{connector="${source}",task="0"} ${lines.length}`,
+    );
+
     // Pause reaches the Java task (Apache's WorkerTask reports PAUSED).
     expect((await api.put(`/connectors/${sink}/pause`)).status).toBe(202);
     await api.waitForState(sink, 'PAUSED', 1, 60_000);

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.connector.policy.ConnectorClientConfigOverridePolicy;
 import org.apache.kafka.connect.errors.AlreadyExistsException;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.NotFoundException;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.json.JsonConverterConfig;
@@ -15,6 +16,7 @@ import org.apache.kafka.connect.runtime.ConnectorStatus;
 import org.apache.kafka.connect.runtime.SinkConnectorConfig;
 import org.apache.kafka.connect.runtime.SourceConnectorConfig;
 import org.apache.kafka.connect.runtime.TargetState;
+import org.apache.kafka.connect.runtime.TaskConfig;
 import org.apache.kafka.connect.runtime.TaskStatus;
 import org.apache.kafka.connect.runtime.Worker;
 import org.apache.kafka.connect.runtime.WorkerConfig;
@@ -27,6 +29,7 @@ import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
 import org.apache.kafka.connect.runtime.rest.resources.ConnectorPluginsResource;
 import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
 import org.apache.kafka.connect.sink.SinkConnector;
+import org.apache.kafka.connect.sink.SinkTask;
 import org.apache.kafka.connect.storage.ClusterConfigState;
 import org.apache.kafka.connect.storage.KafkaOffsetBackingStore;
 import org.apache.kafka.connect.storage.OffsetBackingStore;
@@ -44,9 +47,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Apache worker without a worker group: Apache's {@link Plugins} over plugin.path, its {@link Worker} with
@@ -69,6 +75,8 @@ final class Host {
             "key.converter", "org.apache.kafka.connect.json.JsonConverter",
             "value.converter", "org.apache.kafka.connect.json.JsonConverter");
     private static final long REQUEST_TIMEOUT_MS = 90_000;
+    /** how long an offset commit waits for the supervisor's generation check */
+    private static final long COMMIT_QUESTION_TIMEOUT_MS = 30_000;
 
     private final Protocol protocol;
     private final boolean catalog;
@@ -77,6 +85,14 @@ final class Host {
     private StandaloneHerder herder;
     private ConnectorPluginsResource pluginsResource;
     private ConnectorTaskId taskId;
+    /** the task host's offsets topic view: each write asks the supervisor first (null in the catalog) */
+    private GatedOffsetBackingStore gatedOffsets;
+    private TaskMetricsReporter metricsReporter;
+    /** offset-commit questions to the supervisor awaiting its answer, by question number */
+    private final Map<Long, CompletableFuture<Boolean>> commitQuestions = new ConcurrentHashMap<>();
+    private final AtomicLong nextQuestion = new AtomicLong();
+    /** stdin closed: nobody can answer a commit question any more */
+    private volatile boolean supervisorGone;
     /** connectors the catalog keeps running, with the config each was started with */
     private final Map<String, Map<String, String>> runningConfigs = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -102,6 +118,7 @@ final class Host {
                 case "pause" -> setTargetState(TargetState.PAUSED);
                 case "resume" -> setTargetState(TargetState.STARTED);
                 case "stop" -> stop();
+                case "commitAnswer" -> commitAnswer(request);
                 default -> throw new ConnectRestException(400, "Unknown operation '" + op + "'");
             };
             protocol.reply(id, result);
@@ -170,7 +187,9 @@ final class Host {
                 plugins.newInternalConverter(true, JsonConverter.class.getName(),
                         Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false")));
         offsets.configure(config);
-        OffsetBackingStore offsetStore = catalog ? new LazyOffsetBackingStore(offsets) : offsets;
+        OffsetBackingStore offsetStore;
+        if (catalog) offsetStore = new LazyOffsetBackingStore(offsets);
+        else offsetStore = gatedOffsets = new GatedOffsetBackingStore(offsets);
         ConnectorClientConfigOverridePolicy policy = plugins.newPlugin(
                 config.getString(WorkerConfig.CONNECTOR_CLIENT_POLICY_CLASS_CONFIG), config,
                 ConnectorClientConfigOverridePolicy.class);
@@ -296,6 +315,17 @@ final class Host {
         Map<String, String> taskConfig = stringMap(request.path("taskConfig"));
         int taskCount = request.path("taskCount").asInt(1);
         TargetState target = "PAUSED".equals(request.path("targetState").asText()) ? TargetState.PAUSED : TargetState.STARTED;
+        // Source or sink: the connector class says (the Node side does not know Java's class hierarchy).
+        boolean sink = SinkConnector.class.isAssignableFrom(
+                plugins.connectorClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG)));
+        if (request.path("fenceOffsets").asBoolean(false)) {
+            gatedOffsets.gate(this::mayCommit);
+            // Sinks commit through their consumer: the generation check sits in preCommit (GatedSinkTask).
+            if (sink && taskConfig.containsKey(TaskConfig.TASK_CLASS_CONFIG)) {
+                GatedSinkTask.prepare(sinkTaskClass(connectorConfig, taskConfig), this::mayCommit);
+                taskConfig.put(TaskConfig.TASK_CLASS_CONFIG, GatedSinkTask.class.getName());
+            }
+        }
         // The view of the config topic Apache's task needs: this connector, its task count and this task's config.
         ClusterConfigState state = new ClusterConfigState(
                 1, null,
@@ -306,13 +336,30 @@ final class Host {
                 Map.of(), Map.of(), Map.of(), Set.of(), Set.of(),
                 worker.configTransformer());
         TaskStatus.Listener listener = new TaskStatusReporter();
-        // Source or sink: the connector class says (the Node side does not know Java's class hierarchy).
-        boolean sink = SinkConnector.class.isAssignableFrom(
-                plugins.connectorClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG)));
+        long metricsIntervalMs = request.path("metricsIntervalMs").asLong(0);
+        if (metricsIntervalMs > 0) {
+            // Apache's default consumer client id (Worker.baseConsumerConfigs) unless the connector overrides it.
+            String clientId = connectorConfig.getOrDefault("consumer.override.client.id", "connector-consumer-" + taskId);
+            metricsReporter = new TaskMetricsReporter(protocol, worker.metrics().metrics(), taskId, sink, clientId,
+                    gatedOffsets::lastCommitAt);
+            metricsReporter.start(metricsIntervalMs);
+        }
         boolean started = sink
                 ? worker.startSinkTask(taskId, state, connectorConfig, taskConfig, listener, target)
                 : worker.startSourceTask(taskId, state, connectorConfig, taskConfig, listener, target);
         return Map.of("started", started, "type", sink ? "sink" : "source");
+    }
+
+    /** The plug-in's sink task class, loaded by the connector's plug-in class loader. */
+    private Class<? extends SinkTask> sinkTaskClass(Map<String, String> connectorConfig, Map<String, String> taskConfig) {
+        ClassLoader loader = plugins.connectorClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG))
+                .getClassLoader();
+        try {
+            return Class.forName(taskConfig.get(TaskConfig.TASK_CLASS_CONFIG), true, loader).asSubclass(SinkTask.class);
+        } catch (ClassNotFoundException e) {
+            throw new ConnectException("Sink task class " + taskConfig.get(TaskConfig.TASK_CLASS_CONFIG)
+                    + " not found by the class loader of its connector", e);
+        }
     }
 
     private Object setTargetState(TargetState state) {
@@ -321,8 +368,47 @@ final class Host {
         return Map.of("targetState", state.name());
     }
 
+    /**
+     * Asks the supervisor whether this instance may commit source offsets (its generation is still the stored
+     * one): an event {@code mayCommit} with a question number, answered by the {@code commitAnswer} request. No
+     * answer in time, or no supervisor, is a refusal: the offsets stay uncommitted (replayed, never lost).
+     */
+    private boolean mayCommit() {
+        if (supervisorGone) {
+            log.warn("No supervisor to confirm this instance's generation: offset commit refused");
+            return false;
+        }
+        long question = nextQuestion.incrementAndGet();
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        commitQuestions.put(question, answer);
+        try {
+            ObjectNode fields = Protocol.JSON.createObjectNode();
+            fields.put("question", question);
+            protocol.event("mayCommit", fields);
+            return answer.get(COMMIT_QUESTION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("The supervisor did not confirm this instance's generation ({}): offset commit refused", e.toString());
+            return false;
+        } finally {
+            commitQuestions.remove(question);
+        }
+    }
+
+    private Object commitAnswer(JsonNode request) {
+        CompletableFuture<Boolean> answer = commitQuestions.get(request.path("question").asLong());
+        if (answer != null) answer.complete(request.path("allowed").asBoolean(false));
+        return Map.of("answered", answer != null);
+    }
+
+    /** stdin closed: refuse pending and future commit questions (nobody can answer them). */
+    void supervisorGone() {
+        supervisorGone = true;
+        commitQuestions.values().forEach(a -> a.complete(false));
+    }
+
     /** Stop the task (final offset commit included) and the worker; the caller exits the process afterwards. */
     Object stop() {
+        if (metricsReporter != null) metricsReporter.close();
         if (worker != null) {
             worker.stopAndAwaitTasks();
             worker.stopAndAwaitConnectors();

@@ -39,6 +39,7 @@ public final class Main {
         });
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         boolean initialized = false;
+        boolean stopping = false;
         String line;
         while ((line = in.readLine()) != null) {
             if (line.isBlank()) continue;
@@ -60,12 +61,25 @@ public final class Main {
                 continue;
             }
             if (op.equals("stop")) {
-                host.handle(request);
-                System.exit(0);
+                if (stopping) continue; // one stop at a time; the first one exits the process
+                stopping = true;
+                // Off the reading thread: the task's final offset commit asks the supervisor, whose answer
+                // arrives on stdin while the stop is under way.
+                requests.submit(() -> {
+                    host.handle(request);
+                    System.exit(0);
+                });
+                continue;
             }
             requests.submit(() -> host.handle(request));
         }
-        // stdin closed: the supervisor is gone; stop cleanly (commit) and leave.
+        // stdin closed: the supervisor is gone; stop cleanly and leave. Without a supervisor to confirm this
+        // instance's generation, its final source offset commit is refused (replayed by its successor, not lost).
+        host.supervisorGone();
+        if (stopping) {
+            // The requested stop is under way on its own thread and exits the process when done.
+            Thread.currentThread().join();
+        }
         try {
             host.stop();
         } finally {
