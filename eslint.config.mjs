@@ -14,6 +14,7 @@ const ADAPTER_SDKS = {
   'lib/adapters/kafka': ['kafkajs'],
   'lib/adapters/dynamodb': ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
   'lib/adapters/ecs': ['@aws-sdk/client-ecs'],
+  'lib/adapters/iam': ['@aws-sdk/client-iam'],
   'lib/adapters/secrets-manager': ['@aws-sdk/client-secrets-manager'],
   'lib/adapters/ssm': ['@aws-sdk/client-ssm'],
   'lib/adapters/s3': ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'],

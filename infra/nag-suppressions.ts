@@ -1,6 +1,7 @@
 import type { FargateTaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { NagSuppressions } from 'cdk-nag';
 
@@ -13,6 +14,8 @@ export interface AcceptedFindingsScope {
   readonly reconcilerDeadLetterQueue: Queue;
   readonly taskStoppedQueue: Queue;
   readonly taskDefinition: FargateTaskDefinition;
+  /** The permissions boundary and the shared policy of the per-connector task roles. */
+  readonly connectorTaskRoles: { readonly boundary: ManagedPolicy; readonly sharedPolicy: ManagedPolicy };
 }
 
 /** cdk-nag AwsSolutions findings that are accepted by design, each with the reason a reviewer needs. */
@@ -61,8 +64,9 @@ export function suppressAcceptedFindings(
     true,
   );
   const ecsArn = 'arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>';
+  const taskPolicies = [connect.connectorTaskRoles.sharedPolicy, connect.connectorTaskRoles.boundary];
   NagSuppressions.addResourceSuppressions(
-    [...lambdaRoles, connect.taskDefinition.taskRole],
+    [...lambdaRoles, ...taskPolicies],
     [
       {
         id: 'AwsSolutions-IAM5',
@@ -86,6 +90,17 @@ export function suppressAcceptedFindings(
         reason:
           'Topics and consumer groups of the one MSK cluster: their names come from connector configs at run time.',
         appliesTo: [{ regex: '/^Resource::arn:.*:kafka:.*:(topic|group)\\/.*\\/\\*$/' }],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "Per-connector task roles: the reconciler creates one role per connector (named from the connector at run time) under this deployment's own IAM path, only with this deployment's permissions boundary; the wildcard is that path's role names.",
+        appliesTo: [
+          {
+            regex:
+              '/^Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role\\/serverless-kafka-connect\\/[^*]+\\/\\*$/',
+          },
+        ],
       },
     ],
     true,

@@ -7,6 +7,7 @@ import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { ConnectorTaskRoles } from './connector-task-roles';
 import type { FunctionBundling } from './functions';
 import { TASK_STATE_CHANGE } from './observability';
 import type { LogGroups } from './observability';
@@ -20,6 +21,8 @@ export interface ReconcilerProps {
   readonly functions: FunctionBundling;
   readonly state: ConnectState;
   readonly taskCluster: TaskCluster;
+  /** The per-connector task roles the reconciler creates, passes to RunTask and deletes. */
+  readonly connectorTaskRoles: ConnectorTaskRoles;
   /** Environment every composition root reads (docs/environment.md). */
   readonly environment: Record<string, string>;
   readonly assignPublicIp?: boolean | undefined;
@@ -64,10 +67,12 @@ export class Reconciler {
         SKC_SECURITY_GROUPS: taskCluster.securityGroup.securityGroupId,
         SKC_ASSIGN_PUBLIC_IP: props.assignPublicIp ? 'ENABLED' : 'DISABLED',
         SKC_CAPACITY_PROVIDER: props.fargateSpot ? 'FARGATE_SPOT' : 'FARGATE',
+        ...props.connectorTaskRoles.environment(table.tableArn),
       },
     });
     state.grantControlPlane(this.reconcilerFunction);
     taskCluster.grantRunTasks(this.reconcilerFunction);
+    props.connectorTaskRoles.grantManage(this.reconcilerFunction);
 
     this.reconcilerDeadLetterQueue = new sqs.Queue(scope, 'ReconcilerDlq', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

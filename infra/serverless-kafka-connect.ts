@@ -15,6 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConnectApi } from './api';
+import { ConnectorTaskRoles } from './connector-task-roles';
 import type { ApiAuthorization, ApiThrottling } from './api';
 import { FunctionBundling } from './functions';
 import { DEFAULT_KAFKA_PORT, envKafkaAuth, grantKafkaClient, validateKafkaAuth } from './kafka-access';
@@ -25,8 +26,10 @@ import type { EgressDestination } from './network';
 import { LogGroups, Observability, taskMetricsNamespace } from './observability';
 import { findProjectRoot, pluginDirectory } from './plugin-paths';
 import { Reconciler } from './reconciler';
+import { grantS3SinkBuckets } from './s3-sink-access';
 import { ConnectState } from './state';
 import { TaskCluster } from './task-cluster';
+import { grantTaskSecrets } from './task-secrets';
 import { AWS_WORKER_DEFAULTS, validateWorkerConfig } from './worker-config';
 
 export type { KafkaAuth } from './kafka-access';
@@ -133,6 +136,20 @@ export interface ServerlessKafkaConnectProps {
    * @default none
    */
   readonly s3SinkBuckets?: readonly string[];
+
+  /**
+   * Complete ARNs of the Secrets Manager secrets that connector configs reference (`${secretsmanager:…}`, resolved
+   * in the task process): the connector task roles may `GetSecretValue` these and no other secret.
+   * @default none
+   */
+  readonly taskSecretArns?: readonly string[];
+
+  /**
+   * SSM parameter names (`/connect/db-password`) or paths (`/connect/*`) that connector configs reference
+   * (`${ssm:…}`): the connector task roles may `GetParameter` these and no other parameter.
+   * @default none
+   */
+  readonly taskParameterNames?: readonly string[];
 
   /**
    * Fargate memory of one task in MiB.
@@ -278,6 +295,8 @@ export class ServerlessKafkaConnect extends Construct {
   public readonly alarms: cloudwatch.Alarm[];
   /** one CloudWatch dashboard per deployment: task metrics per connector, alarms, failed tasks */
   public readonly dashboard: cloudwatch.Dashboard;
+  /** Path, permissions boundary and shared policy of the per-connector task roles the reconciler creates. */
+  public readonly connectorTaskRoles: ConnectorTaskRoles;
 
   private readonly taskCluster: TaskCluster;
 
@@ -329,14 +348,25 @@ export class ServerlessKafkaConnect extends Construct {
       network,
       taskCpu: props.taskCpu,
       taskMemoryMiB: props.taskMemoryMiB,
-      s3SinkBuckets: props.s3SinkBuckets,
     });
     this.vpc = this.taskCluster.vpc;
     this.securityGroup = this.taskCluster.securityGroup;
     this.cluster = this.taskCluster.cluster;
     this.taskDefinition = this.taskCluster.taskDefinition;
     this.taskLogGroup = this.taskCluster.taskLogGroup;
-    state.grantTaskRunner(this.taskCluster.taskRole);
+    // Each connector's tasks run with a role of their own (created by the reconciler): what all tasks need goes
+    // to the shared policy (and the boundary), the table partitions to the boundary only.
+    this.connectorTaskRoles = new ConnectorTaskRoles(this);
+    const tasks = this.connectorTaskRoles.tasks;
+    const taskPolicies = [this.connectorTaskRoles.sharedPolicy, this.connectorTaskRoles.boundary];
+    state.grantTaskRunner(this.connectorTaskRoles.boundaryOnly, tasks);
+    grantS3SinkBuckets(Stack.of(this), tasks, props.s3SinkBuckets ?? [], taskPolicies);
+    grantTaskSecrets(
+      Stack.of(this),
+      tasks,
+      { secretArns: props.taskSecretArns, parameterNames: props.taskParameterNames },
+      taskPolicies,
+    );
 
     const connectApi = new ConnectApi(this, {
       logGroups,
@@ -359,6 +389,7 @@ export class ServerlessKafkaConnect extends Construct {
       functions,
       state,
       taskCluster: this.taskCluster,
+      connectorTaskRoles: this.connectorTaskRoles,
       environment,
       assignPublicIp: props.assignPublicIp,
       fargateSpot: props.fargateSpot,
@@ -370,7 +401,7 @@ export class ServerlessKafkaConnect extends Construct {
     this.taskStoppedQueue = reconciler.taskStoppedQueue;
 
     // The Kafka clients: tasks, the API (offsets, topics) and the reconciler (task configs).
-    for (const client of [this.taskCluster.taskRole, this.apiFunction, this.reconcilerFunction]) {
+    for (const client of [tasks, this.apiFunction, this.reconcilerFunction]) {
       grantKafkaClient(Stack.of(this), client, {
         kafkaAuth,
         kafkaSecret: props.kafkaSecret,
