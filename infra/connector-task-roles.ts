@@ -28,7 +28,7 @@ export class ConnectorTaskRoles {
   public readonly boundaryOnly: iam.IGrantable;
   private readonly rolesArn: string;
 
-  constructor(scope: Construct) {
+  constructor(scope: Construct, tableArn: string) {
     const stack = Stack.of(scope);
     // Role names are unique per account (whatever the path): the GUID of the stack's id keeps two deployments,
     // or one stack deployed in two regions, apart; the construct id keeps two constructs of one stack apart.
@@ -41,6 +41,15 @@ export class ConnectorTaskRoles {
     this.sharedPolicy = new iam.ManagedPolicy(scope, 'ConnectorTaskPolicy', {
       description: 'What every connector task needs alike (Kafka, S3 sink buckets, secrets)',
     });
+    // Whatever a later grant or a wider boundary might allow, a task never scans, deletes, batches or transacts on
+    // the table: those requests name no (or many) partitions, which a LeadingKeys condition cannot confine.
+    this.sharedPolicy.addStatements(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: TABLE_ACTIONS_NO_TASK_NEEDS,
+        resources: [tableArn, `${tableArn}/index/*`],
+      }),
+    );
     this.tasks = new PoliciesPrincipal(stack, [this.sharedPolicy, this.boundary], this.rolesArn);
     this.boundaryOnly = new PoliciesPrincipal(stack, [this.boundary], this.rolesArn);
   }
@@ -88,6 +97,22 @@ export class ConnectorTaskRoles {
     });
   }
 }
+
+/** DynamoDB actions no task makes (a task reads and writes single items: GetItem, Query, PutItem, UpdateItem). */
+export const TABLE_ACTIONS_NO_TASK_NEEDS = [
+  'dynamodb:Scan',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:TransactGetItems',
+  'dynamodb:TransactWriteItems',
+  'dynamodb:PartiQLSelect',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:DeleteTable',
+  'dynamodb:UpdateTable',
+];
 
 /**
  * A grantee whose grants land in managed policies (CDK grants want a principal; a managed policy is not one). In a

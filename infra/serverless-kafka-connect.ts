@@ -356,7 +356,7 @@ export class ServerlessKafkaConnect extends Construct {
     this.taskLogGroup = this.taskCluster.taskLogGroup;
     // Each connector's tasks run with a role of their own (created by the reconciler): what all tasks need goes
     // to the shared policy (and the boundary), the table partitions to the boundary only.
-    this.connectorTaskRoles = new ConnectorTaskRoles(this);
+    this.connectorTaskRoles = new ConnectorTaskRoles(this, this.table.tableArn);
     const tasks = this.connectorTaskRoles.tasks;
     const taskPolicies = [this.connectorTaskRoles.sharedPolicy, this.connectorTaskRoles.boundary];
     state.grantTaskRunner(this.connectorTaskRoles.boundaryOnly, tasks);
