@@ -1,13 +1,12 @@
 /** The ECS TaskLauncher from the reconciler's environment, with per-connector task roles when configured. */
 import { createEcsClient } from '../lib/adapters/ecs/ecs-client';
 import { EcsTaskLauncher } from '../lib/adapters/ecs/ecs-task-launcher';
-import { IamConnectorTaskRoles } from '../lib/adapters/iam/connector-task-roles';
-import { createIamClient } from '../lib/adapters/iam/iam-client';
+import { reconcilerTaskRoles } from './connector-task-roles';
 import type { EcsEnv } from './env';
 
 export function createEcsLauncher(env: EcsEnv, environment: Readonly<Record<string, string>> = {}): EcsTaskLauncher {
   const client = createEcsClient(env.SKC_ECS_ENDPOINT);
-  const taskRoles = taskRolesOf(env);
+  const taskRoles = reconcilerTaskRoles(env);
   return new EcsTaskLauncher({
     client,
     cluster: env.SKC_ECS_CLUSTER,
@@ -20,23 +19,5 @@ export function createEcsLauncher(env: EcsEnv, environment: Readonly<Record<stri
     ...(env.SKC_STARTED_BY ? { startedBy: env.SKC_STARTED_BY } : {}),
     environment,
     ...(taskRoles ? { taskRoles } : {}),
-  });
-}
-
-/** Per-connector task roles: all of path, boundary and table ARN, or none (a half-configured set is an error). */
-function taskRolesOf(env: EcsEnv): IamConnectorTaskRoles | undefined {
-  const { SKC_TASK_ROLE_PATH: path, SKC_TASK_ROLE_BOUNDARY: boundary, SKC_TABLE_ARN: tableArn } = env;
-  if (path === undefined && boundary === undefined) return undefined;
-  if (!path || !boundary || !tableArn) {
-    throw new Error(
-      'Invalid environment: SKC_TASK_ROLE_PATH, SKC_TASK_ROLE_BOUNDARY and SKC_TABLE_ARN go together (per-connector task roles)',
-    );
-  }
-  return new IamConnectorTaskRoles({
-    client: createIamClient(env.SKC_IAM_ENDPOINT),
-    path,
-    permissionsBoundary: boundary,
-    sharedPolicyArn: env.SKC_TASK_ROLE_POLICY,
-    tableArn,
   });
 }

@@ -59,6 +59,8 @@ export const ecsEnvSchema = z.object({
   SKC_TASK_ROLE_POLICY: z.string().min(1).optional(),
   SKC_TABLE_ARN: z.string().min(1).optional(),
   SKC_IAM_ENDPOINT: z.string().url().optional(),
+  SKC_TASK_ROLE_FUNCTION: z.string().min(1).optional(),
+  SKC_LAMBDA_ENDPOINT: z.string().url().optional(),
 });
 export type EcsEnv = z.output<typeof ecsEnvSchema>;
 

@@ -14,8 +14,9 @@ import type { Construct } from 'constructs';
  * - the **shared task policy** attached to every connector role: what all tasks need alike (Kafka, S3 sink
  *   buckets, config-provider secrets, a customer table key). The per-connector part (own partitions only, by
  *   exact `dynamodb:LeadingKeys`) is the inline policy the reconciler writes;
- * - the reconciler's IAM grants: create/update/delete roles on that path only, with that boundary only, attach
- *   only the shared policy, pass roles of that path only to ECS tasks.
+ * - the grants of the connector-roles Lambda (lambdas/connector-roles, outside the VPC: IAM has no interface
+ *   endpoint outside us-east-1): create/update/delete roles on that path only, with that boundary only, attach
+ *   only the shared policy; and the reconciler's: invoke that function, pass roles of that path to ECS tasks.
  */
 export class ConnectorTaskRoles {
   /** IAM path of the connector roles (`/…/`); a token (it holds the stack's GUID). */
@@ -54,7 +55,7 @@ export class ConnectorTaskRoles {
     this.boundaryOnly = new PoliciesPrincipal(stack, [this.boundary], this.rolesArn);
   }
 
-  /** The reconciler's environment (composition/ecs.ts). */
+  /** The connector-roles Lambda's environment (composition/connector-task-roles.ts). */
   environment(tableArn: string): Record<string, string> {
     return {
       SKC_TASK_ROLE_PATH: this.path,
@@ -65,8 +66,8 @@ export class ConnectorTaskRoles {
   }
 
   /**
-   * The reconciler manages connector roles: only on this path, only with this boundary (which it can neither
-   * remove nor replace), attaching only the shared policy; and passes them to ECS tasks only.
+   * The connector-roles Lambda manages connector roles: only on this path, only with this boundary (which it can
+   * neither remove nor replace), attaching only the shared policy.
    */
   grantManage(grantee: iam.IGrantable): void {
     const boundary = { StringEquals: { 'iam:PermissionsBoundary': this.boundary.managedPolicyArn } };
@@ -89,6 +90,10 @@ export class ConnectorTaskRoles {
       actions: ['iam:GetRole', 'iam:TagRole', 'iam:DeleteRole'],
       resourceArns: [this.rolesArn],
     });
+  }
+
+  /** The reconciler passes connector roles (this path only) to ECS tasks only. */
+  grantPass(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['iam:PassRole'],

@@ -11,6 +11,7 @@ export interface AcceptedFindingsScope {
   readonly apiFunction: IFunction;
   readonly reconcilerFunction: IFunction;
   readonly taskEventsFunction: IFunction;
+  readonly connectorRolesFunction: IFunction;
   readonly reconcilerDeadLetterQueue: Queue;
   readonly taskStoppedQueue: Queue;
   readonly taskDefinition: FargateTaskDefinition;
@@ -47,7 +48,13 @@ export function suppressAcceptedFindings(
       true,
     );
   }
-  const lambdaRoles = [connect.apiFunction, connect.reconcilerFunction, connect.taskEventsFunction].map((f) => f.role!);
+  const functions = [
+    connect.apiFunction,
+    connect.reconcilerFunction,
+    connect.taskEventsFunction,
+    connect.connectorRolesFunction,
+  ];
+  const lambdaRoles = functions.map((f) => f.role!);
   NagSuppressions.addResourceSuppressions(
     lambdaRoles,
     [
@@ -94,7 +101,7 @@ export function suppressAcceptedFindings(
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          "Per-connector task roles: the reconciler creates one role per connector (named from the connector at run time) under this deployment's own IAM path, only with this deployment's permissions boundary; the wildcard is that path's role names.",
+          "Per-connector task roles: one role per connector (named from the connector at run time) under this deployment's own IAM path, created only with this deployment's permissions boundary and passed only to ECS tasks; the wildcard is that path's role names.",
         appliesTo: [
           {
             regex:
@@ -150,16 +157,13 @@ export function suppressAcceptedFindings(
     ],
     true,
   );
-  NagSuppressions.addResourceSuppressions(
-    [connect.apiFunction, connect.reconcilerFunction, connect.taskEventsFunction],
-    [
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Pinned to Node.js 22, the runtime the task-runner image and local development use (engines node >=22), so all three composition roots run the same major.',
-      },
-    ],
-  );
+  NagSuppressions.addResourceSuppressions(functions, [
+    {
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to Node.js 22, the runtime the task-runner image and local development use (engines node >=22), so all three composition roots run the same major.',
+    },
+  ]);
 }
 
 function escapeRegex(s: string): string {

@@ -31,7 +31,8 @@ export interface ConnectNetworkProps {
 /**
  * The AWS APIs the tasks and VPC Lambdas call, as interface endpoints: image pulls (ECR API, ECR registry and S3,
  * where ECR keeps the layers), CloudWatch Logs (the awslogs driver), Secrets Manager (the Kafka secret, config
- * providers), ECS (the reconciler's RunTask) and DynamoDB (configs and status).
+ * providers), ECS (the reconciler's RunTask), Lambda (the reconciler invokes the connector-roles function) and
+ * DynamoDB (configs and status).
  */
 const AWS_SERVICE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
   EcrApiEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR,
@@ -40,6 +41,8 @@ const AWS_SERVICE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> 
   LogsEndpoint: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
   SecretsManagerEndpoint: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   EcsEndpoint: ec2.InterfaceVpcEndpointAwsService.ECS,
+  // The reconciler invokes the connector-roles function (per-connector task roles).
+  LambdaEndpoint: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
 };
 
 /**

@@ -289,6 +289,8 @@ export class ServerlessKafkaConnect extends Construct {
   public readonly apiFunction: lambdaNodejs.NodejsFunction;
   public readonly reconcilerFunction: lambdaNodejs.NodejsFunction;
   public readonly taskEventsFunction: lambdaNodejs.NodejsFunction;
+  /** Creates and deletes the per-connector task roles; invoked by the reconciler. */
+  public readonly connectorRolesFunction: lambdaNodejs.NodejsFunction;
   public readonly reconcilerDeadLetterQueue: sqs.Queue;
   /** ECS task stops on their way to the reconciler (FIFO: one reconcile of them at a time). */
   public readonly taskStoppedQueue: sqs.Queue;
@@ -397,6 +399,7 @@ export class ServerlessKafkaConnect extends Construct {
     });
     this.reconcilerFunction = reconciler.reconcilerFunction;
     this.taskEventsFunction = reconciler.taskEventsFunction;
+    this.connectorRolesFunction = reconciler.connectorRolesFunction;
     this.reconcilerDeadLetterQueue = reconciler.reconcilerDeadLetterQueue;
     this.taskStoppedQueue = reconciler.taskStoppedQueue;
 

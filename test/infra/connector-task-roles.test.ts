@@ -9,6 +9,8 @@ import type { Statement } from './synth';
 const s = synth();
 const ids = {
   reconcilerRole: logicalId(s, 'ReconcilerFunction/ServiceRole'),
+  rolesFunctionRole: logicalId(s, 'ConnectorRolesFunction/ServiceRole'),
+  rolesFunction: logicalId(s, 'ConnectorRolesFunction'),
   boundary: logicalId(s, 'ConnectorTaskBoundary'),
   shared: logicalId(s, 'ConnectorTaskPolicy'),
   table: logicalId(s, 'Table'),
@@ -17,9 +19,15 @@ const ref = (id: string) => ({ Ref: id });
 const iamOf = (statements: Statement[]) => statements.filter((st) => actionsOf(st).some((a) => a.startsWith('iam:')));
 
 describe('per-connector task roles', () => {
-  it('let only the reconciler touch IAM, and only roles on its path carrying its boundary', () => {
+  it('let only the connector-roles function change IAM, only roles on its path carrying its boundary; the reconciler only passes them', () => {
     const all = iamOf(iamStatements(s.template));
-    expect([...new Set(all.flatMap((st) => st.roles))]).toEqual([ids.reconcilerRole]);
+    const holders = (action: string) => [...new Set(statementsFor(s.template, action).flatMap((st) => st.roles))];
+    expect(holders('iam:PassRole')).toEqual([ids.reconcilerRole]);
+    expect([...new Set(all.flatMap((st) => st.roles))].sort()).toEqual(
+      [ids.reconcilerRole, ids.rolesFunctionRole].sort(),
+    );
+    const reconcilerIam = all.filter((st) => st.roles.includes(ids.reconcilerRole)).flatMap(actionsOf);
+    expect(reconcilerIam).toEqual(['iam:PassRole']);
     const byAction = new Map(all.flatMap((st) => actionsOf(st).map((a) => [a, st] as const)));
     expect([...byAction.keys()].sort()).toEqual([
       'iam:AttachRolePolicy',
@@ -32,6 +40,9 @@ describe('per-connector task roles', () => {
       'iam:PutRolePolicy',
       'iam:TagRole',
     ]);
+    for (const action of [...byAction.keys()].filter((a) => a !== 'iam:PassRole')) {
+      expect(holders(action)).toEqual([ids.rolesFunctionRole]);
+    }
     const boundary = { StringEquals: { 'iam:PermissionsBoundary': ref(ids.boundary) } };
     for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy']) {
       for (const st of statementsFor(s.template, action)) expect(st.Condition).toEqual(boundary);
@@ -48,13 +59,33 @@ describe('per-connector task roles', () => {
       );
     }
     // Never: removing or replacing a boundary, creating policies, users, or passing roles elsewhere.
-    for (const forbidden of ['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:CreatePolicy']) {
+    for (const forbidden of [
+      'iam:DeleteRolePermissionsBoundary',
+      'iam:PutRolePermissionsBoundary',
+      'iam:CreatePolicy',
+    ]) {
       expect(byAction.has(forbidden)).toBe(false);
     }
   });
 
-  it('tell the reconciler the path, boundary, shared policy and table ARN', () => {
-    const fn = s.template.findResources('AWS::Lambda::Function')[logicalId(s, 'ReconcilerFunction')];
+  it('run the connector-roles function outside the VPC, invoked by the reconciler only', () => {
+    const functions = s.template.findResources('AWS::Lambda::Function');
+    const reconcilerVars = (
+      functions[logicalId(s, 'ReconcilerFunction')]?.['Properties'] as {
+        Environment: { Variables: Record<string, unknown> };
+      }
+    ).Environment.Variables;
+    expect(reconcilerVars['SKC_TASK_ROLE_FUNCTION']).toEqual(ref(ids.rolesFunction));
+    expect(reconcilerVars['SKC_TASK_ROLE_BOUNDARY']).toBeUndefined();
+    expect(functions[ids.rolesFunction]?.['Properties']).not.toHaveProperty('VpcConfig');
+    const invokers = statementsFor(s.template, 'lambda:InvokeFunction').filter((st) =>
+      JSON.stringify(st.Resource).includes(ids.rolesFunction),
+    );
+    expect([...new Set(invokers.flatMap((st) => st.roles))]).toEqual([ids.reconcilerRole]);
+  });
+
+  it('tell the connector-roles function the path, boundary, shared policy and table ARN', () => {
+    const fn = s.template.findResources('AWS::Lambda::Function')[ids.rolesFunction];
     const vars = (fn?.['Properties'] as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
     expect(vars).toMatchObject({
       SKC_TASK_ROLE_BOUNDARY: ref(ids.boundary),

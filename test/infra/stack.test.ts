@@ -316,7 +316,16 @@ describe('ECS', () => {
     const interfaces = endpoints.filter((e) => e['VpcEndpointType'] === 'Interface');
     const service = (e: Record<string, unknown>): string => JSON.stringify(e['ServiceName']).replace(/.*\./, '');
     expect(interfaces.map(service).sort()).toEqual(
-      ['dkr"]]}', 'dynamodb"]]}', 'ecs"]]}', 'logs"]]}', 's3"]]}', 'secretsmanager"]]}', 'api"]]}'].sort(),
+      [
+        'dkr"]]}',
+        'dynamodb"]]}',
+        'ecs"]]}',
+        'lambda"]]}',
+        'logs"]]}',
+        's3"]]}',
+        'secretsmanager"]]}',
+        'api"]]}',
+      ].sort(),
     );
     const endpointsSg = logicalId(s, 'VpcEndpointsSecurityGroup');
     for (const e of interfaces) expect(e['SecurityGroupIds']).toEqual([getAtt(endpointsSg, 'GroupId')]);
@@ -381,21 +390,22 @@ describe('ECS', () => {
 });
 
 describe('Lambda functions', () => {
-  it('are exactly three, on nodejs22.x arm64', () => {
+  it('are exactly four, on nodejs22.x arm64', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4); // API, reconciler, task events, connector roles
     for (const fn of fns) {
       expect(fn['Properties']).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     }
   });
 
-  it('puts the API and the reconciler (Kafka clients) in the VPC, the task-events Lambda outside', () => {
+  it('puts the API and the reconciler (Kafka clients) in the VPC, the task-events and connector-roles Lambdas outside', () => {
     const vpcConfig = (id: string): unknown =>
       (template.findResources('AWS::Lambda::Function')[id]?.['Properties'] as Record<string, unknown>)['VpcConfig'];
     for (const id of [ids.api, ids.reconciler]) {
       expect(vpcConfig(id)).toMatchObject({ SecurityGroupIds: [getAtt(ids.securityGroup, 'GroupId')] });
     }
     expect(vpcConfig(ids.taskEvents)).toBeUndefined();
+    expect(vpcConfig(logicalId(s, 'ConnectorRolesFunction'))).toBeUndefined();
   });
 });
 

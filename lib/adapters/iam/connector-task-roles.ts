@@ -45,7 +45,7 @@ export interface ConnectorTaskRolesOptions {
 /** A connector's role, and when this process created it (IAM needs a few seconds before ECS can assume it). */
 export interface ConnectorTaskRole {
   readonly arn: string;
-  /** epoch ms of the CreateRole made by this process; undefined: the role existed before */
+  /** epoch ms the role was created (IAM needs a few seconds before ECS can assume a new role) */
   readonly createdAt?: number | undefined;
 }
 
@@ -192,7 +192,8 @@ export class IamConnectorTaskRoles {
           `IAM role ${RoleName} exists but is not a connector role of this deployment (path ${Role?.Path ?? '?'})`,
         );
       }
-      role = { arn: Role.Arn ?? '' };
+      // Created moments ago by a concurrent call: still young for ECS, whoever created it.
+      role = { arn: Role.Arn ?? '', ...(Role.CreateDate ? { createdAt: Role.CreateDate.getTime() } : {}) };
     }
     await client.send(
       new PutRolePolicyCommand({
