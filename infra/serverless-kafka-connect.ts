@@ -97,8 +97,8 @@ export interface ServerlessKafkaConnectProps {
 
   /**
    * Create interface endpoints for the AWS APIs the tasks and VPC Lambdas call (ECR API and registry, S3 for image
-   * layers, CloudWatch Logs, Secrets Manager, ECS, DynamoDB), reachable from the tasks' security group only, and
-   * limit HTTPS egress to them. About $7.30 per endpoint and AZ per month (7 endpoints).
+   * layers, CloudWatch Logs, Secrets Manager, ECS, Lambda, DynamoDB), reachable from the tasks' security group only, and
+   * limit HTTPS egress to them. About $7.30 per endpoint and AZ per month (8 endpoints).
    * @default true when the construct creates the VPC; false with `vpc`
    */
   readonly vpcEndpoints?: boolean;
