@@ -26,6 +26,8 @@ export interface ConnectNetworkProps {
   /** Where the AWS APIs are reached over HTTPS without the construct's endpoints; none: the VPC's CIDR. */
   readonly awsServicePeers?: ec2.IPeer[] | undefined;
   readonly extraEgress?: EgressDestination[] | undefined;
+  /** Also an SSM endpoint (tasks read `${ssm:…}` parameters); none: false. */
+  readonly ssmEndpoint?: boolean | undefined;
 }
 
 /**
@@ -95,7 +97,11 @@ export class ConnectNetwork {
       });
       this.securityGroup.connections.allowTo(endpoints, https, 'AWS APIs through interface endpoints');
       const subnets = this.vpcSubnets;
-      for (const [id, service] of Object.entries(AWS_SERVICE_ENDPOINTS)) {
+      const services = {
+        ...AWS_SERVICE_ENDPOINTS,
+        ...(props.ssmEndpoint ? { SsmEndpoint: ec2.InterfaceVpcEndpointAwsService.SSM } : {}),
+      };
+      for (const [id, service] of Object.entries(services)) {
         new ec2.InterfaceVpcEndpoint(scope, id, {
           vpc: this.vpc,
           service,

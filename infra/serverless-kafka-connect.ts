@@ -326,6 +326,8 @@ export class ServerlessKafkaConnect extends Construct {
       vpcEndpoints: props.vpcEndpoints,
       awsServicePeers: props.awsServicePeers,
       extraEgress: props.extraEgress,
+      // Config providers' `${ssm:…}` references are read by the tasks: only then is SSM reached.
+      ssmEndpoint: (props.taskParameterNames ?? []).length > 0,
     });
 
     // Variables every composition root reads (docs/environment.md).

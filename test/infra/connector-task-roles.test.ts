@@ -146,6 +146,15 @@ describe('config-provider secret grants (taskSecretArns, taskParameterNames)', (
     }
   });
 
+  it('add an SSM interface endpoint to a created VPC only when parameters are named', () => {
+    const ssm = (t: typeof s.template) =>
+      Object.values(t.findResources('AWS::EC2::VPCEndpoint')).filter((r) =>
+        JSON.stringify(r['Properties']).includes('.ssm"'),
+      );
+    expect(ssm(s.template)).toHaveLength(0);
+    expect(ssm(synth({ taskParameterNames: ['/connect/api-token'] }).template)).toHaveLength(1);
+  });
+
   it('refuse what is not a complete secret ARN or a parameter name', () => {
     expect(() => synth({ taskSecretArns: ['db-password'] })).toThrow(/taskSecretArns: not a complete/);
     expect(() => synth({ taskParameterNames: ['/*'] })).toThrow(/taskParameterNames/);
