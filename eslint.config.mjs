@@ -14,6 +14,8 @@ const ADAPTER_SDKS = {
   'lib/adapters/kafka': ['kafkajs'],
   'lib/adapters/dynamodb': ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
   'lib/adapters/ecs': ['@aws-sdk/client-ecs'],
+  'lib/adapters/iam': ['@aws-sdk/client-iam'],
+  'lib/adapters/lambda': ['@aws-sdk/client-lambda'],
   'lib/adapters/secrets-manager': ['@aws-sdk/client-secrets-manager'],
   'lib/adapters/ssm': ['@aws-sdk/client-ssm'],
   'lib/adapters/s3': ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'],

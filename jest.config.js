@@ -18,14 +18,14 @@ const INTEGRATION = [
   'rest/(concurrency-dynamodb|kafka-offsets)',
   'runtime/(kafka-adapters|sink-topic-appears|dead-letter-queue|source-topic-creation|exactly-once-source)',
   'standalone/(filestream-kafka|rest-api|installed-commands)',
-  'launchers/ecs-task-launcher',
+  'launchers/(ecs-task-launcher|ecs-task-roles|connector-roles-lambda)',
   'plugins/s3/s3-sink-(task|crash)',
   // no services, but a JVM, Python, CDK synth, esbuild bundles or the standalone CLI in child processes
   'converters/.*\\.differential',
   'setup/broker-lock',
   'transforms/.*\\.differential',
   'rest/schemathesis',
-  'infra/(bundling|nag|snapshot|stack|s3-sink-access)',
+  'infra/(bundling|nag|snapshot|stack|s3-sink-access|connector-task-roles)',
   'stores/crash-safety',
   'standalone/bad-input',
   // a broker of its own, stopped and restarted

@@ -53,6 +53,14 @@ export const ecsEnvSchema = z.object({
   SKC_CAPACITY_PROVIDER: z.enum(['FARGATE', 'FARGATE_SPOT']).default('FARGATE'),
   SKC_ECS_ENDPOINT: z.string().url().optional(),
   SKC_STARTED_BY: z.string().min(1).max(36).optional(),
+  // Per-connector task roles (docs/security.md): all three or none.
+  SKC_TASK_ROLE_PATH: z.string().min(1).optional(),
+  SKC_TASK_ROLE_BOUNDARY: z.string().min(1).optional(),
+  SKC_TASK_ROLE_POLICY: z.string().min(1).optional(),
+  SKC_TABLE_ARN: z.string().min(1).optional(),
+  SKC_IAM_ENDPOINT: z.string().url().optional(),
+  SKC_TASK_ROLE_FUNCTION: z.string().min(1).optional(),
+  SKC_LAMBDA_ENDPOINT: z.string().url().optional(),
 });
 export type EcsEnv = z.output<typeof ecsEnvSchema>;
 

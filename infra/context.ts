@@ -114,6 +114,8 @@ export function stackPropsFromContext(
     logRetention: int('logRetentionDays') as RetentionDays | undefined,
     logLevel: str('logLevel'),
     pluginPaths: list('pluginPaths'),
+    taskSecretArns: list('taskSecretArns'),
+    taskParameterNames: list('taskParameterNames'),
     workerConfig: workerConfig(),
     alarmTopicArn: str('alarmTopicArn'),
   };

@@ -1,6 +1,7 @@
 import type { FargateTaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { NagSuppressions } from 'cdk-nag';
 
@@ -10,9 +11,12 @@ export interface AcceptedFindingsScope {
   readonly apiFunction: IFunction;
   readonly reconcilerFunction: IFunction;
   readonly taskEventsFunction: IFunction;
+  readonly connectorRolesFunction: IFunction;
   readonly reconcilerDeadLetterQueue: Queue;
   readonly taskStoppedQueue: Queue;
   readonly taskDefinition: FargateTaskDefinition;
+  /** The permissions boundary and the shared policy of the per-connector task roles. */
+  readonly connectorTaskRoles: { readonly boundary: ManagedPolicy; readonly sharedPolicy: ManagedPolicy };
 }
 
 /** cdk-nag AwsSolutions findings that are accepted by design, each with the reason a reviewer needs. */
@@ -44,7 +48,13 @@ export function suppressAcceptedFindings(
       true,
     );
   }
-  const lambdaRoles = [connect.apiFunction, connect.reconcilerFunction, connect.taskEventsFunction].map((f) => f.role!);
+  const functions = [
+    connect.apiFunction,
+    connect.reconcilerFunction,
+    connect.taskEventsFunction,
+    connect.connectorRolesFunction,
+  ];
+  const lambdaRoles = functions.map((f) => f.role!);
   NagSuppressions.addResourceSuppressions(
     lambdaRoles,
     [
@@ -61,8 +71,9 @@ export function suppressAcceptedFindings(
     true,
   );
   const ecsArn = 'arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>';
+  const taskPolicies = [connect.connectorTaskRoles.sharedPolicy, connect.connectorTaskRoles.boundary];
   NagSuppressions.addResourceSuppressions(
-    [...lambdaRoles, connect.taskDefinition.taskRole],
+    [...lambdaRoles, ...taskPolicies],
     [
       {
         id: 'AwsSolutions-IAM5',
@@ -86,6 +97,17 @@ export function suppressAcceptedFindings(
         reason:
           'Topics and consumer groups of the one MSK cluster: their names come from connector configs at run time.',
         appliesTo: [{ regex: '/^Resource::arn:.*:kafka:.*:(topic|group)\\/.*\\/\\*$/' }],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "Per-connector task roles: one role per connector (named from the connector at run time) under this deployment's own IAM path, created only with this deployment's permissions boundary and passed only to ECS tasks; the wildcard is that path's role names.",
+        appliesTo: [
+          {
+            regex:
+              '/^Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role\\/serverless-kafka-connect\\/[^*]+\\/\\*$/',
+          },
+        ],
       },
     ],
     true,
@@ -135,16 +157,13 @@ export function suppressAcceptedFindings(
     ],
     true,
   );
-  NagSuppressions.addResourceSuppressions(
-    [connect.apiFunction, connect.reconcilerFunction, connect.taskEventsFunction],
-    [
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Pinned to Node.js 22, the runtime the task-runner image and local development use (engines node >=22), so all three composition roots run the same major.',
-      },
-    ],
-  );
+  NagSuppressions.addResourceSuppressions(functions, [
+    {
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to Node.js 22, the runtime the task-runner image and local development use (engines node >=22), so all three composition roots run the same major.',
+    },
+  ]);
 }
 
 function escapeRegex(s: string): string {

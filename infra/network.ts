@@ -26,12 +26,15 @@ export interface ConnectNetworkProps {
   /** Where the AWS APIs are reached over HTTPS without the construct's endpoints; none: the VPC's CIDR. */
   readonly awsServicePeers?: ec2.IPeer[] | undefined;
   readonly extraEgress?: EgressDestination[] | undefined;
+  /** Also an SSM endpoint (tasks read `${ssm:…}` parameters); none: false. */
+  readonly ssmEndpoint?: boolean | undefined;
 }
 
 /**
  * The AWS APIs the tasks and VPC Lambdas call, as interface endpoints: image pulls (ECR API, ECR registry and S3,
  * where ECR keeps the layers), CloudWatch Logs (the awslogs driver), Secrets Manager (the Kafka secret, config
- * providers), ECS (the reconciler's RunTask) and DynamoDB (configs and status).
+ * providers), ECS (the reconciler's RunTask), Lambda (the reconciler invokes the connector-roles function) and
+ * DynamoDB (configs and status).
  */
 const AWS_SERVICE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
   EcrApiEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR,
@@ -40,6 +43,8 @@ const AWS_SERVICE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> 
   LogsEndpoint: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
   SecretsManagerEndpoint: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   EcsEndpoint: ec2.InterfaceVpcEndpointAwsService.ECS,
+  // The reconciler invokes the connector-roles function (per-connector task roles).
+  LambdaEndpoint: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
 };
 
 /**
@@ -92,7 +97,11 @@ export class ConnectNetwork {
       });
       this.securityGroup.connections.allowTo(endpoints, https, 'AWS APIs through interface endpoints');
       const subnets = this.vpcSubnets;
-      for (const [id, service] of Object.entries(AWS_SERVICE_ENDPOINTS)) {
+      const services = {
+        ...AWS_SERVICE_ENDPOINTS,
+        ...(props.ssmEndpoint ? { SsmEndpoint: ec2.InterfaceVpcEndpointAwsService.SSM } : {}),
+      };
+      for (const [id, service] of Object.entries(services)) {
         new ec2.InterfaceVpcEndpoint(scope, id, {
           vpc: this.vpc,
           service,

@@ -1,12 +1,14 @@
 import { Duration, Fn } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { ConnectorTaskRoles } from './connector-task-roles';
 import type { FunctionBundling } from './functions';
 import { TASK_STATE_CHANGE } from './observability';
 import type { LogGroups } from './observability';
@@ -20,6 +22,8 @@ export interface ReconcilerProps {
   readonly functions: FunctionBundling;
   readonly state: ConnectState;
   readonly taskCluster: TaskCluster;
+  /** The per-connector task roles the reconciler creates, passes to RunTask and deletes. */
+  readonly connectorTaskRoles: ConnectorTaskRoles;
   /** Environment every composition root reads (docs/environment.md). */
   readonly environment: Record<string, string>;
   readonly assignPublicIp?: boolean | undefined;
@@ -35,6 +39,8 @@ export interface ReconcilerProps {
 export class Reconciler {
   public readonly reconcilerFunction: lambdaNodejs.NodejsFunction;
   public readonly taskEventsFunction: lambdaNodejs.NodejsFunction;
+  /** Creates and deletes the per-connector task roles; invoked by the reconciler. */
+  public readonly connectorRolesFunction: lambdaNodejs.NodejsFunction;
   public readonly reconcilerDeadLetterQueue: sqs.Queue;
   /** ECS task stops on their way to the reconciler (FIFO: one reconcile of them at a time). */
   public readonly taskStoppedQueue: sqs.Queue;
@@ -68,6 +74,30 @@ export class Reconciler {
     });
     state.grantControlPlane(this.reconcilerFunction);
     taskCluster.grantRunTasks(this.reconcilerFunction);
+
+    // Per-connector task roles: created and deleted by a function of their own, outside the VPC (IAM is not
+    // reachable from it) and apart from the reconciler, which runs connector code and gets no IAM write grant.
+    this.connectorRolesFunction = new lambdaNodejs.NodejsFunction(scope, 'ConnectorRolesFunction', {
+      ...functions.props('lambdas/connector-roles/handler.ts', false),
+      description: 'Creates and deletes the per-connector ECS task roles (own table partitions, bounded)',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      logGroup: props.logGroups.create('ConnectorRolesFunctionLogs'),
+      environment: {
+        ...props.connectorTaskRoles.environment(table.tableArn),
+        LOG_LEVEL: props.environment['LOG_LEVEL'] ?? 'INFO',
+        ...functions.sourceMaps,
+      },
+    });
+    props.connectorTaskRoles.grantManage(this.connectorRolesFunction);
+    // The unqualified function only (grantInvoke would add every version and alias, `<arn>:*`).
+    iam.Grant.addToPrincipal({
+      grantee: this.reconcilerFunction,
+      actions: ['lambda:InvokeFunction'],
+      resourceArns: [this.connectorRolesFunction.functionArn],
+    });
+    props.connectorTaskRoles.grantPass(this.reconcilerFunction);
+    this.reconcilerFunction.addEnvironment('SKC_TASK_ROLE_FUNCTION', this.connectorRolesFunction.functionName);
 
     this.reconcilerDeadLetterQueue = new sqs.Queue(scope, 'ReconcilerDlq', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

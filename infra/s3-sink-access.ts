@@ -1,5 +1,5 @@
 /**
- * What the S3 sink (docs/s3-sink.md) needs on its buckets, granted to the task role: write, read back, delete (the
+ * What the S3 sink (docs/s3-sink.md) needs on its buckets, granted to the connector task roles: write, read back, delete (the
  * uncommitted tail under wall-clock rotation), tag, abort abandoned multipart uploads, and list the bucket and its
  * uploads (recovery, HeadBucket). Scoped to the configured buckets; nothing account-wide.
  */
@@ -7,6 +7,7 @@ import type { Stack } from 'aws-cdk-lib';
 import { Arn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 
 export const S3_SINK_OBJECT_ACTIONS = [
   's3:PutObject',
@@ -19,10 +20,17 @@ export const S3_SINK_OBJECT_ACTIONS = [
 
 export const S3_SINK_BUCKET_ACTIONS = ['s3:ListBucket', 's3:ListBucketMultipartUploads'] as const;
 
-/** Grant the S3 sink's actions on `buckets` (names) to `role`; no statement (and no suppression) when there are none. */
-export function grantS3SinkBuckets(scope: Stack, role: iam.IRole, buckets: readonly string[]): void {
+/**
+ * Grant the S3 sink's actions on `buckets` (names) to `grantee` (the connector task roles); no statement (and no
+ * suppression) when there are none. `suppressOn`: the IAM resources that end up holding the statements.
+ */
+export function grantS3SinkBuckets(
+  scope: Stack,
+  grantee: iam.IGrantable,
+  buckets: readonly string[],
+  suppressOn: IConstruct[],
+): void {
   if (buckets.length === 0) return;
-  const grantee = role;
   const bucketArn = (name: string): string =>
     Arn.format({ partition: scope.partition, service: 's3', region: '', account: '', resource: name }, scope);
   iam.Grant.addToPrincipal({
@@ -36,7 +44,7 @@ export function grantS3SinkBuckets(scope: Stack, role: iam.IRole, buckets: reado
     resourceArns: buckets.map(bucketArn),
   });
   NagSuppressions.addResourceSuppressions(
-    role,
+    suppressOn,
     [
       {
         id: 'AwsSolutions-IAM5',

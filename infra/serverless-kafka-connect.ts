@@ -15,6 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConnectApi } from './api';
+import { ConnectorTaskRoles } from './connector-task-roles';
 import type { ApiAuthorization, ApiThrottling } from './api';
 import { FunctionBundling } from './functions';
 import { DEFAULT_KAFKA_PORT, envKafkaAuth, grantKafkaClient, validateKafkaAuth } from './kafka-access';
@@ -25,8 +26,10 @@ import type { EgressDestination } from './network';
 import { LogGroups, Observability, taskMetricsNamespace } from './observability';
 import { findProjectRoot, pluginDirectory } from './plugin-paths';
 import { Reconciler } from './reconciler';
+import { grantS3SinkBuckets } from './s3-sink-access';
 import { ConnectState } from './state';
 import { TaskCluster } from './task-cluster';
+import { grantTaskSecrets } from './task-secrets';
 import { AWS_WORKER_DEFAULTS, validateWorkerConfig } from './worker-config';
 
 export type { KafkaAuth } from './kafka-access';
@@ -94,8 +97,8 @@ export interface ServerlessKafkaConnectProps {
 
   /**
    * Create interface endpoints for the AWS APIs the tasks and VPC Lambdas call (ECR API and registry, S3 for image
-   * layers, CloudWatch Logs, Secrets Manager, ECS, DynamoDB), reachable from the tasks' security group only, and
-   * limit HTTPS egress to them. About $7.30 per endpoint and AZ per month (7 endpoints).
+   * layers, CloudWatch Logs, Secrets Manager, ECS, Lambda, DynamoDB), reachable from the tasks' security group only, and
+   * limit HTTPS egress to them. About $7.30 per endpoint and AZ per month (8 endpoints).
    * @default true when the construct creates the VPC; false with `vpc`
    */
   readonly vpcEndpoints?: boolean;
@@ -133,6 +136,20 @@ export interface ServerlessKafkaConnectProps {
    * @default none
    */
   readonly s3SinkBuckets?: readonly string[];
+
+  /**
+   * Complete ARNs of the Secrets Manager secrets that connector configs reference (`${secretsmanager:…}`, resolved
+   * in the task process): the connector task roles may `GetSecretValue` these and no other secret.
+   * @default none
+   */
+  readonly taskSecretArns?: readonly string[];
+
+  /**
+   * SSM parameter names (`/connect/db-password`) or paths (`/connect/*`) that connector configs reference
+   * (`${ssm:…}`): the connector task roles may `GetParameter` these and no other parameter.
+   * @default none
+   */
+  readonly taskParameterNames?: readonly string[];
 
   /**
    * Fargate memory of one task in MiB.
@@ -272,12 +289,16 @@ export class ServerlessKafkaConnect extends Construct {
   public readonly apiFunction: lambdaNodejs.NodejsFunction;
   public readonly reconcilerFunction: lambdaNodejs.NodejsFunction;
   public readonly taskEventsFunction: lambdaNodejs.NodejsFunction;
+  /** Creates and deletes the per-connector task roles; invoked by the reconciler. */
+  public readonly connectorRolesFunction: lambdaNodejs.NodejsFunction;
   public readonly reconcilerDeadLetterQueue: sqs.Queue;
   /** ECS task stops on their way to the reconciler (FIFO: one reconcile of them at a time). */
   public readonly taskStoppedQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[];
   /** one CloudWatch dashboard per deployment: task metrics per connector, alarms, failed tasks */
   public readonly dashboard: cloudwatch.Dashboard;
+  /** Path, permissions boundary and shared policy of the per-connector task roles the reconciler creates. */
+  public readonly connectorTaskRoles: ConnectorTaskRoles;
 
   private readonly taskCluster: TaskCluster;
 
@@ -305,6 +326,8 @@ export class ServerlessKafkaConnect extends Construct {
       vpcEndpoints: props.vpcEndpoints,
       awsServicePeers: props.awsServicePeers,
       extraEgress: props.extraEgress,
+      // Config providers' `${ssm:…}` references are read by the tasks: only then is SSM reached.
+      ssmEndpoint: (props.taskParameterNames ?? []).length > 0,
     });
 
     // Variables every composition root reads (docs/environment.md).
@@ -329,14 +352,25 @@ export class ServerlessKafkaConnect extends Construct {
       network,
       taskCpu: props.taskCpu,
       taskMemoryMiB: props.taskMemoryMiB,
-      s3SinkBuckets: props.s3SinkBuckets,
     });
     this.vpc = this.taskCluster.vpc;
     this.securityGroup = this.taskCluster.securityGroup;
     this.cluster = this.taskCluster.cluster;
     this.taskDefinition = this.taskCluster.taskDefinition;
     this.taskLogGroup = this.taskCluster.taskLogGroup;
-    state.grantTaskRunner(this.taskCluster.taskRole);
+    // Each connector's tasks run with a role of their own (created by the reconciler): what all tasks need goes
+    // to the shared policy (and the boundary), the table partitions to the boundary only.
+    this.connectorTaskRoles = new ConnectorTaskRoles(this, this.table.tableArn);
+    const tasks = this.connectorTaskRoles.tasks;
+    const taskPolicies = [this.connectorTaskRoles.sharedPolicy, this.connectorTaskRoles.boundary];
+    state.grantTaskRunner(this.connectorTaskRoles.boundaryOnly, tasks);
+    grantS3SinkBuckets(Stack.of(this), tasks, props.s3SinkBuckets ?? [], taskPolicies);
+    grantTaskSecrets(
+      Stack.of(this),
+      tasks,
+      { secretArns: props.taskSecretArns, parameterNames: props.taskParameterNames },
+      taskPolicies,
+    );
 
     const connectApi = new ConnectApi(this, {
       logGroups,
@@ -359,6 +393,7 @@ export class ServerlessKafkaConnect extends Construct {
       functions,
       state,
       taskCluster: this.taskCluster,
+      connectorTaskRoles: this.connectorTaskRoles,
       environment,
       assignPublicIp: props.assignPublicIp,
       fargateSpot: props.fargateSpot,
@@ -366,11 +401,12 @@ export class ServerlessKafkaConnect extends Construct {
     });
     this.reconcilerFunction = reconciler.reconcilerFunction;
     this.taskEventsFunction = reconciler.taskEventsFunction;
+    this.connectorRolesFunction = reconciler.connectorRolesFunction;
     this.reconcilerDeadLetterQueue = reconciler.reconcilerDeadLetterQueue;
     this.taskStoppedQueue = reconciler.taskStoppedQueue;
 
     // The Kafka clients: tasks, the API (offsets, topics) and the reconciler (task configs).
-    for (const client of [this.taskCluster.taskRole, this.apiFunction, this.reconcilerFunction]) {
+    for (const client of [tasks, this.apiFunction, this.reconcilerFunction]) {
       grantKafkaClient(Stack.of(this), client, {
         kafkaAuth,
         kafkaSecret: props.kafkaSecret,

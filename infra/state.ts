@@ -57,18 +57,20 @@ export class ConnectState {
   }
 
   /**
-   * A task reads connector configs and status, and writes status: no Scan, no Delete, no batch or transaction.
-   * All tasks share this role (ECS has no per-task session tags), so partitions are scoped by prefix only.
+   * A task reads its connector's config and status, and writes its status: no Scan, no Delete, no batch or
+   * transaction. `boundary` gets these by partition-key prefix: the permissions boundary of every connector task
+   * role, whose own inline policy (written by the reconciler, lib/adapters/iam/connector-task-roles.ts) narrows
+   * them to the connector's exact keys. `tasks` (every connector role) gets the customer table key, if any.
    */
-  grantTaskRunner(taskRole: iam.IGrantable): void {
+  grantTaskRunner(boundary: iam.IGrantable, tasks: iam.IGrantable): void {
     this.grantPartitions(
-      taskRole,
+      boundary,
       ['dynamodb:GetItem', 'dynamodb:Query'],
       [TABLE_KEYS.connectorPrefix, TABLE_KEYS.statusPrefix],
     );
-    this.grantPartitions(taskRole, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [TABLE_KEYS.statusPrefix]);
+    this.grantPartitions(boundary, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [TABLE_KEYS.statusPrefix]);
     // Unlike grantReadWriteData, these statements leave a customer key out: it needs its own grant.
-    this.encryptionKey?.grantEncryptDecrypt(taskRole);
+    this.encryptionKey?.grantEncryptDecrypt(tasks);
   }
 
   /** `actions` on the items whose partition key starts with one of `prefixes`. */

@@ -8,7 +8,6 @@ import type { Construct } from 'constructs';
 import type { ConnectNetwork } from './network';
 import type { LogGroups } from './observability';
 import type { PluginDirectory } from './plugin-paths';
-import { grantS3SinkBuckets } from './s3-sink-access';
 
 /** Container name of the task-runner in the task definition (`SKC_CONTAINER_NAME`). */
 export const TASK_RUNNER_CONTAINER = 'task-runner';
@@ -25,8 +24,6 @@ export interface TaskClusterProps {
   readonly environment: Record<string, string>;
   readonly taskCpu?: number | undefined;
   readonly taskMemoryMiB?: number | undefined;
-  /** Buckets of the S3 sink connector: the task role gets exactly its S3 actions on them. */
-  readonly s3SinkBuckets?: readonly string[] | undefined;
 }
 
 /**
@@ -91,9 +88,12 @@ export class TaskCluster {
       linuxParameters: new ecs.LinuxParameters(scope, 'TaskRunnerLinuxParameters', { initProcessEnabled: true }),
     });
     container.addMountPoints({ sourceVolume: SCRATCH_VOLUME, containerPath: '/tmp', readOnly: false });
-    grantS3SinkBuckets(Stack.of(scope), this.taskRole, props.s3SinkBuckets ?? []);
   }
 
+  /**
+   * The task definition's own task role: it has no permissions. Every RunTask overrides it with the connector's
+   * role (infra/connector-task-roles.ts); a task started without that override can do nothing.
+   */
   get taskRole(): iam.IRole {
     return this.taskDefinition.taskRole;
   }

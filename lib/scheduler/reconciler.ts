@@ -156,6 +156,9 @@ export class Reconciler {
       await this.stopAll(instances, 'connector deleted', work);
       // Also after the last exit: a final heartbeat may have raced the delete.
       if (explicit || instances.some((i) => !isGone(i))) await statusStore.deleteConnector(name);
+      // Per-connector resources (AWS: the task role) outlive the stop until every instance has exited, so a
+      // stopping task can still flush and commit; a later run (the schedule sees stopped instances) frees them.
+      if (instances.every(isGone)) await this.options.launcher.release?.(name);
       return;
     }
     let connectorStatus = await statusStore.getConnector(name);

@@ -196,4 +196,9 @@ export interface TaskLauncher {
   launch(spec: LaunchSpec): Promise<TaskInstance>;
   /** Graceful stop (SIGTERM / ECS StopTask); idempotent. */
   stop(instanceId: string, reason: string): Promise<void>;
+  /**
+   * The connector is deleted and none of its instances is left: free what the launcher keeps per connector (the
+   * ECS launcher's per-connector task role); idempotent. Optional: launchers without such state omit it.
+   */
+  release?(connector: string): Promise<void>;
 }

@@ -6,7 +6,7 @@ import type { Synthesized } from './synth';
 
 const pluginPath = 'test/infra/fixtures/plugins/example';
 
-// One synthesis with real local esbuild bundling of the three real entry points. CDK runs every docker command
+// One synthesis with real local esbuild bundling of the four real entry points. CDK runs every docker command
 // through $CDK_DOCKER: pointing it at `false` makes any Docker use (bundling fallback, image build) fail synth.
 let s: Synthesized;
 let assemblyDir: string;
@@ -35,14 +35,17 @@ function imageAssetDir(): string {
 }
 
 describe('Lambda bundles (local esbuild; synth never calls Docker)', () => {
-  it.each(['ApiFunction', 'ReconcilerFunction', 'TaskEventsFunction'])('bundles %s to one minified file', (fn) => {
-    const dir = functionAssetDir(fn);
-    const bundle = join(dir, 'index.js');
-    expect(existsSync(bundle)).toBe(true);
-    expect(existsSync(join(dir, 'index.js.map'))).toBe(true);
-    expect(readFileSync(bundle, 'utf8')).toMatch(/exports|handler/);
-    expect(statSync(bundle).size).toBeLessThan(10 * 1024 * 1024);
-  });
+  it.each(['ApiFunction', 'ReconcilerFunction', 'TaskEventsFunction', 'ConnectorRolesFunction'])(
+    'bundles %s to one minified file',
+    (fn) => {
+      const dir = functionAssetDir(fn);
+      const bundle = join(dir, 'index.js');
+      expect(existsSync(bundle)).toBe(true);
+      expect(existsSync(join(dir, 'index.js.map'))).toBe(true);
+      expect(readFileSync(bundle, 'utf8')).toMatch(/exports|handler/);
+      expect(statSync(bundle).size).toBeLessThan(10 * 1024 * 1024);
+    },
+  );
 
   it('copies plug-in directories into the API and reconciler bundles and points SKC_PLUGIN_PATH there', () => {
     for (const fn of ['ApiFunction', 'ReconcilerFunction']) {

@@ -21,6 +21,10 @@ const variants: Record<string, Partial<ServerlessKafkaConnectStackProps>> = {
   },
   'private API': { privateApi: true },
   'S3 sink buckets': { s3SinkBuckets: ['lake-raw', 'lake-curated'] },
+  'config-provider secrets': {
+    taskSecretArns: ['arn:aws:secretsmanager:us-east-1:111111111111:secret:db-password-AbCdEf'],
+    taskParameterNames: ['/connect/api-token', '/connect/db/*'],
+  },
   'WAF web ACL': {
     apiWebAclArn: 'arn:aws:wafv2:us-east-1:111111111111:regional/webacl/skc/0123abcd-1234-5678-9abc-def012345678',
   },

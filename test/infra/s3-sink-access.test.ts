@@ -1,4 +1,4 @@
-/** The task role gets exactly the S3 sink's actions on the configured buckets (prop `s3SinkBuckets`), nothing wider. */
+/** The connector task roles (their shared policy, within their boundary) get exactly the S3 sink's actions on the configured buckets (prop `s3SinkBuckets`), nothing wider. */
 import { actionsOf, iamStatements, logicalId, resourcesOf, synth } from './synth';
 
 const bucketArn = (name: string): unknown => ({
@@ -9,11 +9,12 @@ const objectsArn = (name: string): unknown => ({
 });
 
 describe('S3 sink bucket grants', () => {
-  it('grants object and bucket actions on exactly the configured buckets, to the task role only', () => {
+  it('grants object and bucket actions on exactly the configured buckets, to the connector task roles only', () => {
     const s = synth({ s3SinkBuckets: ['lake-raw', 'lake-curated'] });
-    const taskRole = logicalId(s, 'TaskRunner/TaskRole');
-    const s3Statements = iamStatements(s.template).filter((st) => actionsOf(st).some((a) => a.startsWith('s3:')));
-    expect(s3Statements.every((st) => st.roles.length === 1 && st.roles[0] === taskRole)).toBe(true);
+    const taskPolicies = [logicalId(s, 'ConnectorTaskPolicy'), logicalId(s, 'ConnectorTaskBoundary')];
+    const all = iamStatements(s.template).filter((st) => actionsOf(st).some((a) => a.startsWith('s3:')));
+    expect([...new Set(all.map((st) => st.policy))].sort()).toEqual([...taskPolicies].sort());
+    const s3Statements = all.filter((st) => st.policy === taskPolicies[0]);
     const byActions = new Map(s3Statements.map((st) => [actionsOf(st).sort().join(','), resourcesOf(st)]));
     expect([...byActions.keys()].sort()).toEqual([
       's3:AbortMultipartUpload,s3:DeleteObject,s3:GetObject,s3:ListMultipartUploadParts,s3:PutObject,s3:PutObjectTagging',

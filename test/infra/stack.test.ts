@@ -118,13 +118,12 @@ describe('DynamoDB table', () => {
     t.hasResourceProperties('AWS::DynamoDB::Table', {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
     });
-    // Every role that touches items may use the key, the task role included (Table.grant leaves keys out).
-    const keyUsers = new Set(
-      iamStatements(t)
-        .filter((st) => actionsOf(st).includes('kms:Decrypt'))
-        .flatMap((st) => st.roles),
-    );
-    expect(keyUsers.size).toBe(4); // task role, API, reconciler, task-events
+    // Every role that touches items may use the key, the connector task roles included (Table.grant leaves keys
+    // out): theirs through the shared policy, within the boundary.
+    const decrypts = iamStatements(t).filter((st) => actionsOf(st).includes('kms:Decrypt'));
+    expect(new Set(decrypts.flatMap((st) => st.roles)).size).toBe(3); // API, reconciler, task-events
+    const policies = decrypts.map((st) => st.policy);
+    expect(policies.filter((p) => /ConnectorTask(Policy|Boundary)/.test(p))).toHaveLength(2);
   });
 
   it('passes its name to every composition root as SKC_TABLE_NAME with SKC_STORE=dynamodb', () => {
@@ -317,7 +316,16 @@ describe('ECS', () => {
     const interfaces = endpoints.filter((e) => e['VpcEndpointType'] === 'Interface');
     const service = (e: Record<string, unknown>): string => JSON.stringify(e['ServiceName']).replace(/.*\./, '');
     expect(interfaces.map(service).sort()).toEqual(
-      ['dkr"]]}', 'dynamodb"]]}', 'ecs"]]}', 'logs"]]}', 's3"]]}', 'secretsmanager"]]}', 'api"]]}'].sort(),
+      [
+        'dkr"]]}',
+        'dynamodb"]]}',
+        'ecs"]]}',
+        'lambda"]]}',
+        'logs"]]}',
+        's3"]]}',
+        'secretsmanager"]]}',
+        'api"]]}',
+      ].sort(),
     );
     const endpointsSg = logicalId(s, 'VpcEndpointsSecurityGroup');
     for (const e of interfaces) expect(e['SecurityGroupIds']).toEqual([getAtt(endpointsSg, 'GroupId')]);
@@ -382,21 +390,22 @@ describe('ECS', () => {
 });
 
 describe('Lambda functions', () => {
-  it('are exactly three, on nodejs22.x arm64', () => {
+  it('are exactly four, on nodejs22.x arm64', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4); // API, reconciler, task events, connector roles
     for (const fn of fns) {
       expect(fn['Properties']).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     }
   });
 
-  it('puts the API and the reconciler (Kafka clients) in the VPC, the task-events Lambda outside', () => {
+  it('puts the API and the reconciler (Kafka clients) in the VPC, the task-events and connector-roles Lambdas outside', () => {
     const vpcConfig = (id: string): unknown =>
       (template.findResources('AWS::Lambda::Function')[id]?.['Properties'] as Record<string, unknown>)['VpcConfig'];
     for (const id of [ids.api, ids.reconciler]) {
       expect(vpcConfig(id)).toMatchObject({ SecurityGroupIds: [getAtt(ids.securityGroup, 'GroupId')] });
     }
     expect(vpcConfig(ids.taskEvents)).toBeUndefined();
+    expect(vpcConfig(logicalId(s, 'ConnectorRolesFunction'))).toBeUndefined();
   });
 });
 
@@ -505,9 +514,15 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets a task read configs and status and write status only, by partition-key prefix', () => {
+  it("gives the task definition's own task role nothing: every RunTask overrides it with the connector's role", () => {
     const taskRole = logicalId(s, 'TaskRunner/TaskRole');
-    const statements = iamStatements(template).filter((st) => st.roles.includes(taskRole));
+    expect(iamStatements(template).filter((st) => st.roles.includes(taskRole))).toEqual([]);
+    expect(template.findResources('AWS::IAM::Role')[taskRole]?.['Properties']).not.toHaveProperty('ManagedPolicyArns');
+  });
+
+  it("bounds every connector task role to reading configs and status and writing status, by partition-key prefix (each role's own inline policy narrows it to its connector)", () => {
+    const boundary = logicalId(s, 'ConnectorTaskBoundary');
+    const statements = iamStatements(template).filter((st) => st.policy === boundary);
     expect(statements).toEqual([
       expect.objectContaining({
         Effect: 'Allow',
@@ -564,7 +579,7 @@ describe('least privilege', () => {
     });
   });
 
-  it('passes only the task and execution roles, only to ECS tasks', () => {
+  it("passes only the task and execution roles and the connector roles of this deployment's path, only to ECS tasks", () => {
     const [passRole, ...more] = statementsFor(template, 'iam:PassRole');
     expect(more).toHaveLength(0);
     expect(passRole?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
@@ -574,7 +589,8 @@ describe('least privilege', () => {
         getAtt(logicalId(s, 'TaskRunner/ExecutionRole'), 'Arn'),
       ]),
     );
-    expect(resourcesOf(passRole!)).toHaveLength(2);
+    expect(resourcesOf(passRole!)).toHaveLength(3);
+    expect(JSON.stringify(resourcesOf(passRole!)[2])).toContain(':role/serverless-kafka-connect/');
   });
 
   it('gives no ECS permissions to the API and task-events Lambdas', () => {
@@ -624,7 +640,7 @@ describe('options', () => {
     const secretArn = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:AmazonMSK_skc-AbCdEf';
     const { template: t } = synth({ kafkaAuth: 'sasl-scram', kafkaSecretArn: secretArn });
     const reads = statementsFor(t, 'secretsmanager:GetSecretValue');
-    expect(reads).toHaveLength(3); // task role, API, reconciler
+    expect(reads).toHaveLength(4); // connector task roles' shared policy and boundary, API, reconciler
     for (const st of reads) expect(st.Resource).toBe(secretArn);
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {

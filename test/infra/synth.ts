@@ -81,7 +81,7 @@ export interface Statement {
   readonly Condition?: Json;
 }
 
-/** Every IAM statement of every identity policy (AWS::IAM::Policy and inline role policies). */
+/** Every IAM statement of every identity policy (AWS::IAM::Policy, AWS::IAM::ManagedPolicy, inline role policies). */
 export function iamStatements(template: Template): Statement[] {
   const out: Statement[] = [];
   const add = (policy: string, roles: string[], doc: unknown): void => {
@@ -90,6 +90,13 @@ export function iamStatements(template: Template): Statement[] {
     }
   };
   for (const [id, r] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
+    const props = r['Properties'] as Json;
+    const roles = ((props['Roles'] as Array<{ Ref?: string }> | undefined) ?? []).map((ref) => ref.Ref ?? '');
+    add(id, roles, props['PolicyDocument']);
+  }
+  // Managed policies: the per-connector task roles' shared policy and permissions boundary (roles created at run
+  // time by the reconciler, so no role of the template lists them).
+  for (const [id, r] of Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))) {
     const props = r['Properties'] as Json;
     const roles = ((props['Roles'] as Array<{ Ref?: string }> | undefined) ?? []).map((ref) => ref.Ref ?? '');
     add(id, roles, props['PolicyDocument']);

@@ -10,9 +10,16 @@
  * second instance of the same task id.
  */
 import { createHash } from 'node:crypto';
-import type { DescribeTasksCommandOutput, ECSClient, RunTaskCommandInput, Task } from '@aws-sdk/client-ecs';
+import type {
+  DescribeTasksCommandOutput,
+  ECSClient,
+  RunTaskCommandInput,
+  RunTaskCommandOutput,
+  Task,
+} from '@aws-sdk/client-ecs';
 import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { ServiceUnavailableError } from '../../errors';
+import { retry, type RetryOptions } from '../../retry';
 import type { InstanceState, LaunchSpec, TaskInstance, TaskLauncher } from '../../storage/ports';
 
 export type CapacityProvider = 'FARGATE' | 'FARGATE_SPOT';
@@ -31,6 +38,20 @@ export interface EcsTaskLauncherOptions {
   readonly startedBy?: string;
   /** extra environment for every task (on top of the task definition's) */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Per-connector task roles (AWS: lib/adapters/iam, composed in composition/ecs.ts): every RunTask of a
+   * connector's task carries `overrides.taskRoleArn` = its connector's role, and `release` deletes that role.
+   * None: tasks run with the task definition's role.
+   */
+  readonly taskRoles?: TaskRoles;
+}
+
+/** Where a connector's task role comes from (structurally the IAM adapter's IamConnectorTaskRoles). */
+export interface TaskRoles {
+  /** The connector's role, created first if missing; `createdAt` set when this process just created it. */
+  roleFor(connector: string): Promise<{ readonly arn: string; readonly createdAt?: number | undefined }>;
+  /** Delete the connector's role; a missing role is success. */
+  remove(connector: string): Promise<void>;
 }
 
 export const ENV_CONNECTOR = 'SKC_CONNECTOR';
@@ -46,6 +67,12 @@ export const DEFAULT_CONTAINER_NAME = 'task-runner';
 /** Launches of one spec whose token ECS answered with an already stopped task, before giving up. */
 const STALE_TOKEN_RETRIES = 3;
 const DESCRIBE_BATCH = 100;
+/**
+ * A role IAM created moments ago may not be assumable by ECS yet (IAM is eventually consistent: seconds, rarely
+ * tens of seconds). RunTask refusals that name the role are retried for this long after its creation.
+ */
+const NEW_ROLE_PROPAGATION_MS = 60_000;
+const NEW_ROLE_RETRY: RetryOptions = { initialDelayMs: 1_000, maxDelayMs: 8_000, jitter: 'full', timeoutMs: 45_000 };
 const MAX_REASON = 255;
 const MAX_TAG_VALUE = 256;
 
@@ -79,13 +106,20 @@ export class EcsTaskLauncher implements TaskLauncher {
   }
 
   async launch(spec: LaunchSpec): Promise<TaskInstance> {
-    let input = this.runTaskInput(spec);
-    let out = await this.options.client.send(new RunTaskCommand(input));
+    const role = await this.options.taskRoles?.roleFor(spec.connector);
+    const taskRoleArn = role?.arn;
+    const fresh = role?.createdAt !== undefined && Date.now() - role.createdAt < NEW_ROLE_PROPAGATION_MS;
+    const runTask = (input: RunTaskCommandInput) =>
+      fresh
+        ? retry(() => this.sendRunTask(input, taskRoleArn), NEW_ROLE_RETRY)
+        : this.options.client.send(new RunTaskCommand(input));
+    let input = this.runTaskInput(spec, taskRoleArn);
+    let out = await runTask(input);
     // The token's launch happened long ago and its task has stopped since (ECS forgets stopped tasks after about
     // an hour, the token after 24): this is a relaunch the caller could not name. Replace that stopped task.
     for (let retry = 0; retry < STALE_TOKEN_RETRIES && isStoppedTask(out.tasks?.[0]); retry++) {
-      input = this.runTaskInput({ ...spec, replaces: out.tasks?.[0]?.taskArn });
-      out = await this.options.client.send(new RunTaskCommand(input));
+      input = this.runTaskInput({ ...spec, replaces: out.tasks?.[0]?.taskArn }, taskRoleArn);
+      out = await runTask(input);
     }
     const task = out.tasks?.[0];
     if (!task) {
@@ -114,13 +148,41 @@ export class EcsTaskLauncher implements TaskLauncher {
     }
   }
 
+  /** The connector is gone and so are its tasks: delete its task role (no-op without per-connector roles). */
+  async release(connector: string): Promise<void> {
+    await this.options.taskRoles?.remove(connector);
+  }
+
+  /**
+   * RunTask with a role IAM may not have propagated yet: ECS's refusal to assume it (an error, or a failure of
+   * the call, naming the role) is marked retriable for the shared retry policy; anything else is not.
+   */
+  private async sendRunTask(input: RunTaskCommandInput, roleArn: string | undefined): Promise<RunTaskCommandOutput> {
+    const aboutRole = (text: string | undefined): boolean =>
+      roleArn !== undefined && text !== undefined && (text.includes(roleArn) || /assume the role/i.test(text));
+    let out: RunTaskCommandOutput;
+    try {
+      out = await this.options.client.send(new RunTaskCommand(input));
+    } catch (error) {
+      if (aboutRole((error as Error).message)) Object.assign(error as object, { retriable: true });
+      throw error;
+    }
+    const failure = (out.failures ?? []).find((f) => aboutRole(`${f.reason ?? ''} ${f.detail ?? ''}`));
+    if (!out.tasks?.[0] && failure) {
+      throw Object.assign(new Error(`ECS RunTask: ${failure.reason ?? ''} ${failure.detail ?? ''}`), {
+        retriable: true,
+      });
+    }
+    return out;
+  }
+
   /** The RunTask request for one instance (exposed for tests of the request shape). */
-  runTaskInput(spec: LaunchSpec): RunTaskCommandInput {
-    const request = this.runTaskRequest(spec);
+  runTaskInput(spec: LaunchSpec, taskRoleArn?: string): RunTaskCommandInput {
+    const request = this.runTaskRequest(spec, taskRoleArn);
     return { ...request, clientToken: runTaskClientToken(request, spec.replaces) };
   }
 
-  private runTaskRequest(spec: LaunchSpec): RunTaskCommandInput {
+  private runTaskRequest(spec: LaunchSpec, taskRoleArn: string | undefined): RunTaskCommandInput {
     const o = this.options;
     const environment = [
       ...Object.entries(o.environment ?? {}).map(([name, value]) => ({ name, value })),
@@ -146,7 +208,11 @@ export class EcsTaskLauncher implements TaskLauncher {
           assignPublicIp: o.assignPublicIp ?? 'DISABLED',
         },
       },
-      overrides: { containerOverrides: [{ name: this.containerName, environment }] },
+      overrides: {
+        // The connector's own role (least privilege per connector); the clientToken covers it.
+        ...(taskRoleArn ? { taskRoleArn } : {}),
+        containerOverrides: [{ name: this.containerName, environment }],
+      },
       tags: [
         { key: TAG_CONNECTOR, value: tagValue(spec.connector) },
         { key: TAG_TASK_ID, value: String(spec.taskId) },
