@@ -20,6 +20,7 @@ export function suppressAcceptedFindings(
   connect: AcceptedFindingsScope,
   apiAuthorization: 'iam' | 'none',
   webAcl: boolean,
+  javaCatalogFunction?: IFunction,
 ): void {
   // Only IAM authorization is an accepted alternative to Cognito; with 'none', cdk-nag keeps reporting it.
   if (apiAuthorization === 'iam') {
@@ -45,8 +46,9 @@ export function suppressAcceptedFindings(
     );
   }
   const lambdaRoles = [connect.apiFunction, connect.reconcilerFunction, connect.taskEventsFunction].map((f) => f.role!);
+  // The Java plug-in catalog (javaPlugins) is a VPC Lambda like the API: the same two AWS-managed policies.
   NagSuppressions.addResourceSuppressions(
-    lambdaRoles,
+    [...lambdaRoles, ...(javaCatalogFunction ? [javaCatalogFunction.role!] : [])],
     [
       {
         id: 'AwsSolutions-IAM4',

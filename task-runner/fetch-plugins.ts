@@ -7,7 +7,8 @@ import { downloadPluginLayer } from '../composition/plugin-download';
 
 downloadPluginLayer().then(
   (done) => {
-    if (done) console.error(`plug-in layer: ${done.files} files, ${done.bytes} bytes from ${process.env.SKC_PLUGIN_S3_URI}`);
+    if (done)
+      console.error(`plug-in layer: ${done.files} files, ${done.bytes} bytes from ${process.env.SKC_PLUGIN_S3_URI}`);
     process.exit(0);
   },
   (error: unknown) => {

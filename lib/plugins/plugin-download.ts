@@ -8,17 +8,27 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ObjectStore } from '../storage/object-store';
 
-/** `s3://bucket/prefix/` → bucket and key prefix (ending in `/`, or empty for the whole bucket). */
-export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
+/** `s3://bucket/key`: a key ending in `/` (or none) is a prefix, any other one object. */
+export function parseS3Uri(uri: string): { bucket: string; key: string; isPrefix: boolean } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri.trim());
-  if (!match) throw new Error(`not an s3://bucket/prefix URI: ${uri}`);
-  const prefix = match[2]!;
-  return { bucket: match[1]!, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
+  if (!match) throw new Error(`not an s3://bucket/key URI: ${uri}`);
+  const key = match[2]!;
+  return { bucket: match[1]!, key, isPrefix: key === '' || key.endsWith('/') };
 }
 
 export interface DownloadedPlugins {
   readonly files: number;
   readonly bytes: number;
+}
+
+/** One plug-in archive (MSK Connect's unit): copied into `dir` under its file name. */
+export async function downloadPluginObject(store: ObjectStore, key: string, dir: string): Promise<DownloadedPlugins> {
+  const name = key.split('/').pop() ?? '';
+  if (name === '' || name === '..' || name === '.') throw new Error(`refusing S3 key ${key}: no file name`);
+  const body = await store.get(key);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, name), body);
+  return { files: 1, bytes: body.byteLength };
 }
 
 /** Copies every object under `prefix` into `dir`; a key that would leave `dir` (`..`) is refused. */
