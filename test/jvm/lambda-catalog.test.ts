@@ -25,6 +25,7 @@ let catalogProcess: ReturnType<typeof localCatalogInvoke>;
 let worker: Record<string, string>;
 let catalog: RemoteJvmCatalog;
 let call: Call;
+let closeApi: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   pluginPath = pluginPathWith('connect-file', 'connect-mirror');
@@ -38,9 +39,11 @@ beforeAll(async () => {
   catalog = await RemoteJvmCatalog.start(catalogProcess.invoke, worker);
   const { composition } = await createTestApi({ javaCatalog: catalog, statusStore: new InMemoryStatusStore() });
   call = viaLambdaV1(composition);
+  closeApi = () => composition.close();
 }, 120_000);
 
 afterAll(async () => {
+  await closeApi?.();
   await catalogProcess?.close();
   rmSync(pluginPath, { recursive: true, force: true });
 }, 60_000);
