@@ -2,6 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ApiAuthorization } from './api';
 import type { KafkaAuth } from './kafka-access';
+import type { JavaPlugins } from './java-plugins';
 import type { ServerlessKafkaConnectStackProps } from './serverless-kafka-connect-stack';
 
 /** Used when no bootstrapServers context is given, so that CI can synth; the `.invalid` TLD never resolves. */
@@ -86,6 +87,22 @@ export function stackPropsFromContext(
   const region = env['CDK_DEFAULT_REGION'];
   if (vpcId && !(account && region)) throw new Error('context vpcId needs AWS credentials with an account and region');
 
+  // javaPluginsDirectory, javaPluginsS3Bucket with javaPluginsS3Prefix or javaPluginsS3Keys (comma-separated).
+  const javaPlugins = (): JavaPlugins | undefined => {
+    const directory = str('javaPluginsDirectory');
+    const bucket = str('javaPluginsS3Bucket');
+    const prefix = str('javaPluginsS3Prefix');
+    const keys = list('javaPluginsS3Keys');
+    if ((prefix !== undefined || keys !== undefined) && bucket === undefined)
+      throw new Error('context javaPluginsS3Prefix / javaPluginsS3Keys need javaPluginsS3Bucket');
+    const s3 =
+      bucket === undefined
+        ? undefined
+        : { bucket, ...(prefix !== undefined ? { prefix } : {}), ...(keys !== undefined ? { keys } : {}) };
+    if (directory === undefined && s3 === undefined) return undefined;
+    return { ...(directory !== undefined ? { directory } : {}), ...(s3 ? { s3 } : {}) };
+  };
+
   const settings: Record<string, unknown> = {
     description: 'Serverless Kafka Connect: REST API on Lambda, configs and status in DynamoDB, tasks on ECS Fargate',
     // A VPC lookup needs a concrete environment; otherwise the stack stays environment-agnostic.
@@ -116,6 +133,7 @@ export function stackPropsFromContext(
     pluginPaths: list('pluginPaths'),
     taskSecretArns: list('taskSecretArns'),
     taskParameterNames: list('taskParameterNames'),
+    javaPlugins: javaPlugins(),
     workerConfig: workerConfig(),
     alarmTopicArn: str('alarmTopicArn'),
   };

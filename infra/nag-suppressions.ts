@@ -24,6 +24,7 @@ export function suppressAcceptedFindings(
   connect: AcceptedFindingsScope,
   apiAuthorization: 'iam' | 'none',
   webAcl: boolean,
+  javaCatalogFunction?: IFunction,
 ): void {
   // Only IAM authorization is an accepted alternative to Cognito; with 'none', cdk-nag keeps reporting it.
   if (apiAuthorization === 'iam') {
@@ -56,7 +57,7 @@ export function suppressAcceptedFindings(
   ];
   const lambdaRoles = functions.map((f) => f.role!);
   NagSuppressions.addResourceSuppressions(
-    lambdaRoles,
+    [...lambdaRoles, ...(javaCatalogFunction ? [javaCatalogFunction.role!] : [])],
     [
       {
         id: 'AwsSolutions-IAM4',

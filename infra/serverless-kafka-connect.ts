@@ -6,8 +6,9 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -24,6 +25,9 @@ import { suppressAcceptedFindings } from './nag-suppressions';
 import { ConnectNetwork } from './network';
 import type { EgressDestination } from './network';
 import { LogGroups, Observability, taskMetricsNamespace } from './observability';
+import { JavaCatalog } from './java-catalog';
+import { JavaPluginLayer } from './java-plugins';
+import type { JavaPlugins } from './java-plugins';
 import { findProjectRoot, pluginDirectory } from './plugin-paths';
 import { Reconciler } from './reconciler';
 import { grantS3SinkBuckets } from './s3-sink-access';
@@ -33,6 +37,7 @@ import { grantTaskSecrets } from './task-secrets';
 import { AWS_WORKER_DEFAULTS, validateWorkerConfig } from './worker-config';
 
 export type { KafkaAuth } from './kafka-access';
+export type { JavaPlugins, JavaPluginsS3 } from './java-plugins';
 export type { EgressDestination } from './network';
 export type { ApiAuthorization, ApiThrottling } from './api';
 export { DEFAULT_API_THROTTLING } from './api';
@@ -225,6 +230,16 @@ export interface ServerlessKafkaConnectProps {
   readonly pluginPaths?: string[];
 
   /**
+   * Java connector plug-ins (Debezium, Apache's connect-file / connect-mirror, any Kafka Connect jar;
+   * docs/java-plugins.md): tasks then run the task-runner image with a JRE and the JVM host (target
+   * `task-runner-jvm`, default 512 CPU / 1024 MiB), and a catalog Lambda function of that image answers the plug-in
+   * requests of the API and the reconciler. Plug-ins come from a local `directory` (baked into the image) and/or S3
+   * (downloaded at start; the task role and the catalog function read exactly those objects).
+   * @default none: the Node-only image, no catalog function
+   */
+  readonly javaPlugins?: JavaPlugins;
+
+  /**
    * Root of the serverless-kafka-connect sources: Docker build context and Lambda entry points.
    * @default the nearest ancestor directory of this file holding `task-runner/Dockerfile`
    */
@@ -294,6 +309,8 @@ export class ServerlessKafkaConnect extends Construct {
   public readonly reconcilerDeadLetterQueue: sqs.Queue;
   /** ECS task stops on their way to the reconciler (FIFO: one reconcile of them at a time). */
   public readonly taskStoppedQueue: sqs.Queue;
+  /** the catalog Lambda function of Java plug-ins (with `javaPlugins` only) */
+  public readonly javaCatalogFunction?: lambda.DockerImageFunction;
   public readonly alarms: cloudwatch.Alarm[];
   /** one CloudWatch dashboard per deployment: task metrics per connector, alarms, failed tasks */
   public readonly dashboard: cloudwatch.Dashboard;
@@ -308,6 +325,7 @@ export class ServerlessKafkaConnect extends Construct {
     const kafkaAuth = props.kafkaAuth ?? 'none';
     const apiAuthorization = props.apiAuthorization ?? 'iam';
     const pluginDirs = (props.pluginPaths ?? []).map((p) => pluginDirectory(projectRoot, p));
+    const javaPlugins = props.javaPlugins ? new JavaPluginLayer(projectRoot, props.javaPlugins) : undefined;
     const workerConfig = validateWorkerConfig({ ...AWS_WORKER_DEFAULTS, ...props.workerConfig });
     validateKafkaAuth(kafkaAuth, props);
     const logGroups = new LogGroups(this, props.logRetention ?? logs.RetentionDays.ONE_MONTH);
@@ -352,6 +370,7 @@ export class ServerlessKafkaConnect extends Construct {
       network,
       taskCpu: props.taskCpu,
       taskMemoryMiB: props.taskMemoryMiB,
+      javaPlugins,
     });
     this.vpc = this.taskCluster.vpc;
     this.securityGroup = this.taskCluster.securityGroup;
@@ -371,6 +390,7 @@ export class ServerlessKafkaConnect extends Construct {
       { secretArns: props.taskSecretArns, parameterNames: props.taskParameterNames },
       taskPolicies,
     );
+    javaPlugins?.grantRead(Stack.of(this), tasks, taskPolicies);
 
     const connectApi = new ConnectApi(this, {
       logGroups,
@@ -405,6 +425,30 @@ export class ServerlessKafkaConnect extends Construct {
     this.reconcilerDeadLetterQueue = reconciler.reconcilerDeadLetterQueue;
     this.taskStoppedQueue = reconciler.taskStoppedQueue;
 
+    // Java plug-ins: the API (list, config, validate) and the reconciler (task configs) ask the catalog function.
+    if (javaPlugins) {
+      const catalog = new JavaCatalog(this, {
+        logGroups,
+        projectRoot,
+        pluginDirs,
+        javaPlugins,
+        taskCluster: this.taskCluster,
+        memoryMiB: props.javaPlugins?.catalogMemoryMiB,
+        logLevel: props.logLevel ?? 'INFO',
+      });
+      this.javaCatalogFunction = catalog.catalogFunction;
+      for (const caller of [this.apiFunction, this.reconcilerFunction]) {
+        caller.addEnvironment('SKC_JAVA_CATALOG_FUNCTION', catalog.catalogFunction.functionName);
+        // The unqualified function only (grantInvoke would add every version and alias: a wildcard).
+        iam.Grant.addToPrincipal({
+          grantee: caller,
+          actions: ['lambda:InvokeFunction'],
+          resourceArns: [catalog.catalogFunction.functionArn],
+        });
+      }
+      // No Kafka grant of its own: the callers send the worker properties, the Kafka authentication included.
+    }
+
     // The Kafka clients: tasks, the API (offsets, topics) and the reconciler (task configs).
     for (const client of [tasks, this.apiFunction, this.reconcilerFunction]) {
       grantKafkaClient(Stack.of(this), client, {
@@ -426,7 +470,7 @@ export class ServerlessKafkaConnect extends Construct {
     });
     this.alarms = observability.alarms;
     this.dashboard = observability.dashboard;
-    suppressAcceptedFindings(this, apiAuthorization, props.apiWebAclArn !== undefined);
+    suppressAcceptedFindings(this, apiAuthorization, props.apiWebAclArn !== undefined, this.javaCatalogFunction);
   }
 
   /** `ecs:RunTask` of the task-runner family in this cluster only, and stop/describe/tag of this cluster's tasks. */

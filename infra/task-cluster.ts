@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { ConnectNetwork } from './network';
 import type { LogGroups } from './observability';
+import type { JavaPluginLayer } from './java-plugins';
 import type { PluginDirectory } from './plugin-paths';
 
 /** Container name of the task-runner in the task definition (`SKC_CONTAINER_NAME`). */
@@ -24,6 +25,30 @@ export interface TaskClusterProps {
   readonly environment: Record<string, string>;
   readonly taskCpu?: number | undefined;
   readonly taskMemoryMiB?: number | undefined;
+  /** Java plug-ins: the image with a JRE and the JVM host (target task-runner-jvm), their plugin.path and S3 reads. */
+  readonly javaPlugins?: JavaPluginLayer | undefined;
+}
+
+/** The task-runner image (task-runner/Dockerfile): Node only, or with a JRE and the JVM host for Java plug-ins. */
+export function taskRunnerImageProps(
+  pluginDirs: PluginDirectory[],
+  javaPlugins: JavaPluginLayer | undefined,
+  target?: 'jvm-catalog',
+): { file: string; platform: Platform; buildArgs: Record<string, string>; target?: string } {
+  return {
+    file: 'task-runner/Dockerfile',
+    platform: Platform.LINUX_ARM64,
+    buildArgs: {
+      SKC_PLUGIN_DIRS: pluginDirs.map((d) => d.relative).join(' '),
+      ...(javaPlugins?.directory ? { SKC_JAVA_PLUGIN_DIR: javaPlugins.directory.relative } : {}),
+    },
+    ...(target ? { target } : javaPlugins ? { target: 'task-runner-jvm' } : {}),
+  };
+}
+
+/** `SKC_PLUGIN_PATH` of the containers: the JavaScript plug-in directories, then the Java plug-in layer. */
+export function containerPluginPath(pluginDirs: PluginDirectory[], javaPlugins: JavaPluginLayer | undefined): string[] {
+  return [...pluginDirs.map((_, i) => `/app/plugins/${i}`), ...(javaPlugins?.pluginPath ?? [])];
 }
 
 /**
@@ -55,8 +80,10 @@ export class TaskCluster {
       enableFargateCapacityProviders: true,
     });
     this.taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskRunner', {
-      cpu: props.taskCpu ?? 256,
-      memoryLimitMiB: props.taskMemoryMiB ?? 512,
+      // A task with a JVM beside Node (Apache's plug-in scan is CPU-bound, the JVM host's heap is up to 512 MiB)
+      // gets twice the Node-only defaults.
+      cpu: props.taskCpu ?? (props.javaPlugins ? 512 : 256),
+      memoryLimitMiB: props.taskMemoryMiB ?? (props.javaPlugins ? 1024 : 512),
       runtimePlatform: {
         cpuArchitecture: ecs.CpuArchitecture.ARM64,
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
@@ -64,15 +91,12 @@ export class TaskCluster {
     });
     this.taskLogGroup = props.logGroups.create('TaskLogs');
     const pluginDirs = props.pluginDirs;
+    const pluginPath = containerPluginPath(pluginDirs, props.javaPlugins);
     // Scratch space of a read-only container: a volume on the task's ephemeral storage (Fargate has no tmpfs).
     this.taskDefinition.addVolume({ name: SCRATCH_VOLUME });
     const container = this.taskDefinition.addContainer(TASK_RUNNER_CONTAINER, {
       // Staged (copied) at synth, built by `cdk deploy` on the deploying machine: synth needs no Docker.
-      image: ecs.ContainerImage.fromAsset(props.projectRoot, {
-        file: 'task-runner/Dockerfile',
-        platform: Platform.LINUX_ARM64,
-        buildArgs: { SKC_PLUGIN_DIRS: pluginDirs.map((d) => d.relative).join(' ') },
-      }),
+      image: ecs.ContainerImage.fromAsset(props.projectRoot, taskRunnerImageProps(pluginDirs, props.javaPlugins)),
       essential: true,
       // Nothing in the image may change at run time (the image also makes /app root-owned and read-only).
       readonlyRootFilesystem: true,
@@ -80,7 +104,8 @@ export class TaskCluster {
       environment: {
         ...props.environment,
         ...this.network.environment,
-        ...(pluginDirs.length > 0 ? { SKC_PLUGIN_PATH: pluginDirs.map((_, i) => `/app/plugins/${i}`).join(',') } : {}),
+        ...(pluginPath.length > 0 ? { SKC_PLUGIN_PATH: pluginPath.join(',') } : {}),
+        ...props.javaPlugins?.downloadEnvironment,
       },
       // SIGTERM → stop polling, flush, commit offsets, report status: give it time before SIGKILL.
       stopTimeout: Duration.seconds(60),

@@ -13,6 +13,7 @@ const stampFile = join(dist, '.build-inputs.json');
 const entries = {
   'local-stack': 'lambdas/local/main.ts',
   'task-runner': 'task-runner/main.ts',
+  'fetch-plugins': 'task-runner/fetch-plugins.ts',
   'connect-standalone': 'task-runner/connect-standalone.ts',
   'connect-distributed': 'lambdas/local/connect-distributed.ts',
 };

@@ -23,6 +23,7 @@ import { createLogger } from '../composition/logger';
 import { emfPublisher } from '../composition/task-metrics-emf';
 import { stallOf, stallSettingsFor } from '../lib/storage/task-progress';
 import { createStores } from '../composition/stores';
+import { downloadPluginLayer } from '../composition/plugin-download';
 import { distributedWorkerConfig, workerProperties } from '../composition/worker-config';
 import { taskRunnerEnv, workerIdOf } from './environment';
 
@@ -84,6 +85,9 @@ async function main(): Promise<number> {
         heartbeatIntervalMs: heartbeatSettingsFor(props).intervalMs,
         kafka: kafkaClientFactory(),
         plugins: async () => {
+          // The S3 plug-in layer (javaPlugins.s3) lands on plugin.path before anything scans it.
+          const layer = await downloadPluginLayer();
+          if (layer) logger.info('plug-in layer downloaded', { ...layer });
           const registry = PluginRegistry.withBuiltins({
             fileStream: workerSecuritySettings(props).fileStream.enabled,
           });

@@ -17,6 +17,7 @@ import type { ConfigStore, OffsetStore, StatusStore } from '../../lib/storage/po
 import type { SinkOffsets } from '../../lib/storage/sink-offsets';
 import openapiDocument from '../../openapi.json';
 import { commonEnvSchema, parseEnv } from '../env';
+import { javaCatalogFromEnv } from '../java-catalog';
 import { kafkaAuthProperties } from '../kafka-auth';
 import { createStores } from '../stores';
 import { DISTRIBUTED_DEFAULTS } from '../worker-config';
@@ -46,7 +47,7 @@ export interface ComposeOverrides {
   readonly registry?: PluginRegistry;
   /** `GET /`'s cluster id when the caller knows it without asking Kafka (the local stack's own broker) */
   readonly clusterId?: () => Promise<string | null>;
-  /** Java plug-ins: the catalog JVM (local stack); the API Lambda has none (docs/java-plugins.md) */
+  /** Java plug-ins: the catalog JVM (local stack) or the catalog Lambda function (AWS; docs/java-plugins.md) */
   readonly javaCatalog?: JavaPluginCatalog;
 }
 
@@ -158,5 +159,9 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
 }
 
 /** The API as the environment describes it (the Lambda's cold start). */
-export const composeFromEnv = async (env: NodeJS.ProcessEnv = process.env): Promise<ApiComposition> =>
-  compose(parseEnv(apiEnvSchema, env));
+export const composeFromEnv = async (env: NodeJS.ProcessEnv = process.env): Promise<ApiComposition> => {
+  const parsed = parseEnv(apiEnvSchema, env);
+  // Java plug-ins in AWS: the catalog Lambda of the JVM image answers for them (composition/java-catalog.ts).
+  const javaCatalog = await javaCatalogFromEnv(parsed, env);
+  return compose(parsed, javaCatalog ? { javaCatalog } : {});
+};

@@ -11,6 +11,7 @@ import type { Reconciler, ReconcileReport } from '../../lib/scheduler/reconciler
 import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../../composition/env';
 import { createEcsLauncher } from '../../composition/ecs';
 import { createLogger } from '../../composition/logger';
+import { javaCatalogFromEnv } from '../../composition/java-catalog';
 import { createReconciler } from '../../composition/reconciler';
 import { createStores } from '../../composition/stores';
 import { sleep } from '../../lib/retry';
@@ -105,8 +106,11 @@ const load = (): Promise<Reconciler> =>
     const env = parseEnv(commonEnvSchema, process.env);
     const ecs = parseEnv(ecsEnvSchema, process.env);
     const stores = await createStores(env);
+    // Task configs of Java connectors: the catalog Lambda of the JVM image (composition/java-catalog.ts).
+    const javaCatalog = await javaCatalogFromEnv(env);
     return createReconciler(env, stores, createEcsLauncher(ecs), {
       log: (message, details) => logger.info(message, details ?? {}),
+      ...(javaCatalog ? { javaCatalog } : {}),
     });
   })().catch((error: unknown) => {
     reconciler = undefined;

@@ -52,6 +52,20 @@ describe('CDK context → stack props', () => {
     expect(() => fromContext({ apiThrottlingRateLimit: '10' })).toThrow(/go together/);
   });
 
+  it('maps the Java plug-in layer keys', () => {
+    expect(fromContext({ javaPluginsDirectory: 'java-plugins' }).props.javaPlugins).toEqual({
+      directory: 'java-plugins',
+    });
+    expect(
+      fromContext({ javaPluginsS3Bucket: 'b', javaPluginsS3Keys: 'debezium.zip, jdbc.jar' }).props.javaPlugins,
+    ).toEqual({ s3: { bucket: 'b', keys: ['debezium.zip', 'jdbc.jar'] } });
+    expect(fromContext({ javaPluginsS3Bucket: 'b', javaPluginsS3Prefix: 'plugins/' }).props.javaPlugins).toEqual({
+      s3: { bucket: 'b', prefix: 'plugins/' },
+    });
+    expect(fromContext({}).props).not.toHaveProperty('javaPlugins');
+    expect(() => fromContext({ javaPluginsS3Prefix: 'p/' })).toThrow(/need javaPluginsS3Bucket/);
+  });
+
   it('accepts typed values from cdk.json', () => {
     const { props } = fromContext({ bootstrapServers: 'k:9092', fargateSpot: true, taskCpu: 1024, pluginPaths: ['p'] });
     expect(props).toMatchObject({ fargateSpot: true, taskCpu: 1024, pluginPaths: ['p'] });

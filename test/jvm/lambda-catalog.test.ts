@@ -1,0 +1,140 @@
+/**
+ * The catalog of AWS deployments (docs/java-plugins.md, "AWS"): jvm-host's Lambda handler class
+ * (`skc.jvmhost.LambdaCatalog`) answering real requests against Apache's connect-file and connect-mirror 4.3.1 jars
+ * and the test broker, reached through RemoteJvmCatalog, which the API and reconciler Lambdas use. The handler runs
+ * as a local process (its `main`: one request, one reply a line), since there is no Lambda engine here; the
+ * Lambda Invoke call itself (lib/adapters/lambda/catalog-function.ts) is not exercised.
+ *
+ * The API side is the API Lambda's handler (API Gateway v1 events) composed with that catalog: the answers must
+ * equal the recorded ones of a real Apache 4.3.1 worker for the same plugin.path.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
+import { localCatalogInvoke, RemoteJvmCatalog } from '../../lib/adapters/jvm/remote-catalog';
+import { NotFoundError } from '../../lib/errors';
+import { createTestApi, viaLambdaV1, type Call } from '../rest/harness';
+import { kafkaBootstrap, requireServices, uniqueName } from '../services/env';
+import { projectRoot } from '../services/paths';
+import { pluginPathWith } from './helpers';
+
+requireServices('kafka');
+
+let pluginPath: string;
+let catalogProcess: ReturnType<typeof localCatalogInvoke>;
+let worker: Record<string, string>;
+let catalog: RemoteJvmCatalog;
+let call: Call;
+let closeApi: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  pluginPath = pluginPathWith('connect-file', 'connect-mirror');
+  catalogProcess = localCatalogInvoke();
+  worker = {
+    'bootstrap.servers': kafkaBootstrap(),
+    'plugin.path': pluginPath,
+    // Every plug-in here has ServiceLoader manifests (docs/java-plugins.md, "Start time").
+    'plugin.discovery': 'service_load',
+  };
+  catalog = await RemoteJvmCatalog.start(catalogProcess.invoke, worker);
+  const { composition } = await createTestApi({ javaCatalog: catalog, statusStore: new InMemoryStatusStore() });
+  call = viaLambdaV1(composition);
+  closeApi = () => composition.close();
+}, 120_000);
+
+afterAll(async () => {
+  await closeApi?.();
+  await catalogProcess?.close();
+  rmSync(pluginPath, { recursive: true, force: true });
+}, 60_000);
+
+describe('the catalog Lambda handler', () => {
+  it('initializes from the worker properties of the request and lists Apache’s plug-ins', () => {
+    const connectors = catalog.plugins.filter((p) => p.type === 'source' || p.type === 'sink').map((p) => p.className);
+    expect(connectors).toEqual(
+      expect.arrayContaining([
+        'org.apache.kafka.connect.file.FileStreamSourceConnector',
+        'org.apache.kafka.connect.mirror.MirrorSourceConnector',
+      ]),
+    );
+    const file = catalog.plugins.find((p) => p.className === 'org.apache.kafka.connect.file.FileStreamSinkConnector');
+    expect(file?.location).toBe(`file:${join(pluginPath, 'connect-file')}/`);
+  });
+
+  it('computes task configs with Apache’s Worker and keeps no connector running between requests', async () => {
+    const name = uniqueName('lambda-tc');
+    const config = {
+      name,
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      'tasks.max': '1',
+      file: '/tmp/x.txt',
+      topic: name,
+    };
+    const first = await catalog.taskConfigs(name, config);
+    expect(first).toEqual({
+      type: 'source',
+      version: '4.3.1',
+      taskConfigs: [
+        expect.objectContaining({ 'task.class': 'org.apache.kafka.connect.file.FileStreamSourceTask', topic: name }),
+      ],
+    });
+    // The same name with another config: a stateful catalog would have to replace a running instance; this one
+    // started and stopped the connector within the first request.
+    const second = await catalog.taskConfigs(name, { ...config, topic: `${name}-b` });
+    expect(second.taskConfigs[0]?.topic).toBe(`${name}-b`);
+  });
+
+  it('answers errors with Apache’s status and message', async () => {
+    await expect(catalog.pluginConfig('com.example.Nope')).rejects.toBeInstanceOf(NotFoundError);
+    const reply = await catalogProcess.invoke({ op: 'startTask', worker });
+    expect(reply).toEqual({ ok: false, status: 400, message: "Unknown operation 'startTask'" });
+    expect(await catalogProcess.invoke({ op: 'validate', worker, config: { name: 'x' } })).toMatchObject({
+      ok: false,
+      status: 400,
+      message: 'Connector config {name=x} contains no connector type',
+      trace: expect.stringContaining('BadRequestException') as unknown,
+    });
+  });
+
+  it('re-initializes when the worker properties change (another deployment), and not otherwise', async () => {
+    const other = { ...worker, 'plugin.path': join(pluginPath, 'connect-file') };
+    const reply = (await catalogProcess.invoke({ op: 'init', worker: other })) as {
+      ok: boolean;
+      result: { plugins: { className: string }[] };
+    };
+    expect(reply.ok).toBe(true);
+    const classes = reply.result.plugins.map((p) => p.className);
+    expect(classes).toContain('org.apache.kafka.connect.file.FileStreamSourceConnector');
+    expect(classes).not.toContain('org.apache.kafka.connect.mirror.MirrorSourceConnector');
+    // Back to the first deployment's properties: MirrorMaker's connectors are there again.
+    const validate = await catalog.validate({
+      'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
+      name: 'v',
+    });
+    expect(validate.name).toBe('org.apache.kafka.connect.mirror.MirrorSourceConnector');
+  });
+});
+
+interface Recorded {
+  method: string;
+  path: string;
+  request: unknown;
+  status: number;
+  body: unknown;
+}
+
+const recorded = JSON.parse(
+  readFileSync(join(projectRoot(), 'test', 'fixtures', 'apache-rest', 'apache-4.3.1-java-plugins.json'), 'utf8'),
+) as Recorded[];
+
+describe('the API Lambda with the catalog function: parity with a real Apache 4.3.1 worker', () => {
+  it.each(recorded.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', async (_, r) => {
+    const response = await call(r.method as 'GET', r.path, r.request ? { body: r.request } : undefined);
+    // The host's class path has our own plug-ins (the S3 sink), which the recorded worker did not have.
+    const body =
+      r.path.startsWith('/connector-plugins?') || r.path === '/connector-plugins'
+        ? (response.body as { class: string }[]).filter((p) => !p.class.startsWith('serverless.'))
+        : response.body;
+    expect({ status: response.status, body }).toEqual({ status: r.status, body: r.body });
+  });
+});
