@@ -78,7 +78,7 @@ describe('javaPlugins', () => {
   it('is off by default: the Node-only image, no catalog function, no plug-in S3 access', () => {
     const { app, template } = synthOf('default');
     expect(imageAssets(app)).toEqual([{ buildArgs: { SKC_PLUGIN_DIRS: '' }, dockerFile: 'task-runner/Dockerfile' }]);
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     expect(statementsFor(template, 's3:GetObject')).toEqual([]);
   });
 
@@ -103,7 +103,7 @@ describe('javaPlugins', () => {
 
   it('adds the catalog function of the JVM image, which only the API and the reconciler may invoke', () => {
     const { template } = synthOf('directory and S3 keys');
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     template.hasResourceProperties('AWS::Lambda::Function', {
       PackageType: 'Image',
       Architectures: ['arm64'],
@@ -132,14 +132,18 @@ describe('javaPlugins', () => {
     ]);
     const invokes = statementsFor(template, 'lambda:InvokeFunction');
     expect(invokes).toHaveLength(2);
-    // The unqualified function only: no `:*` of versions and aliases.
-    for (const s of invokes) expect(resourcesOf(s)).toEqual([{ 'Fn::GetAtt': [catalog, 'Arn'] }]);
+    // The unqualified function only: no `:*` of versions and aliases. (The reconciler's statement also names the
+    // connector-roles function, unqualified as well.)
+    for (const s of invokes) {
+      expect(resourcesOf(s)).toContainEqual({ 'Fn::GetAtt': [catalog, 'Arn'] });
+      for (const r of resourcesOf(s)) expect(r).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+    }
   });
 
   it('from S3 keys: s3:GetObject on exactly those objects, no listing', () => {
     const { template } = synthOf('directory and S3 keys');
     const gets = statementsFor(template, 's3:GetObject');
-    expect(gets).toHaveLength(2); // the task role and the catalog function's role
+    expect(gets).toHaveLength(3); // the connector task roles' shared policy and boundary, and the catalog function's role
     for (const s of gets) {
       expect(actionsOf(s)).toEqual(['s3:GetObject']);
       const arns = resourcesOf(s).map((r) => JSON.stringify(r));
@@ -158,7 +162,7 @@ describe('javaPlugins', () => {
     const { template } = synthOf('S3 prefix');
     expect(containerEnv(template)['SKC_PLUGIN_S3_URI']).toBe('s3://my-plugins/connect/plugins/');
     const lists = statementsFor(template, 's3:ListBucket');
-    expect(lists).toHaveLength(2);
+    expect(lists).toHaveLength(3);
     for (const s of lists) expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['connect/plugins/*'] } });
     for (const s of statementsFor(template, 's3:GetObject')) {
       expect(JSON.stringify(resourcesOf(s))).toContain(':s3:::my-plugins/connect/plugins/*');
