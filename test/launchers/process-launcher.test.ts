@@ -267,7 +267,12 @@ describe('ProcessLauncher warm spare', () => {
     const spare = await readySpare(first);
     const connector = uniqueName('spare-stop');
     const instance = await first.launch({ connector, taskId: 0, generation: 3 });
-    await envOf(dir, instance.instanceId);
+    // the runner's SIGTERM handler is installed once it has logged its start
+    const log = first.logFile(instance.instanceId)!;
+    await waitFor(() => readFileSync(log, 'utf8').includes(`started for ${connector}-0`), {
+      timeoutMs: 10_000,
+      description: 'the adopted spare started its task',
+    });
     first.close(); // the local stack died without stopping its tasks
 
     const second = track(makeLauncher(dir, {}, { onExit: (i) => exits.push(i), adoptedPollMs: 50 }));
