@@ -28,7 +28,8 @@
  * BENCH_FILESTREAM_CONVERTERS (default `json,string`), BENCH_FILESTREAM_PARTS (default `source,sink,ceilings`; add
  * `create` for create → first record), BENCH_FILESTREAM_APACHE (`0` leaves Apache out), BENCH_APACHE_HEAP (the
  * JVM's -Xmx, default 2G as Apache's connect-standalone.sh), BENCH_PP_TUNED (ProducerPerformance's tuned props,
- * default `batch.size=524288 linger.ms=20`), BENCH_CREATE_ROUNDS (default 5), BENCH_FILESTREAM_NODE_ARGS (extra
+ * default `batch.size=524288 linger.ms=20`), BENCH_CREATE_ROUNDS (default 5), BENCH_CREATE_PAUSE_MS (idle time before each create, default 2000),
+ * BENCH_FILESTREAM_NODE_ARGS (extra
  * node arguments for our connector process), BENCH_FILESTREAM_WORKER_PROPS (extra worker properties for both
  * sides, `;`-separated), KAFKA_BOOTSTRAP_SERVERS (use a running broker instead of starting one).
  */
@@ -40,6 +41,7 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   writeSync,
@@ -66,6 +68,11 @@ const WITH_APACHE = process.env.BENCH_FILESTREAM_APACHE !== '0';
 const APACHE_HEAP = process.env.BENCH_APACHE_HEAP ?? '2G';
 const PP_TUNED = (process.env.BENCH_PP_TUNED ?? 'batch.size=524288 linger.ms=20').split(' ').filter(Boolean);
 const CREATE_ROUNDS = Number(process.env.BENCH_CREATE_ROUNDS ?? 5);
+/**
+ * Idle time before each create (both sides): a user's creates come seconds apart, so each worker is idle at the
+ * POST, as Apache's warm worker is. 0 runs them back to back (then our replacement spare is still starting).
+ */
+const CREATE_PAUSE_MS = Number(process.env.BENCH_CREATE_PAUSE_MS ?? 2000);
 const CONVERTERS: Record<string, string> = {
   json: 'org.apache.kafka.connect.json.JsonConverter',
   string: 'org.apache.kafka.connect.storage.StringConverter',
@@ -442,7 +449,12 @@ const benchProducerPerformance = async (bootstrap: string, admin: Admin, props: 
  * Create → first record: POST of a FileStreamSource of a few lines to a warm worker → first record on its topic.
  * `base` is the worker's REST URL.
  */
-const createToFirstRecord = async (ctx: Context, base: string, converterNote: string): Promise<number> => {
+const createToFirstRecord = async (
+  ctx: Context,
+  base: string,
+  converterNote: string,
+  breakdown?: (name: string, t0: number, posted: number, firstRecord: number) => void,
+): Promise<number> => {
   const name = unique('bench-create');
   await createTopic(ctx.admin, name);
   const input = join(ctx.dir, `${name}.txt`);
@@ -456,11 +468,35 @@ const createToFirstRecord = async (ctx: Context, base: string, converterNote: st
       config: { 'connector.class': 'FileStreamSource', 'tasks.max': '1', file: input, topic: name },
     }),
   });
+  const posted = Date.now();
   if (response.status !== 201) throw new Error(`POST /connectors: ${response.status} ${await response.text()}`);
   await poll(async () => ((await endOffset(ctx.admin, name)) > 0 ? true : undefined), 120000, 'first record');
   const ms = Date.now() - t0;
+  breakdown?.(name, t0, posted, t0 + ms);
   await fetch(`${base}/connectors/${name}`, { method: 'DELETE' });
   return ms;
+};
+
+/** The `task started` line of a connector's task-runner (local stack log files): its start-up milestones. */
+const taskStartedLine = (
+  stateDir: string,
+  connector: string,
+): { processStartedAt: number; startupMs: Record<string, number> } | undefined => {
+  const logs = join(stateDir, 'logs');
+  if (!existsSync(logs)) return undefined;
+  for (const file of readdirSync(logs).filter((f) => f.startsWith(`${connector}-`))) {
+    for (const text of readFileSync(join(logs, file), 'utf8').split('\n')) {
+      if (!text.includes('"task started"')) continue;
+      try {
+        const parsed = JSON.parse(text) as { processStartedAt?: number; startupMs?: Record<string, number> };
+        if (parsed.processStartedAt !== undefined && parsed.startupMs)
+          return { processStartedAt: parsed.processStartedAt, startupMs: parsed.startupMs };
+      } catch {
+        // a partial line
+      }
+    }
+  }
+  return undefined;
 };
 
 const waitForRest = (base: string, child: ChildProcess): Promise<true> =>
@@ -501,10 +537,37 @@ const benchCreate = async (ctx: Context): Promise<void> => {
   const apache = WITH_APACHE
     ? spawnWorker('apache', 'org.apache.kafka.connect.cli.ConnectDistributed', [apacheProps], ctx.dir)
     : undefined;
+  const stateDir = join(ctx.dir, 'state');
   const ours = spawn(process.execPath, [stackScript, ourProps], {
-    env: { ...process.env, SKC_STATE_DIR: join(ctx.dir, 'state'), SKC_LISTENERS: listener(ourProps) },
-    stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, SKC_STATE_DIR: stateDir, SKC_LISTENERS: listener(ourProps) },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // The stack's `[local-stack] launched task instance {…}` lines (stderr, no timestamp: the time they arrive).
+  const stackLines: { at: number; line: string }[] = [];
+  let pending = '';
+  ours.stderr?.on('data', (d: Buffer) => {
+    const at = Date.now();
+    const parts = (pending + d.toString()).split('\n');
+    pending = parts.pop() ?? '';
+    for (const line of parts) if (line.includes('launched task instance')) stackLines.push({ at, line });
+  });
+  const steps = new Map<string, number[]>();
+  let lastAdopted = false;
+  const breakdown = (name: string, t0: number, posted: number, firstRecord: number): void => {
+    const add = (step: string, at: number | undefined) => {
+      if (at !== undefined && Number.isFinite(at)) steps.set(step, [...(steps.get(step) ?? []), Math.round(at - t0)]);
+    };
+    add('POST answered (201)', posted);
+    add('reconciler: task instance launched', stackLines.find((l) => l.line.includes(`"${name}"`))?.at);
+    const started = taskStartedLine(stateDir, name);
+    lastAdopted = started?.startupMs['adopted'] !== undefined;
+    if (started) {
+      const origin = started.processStartedAt;
+      if (started.startupMs['adopted'] === undefined) add('task process started (Node time origin)', origin);
+      for (const [key, value] of Object.entries(started.startupMs)) add(`task-runner ${key}`, origin + value);
+    }
+    add('first record on the topic', firstRecord);
+  };
   try {
     if (apache) await waitForRest(listener(apacheProps), apache);
     await waitForRest(listener(ourProps), ours);
@@ -512,17 +575,23 @@ const benchCreate = async (ctx: Context): Promise<void> => {
     if (apache) await createToFirstRecord(ctx, listener(apacheProps), 'warm-up');
     await createToFirstRecord(ctx, listener(ourProps), 'warm-up');
     const times: Record<Side, number[]> = { ours: [], apache: [] };
+    const pause = () => new Promise((r) => setTimeout(r, CREATE_PAUSE_MS));
     for (let round = 1; round <= CREATE_ROUNDS; round++) {
-      times.ours.push(await createToFirstRecord(ctx, listener(ourProps), `round ${round}`));
-      if (apache) times.apache.push(await createToFirstRecord(ctx, listener(apacheProps), `round ${round}`));
+      await pause();
+      times.ours.push(await createToFirstRecord(ctx, listener(ourProps), `round ${round}`, breakdown));
+      if (apache) {
+        await pause();
+        times.apache.push(await createToFirstRecord(ctx, listener(apacheProps), `round ${round}`));
+      }
       console.log(
-        `[filestream] create round ${round}: ours ${times.ours.at(-1)} ms, Apache ${times.apache.at(-1) ?? '–'} ms`,
+        `[filestream] create round ${round}: ours ${times.ours.at(-1)} ms ` +
+          `(${lastAdopted ? 'the warm spare took the task' : 'a new process'}), Apache ${times.apache.at(-1) ?? '–'} ms`,
       );
     }
     const range = (v: number[]) => (v.length ? `${Math.min(...v)}–${Math.max(...v)} ms` : '–');
     console.log(
       `\n[filestream] create → first record (POST of a FileStreamSource of 5 lines → first record on the topic, ` +
-        `${CREATE_ROUNDS} rounds, warm workers)\n` +
+        `${CREATE_ROUNDS} rounds, warm workers, ${CREATE_PAUSE_MS} ms idle before each create)\n` +
         renderTable(
           ['side', 'median ms', 'range', 'ours / Apache (time)'],
           [
@@ -534,6 +603,18 @@ const benchCreate = async (ctx: Context): Promise<void> => {
             ],
             ['Apache 4.3.1 ConnectDistributed', num(median(times.apache)), range(times.apache), ''],
           ],
+        ),
+    );
+    // Where our time goes: each step's median time after the POST, from the stack's `launched task instance`
+    // lines and the task-runner's `task started` line (its start-up milestones, ms after its process started).
+    console.log(
+      `\n[filestream] ours: create → first record, step by step (ms after the POST, median and range over ` +
+        `${CREATE_ROUNDS} rounds)\n` +
+        renderTable(
+          ['step', 'median ms', 'range'],
+          [...steps.entries()]
+            .sort((a, b) => median(a[1]) - median(b[1]))
+            .map(([step, v]) => [step, num(median(v)), range(v)]),
         ),
     );
   } finally {

@@ -40,6 +40,11 @@ export interface LocalStackOptions {
   /** the bundled task-runner; default dist/task-runner.js */
   readonly taskRunnerScript?: string;
   readonly reconcileIntervalMs?: number;
+  /**
+   * Keep one warm spare task process that the next launched task takes over (ProcessLauncher `warmSpare`;
+   * create → first record without the process start). Default true; `SKC_WARM_SPARE=false` turns it off.
+   */
+  readonly warmSpare?: boolean;
   readonly stopGraceMs?: number;
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
   /**
@@ -102,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logDir: join(stateDir, 'logs'),
     stopGraceMs: options.stopGraceMs ?? 15_000,
     onExit: (instance) => trigger(instance.connector),
+    warmSpare: options.warmSpare ?? true,
   });
   const adopted = launcher.recover();
   if (adopted.length > 0) options.log?.('adopted task processes of a previous run', { count: adopted.length });
@@ -157,12 +163,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     metrics: async () => prometheusText(await (await composed()).herder.allConnectorMetrics()),
   });
   let closed = false;
-  if (kafkaUp) loop.start();
-  else
+  // The spare starts with the reconciler: it opens the offsets topic, so it waits for Kafka like the tasks.
+  if (kafkaUp) {
+    loop.start();
+    launcher.startSpare();
+  } else
     void options.kafkaReady?.then(
       () => {
         kafkaUp = true;
-        if (!closed) loop.start();
+        if (closed) return;
+        loop.start();
+        launcher.startSpare();
       },
       () => undefined,
     );

@@ -26,6 +26,9 @@ import { createStores } from '../composition/stores';
 import { downloadPluginLayer } from '../composition/plugin-download';
 import { distributedWorkerConfig, workerProperties } from '../composition/worker-config';
 import { taskRunnerEnv, workerIdOf } from './environment';
+import { awaitAssignment, SPARE_ENV } from '../lib/adapters/local/spare-protocol';
+import type { OffsetStore } from '../lib/storage/ports';
+import { commonEnvSchema, parseEnv } from '../composition/env';
 
 const logger = createLogger('skc-task-runner');
 
@@ -35,7 +38,47 @@ const mark = (name: string): void => {
   startup[name] = Math.round(performance.now());
 };
 
+/**
+ * A warm spare (local stack, lib/adapters/local/spare-protocol.ts): open the stores and start the offsets-topic
+ * store (topic check, reader at the end of the log) while no task is assigned yet, then wait for the one
+ * assignment. Undefined: the launcher went away first.
+ */
+async function startAsSpare(): Promise<Warm | undefined> {
+  const common = parseEnv(commonEnvSchema, process.env);
+  const stores = createStores(common);
+  // Whatever fails here is done again the ordinary way once assigned (and fails there, as for a fresh process).
+  stores.catch(() => undefined);
+  let offsets: OffsetStore | undefined;
+  const offsetsStarted = (async () => {
+    const worker = distributedWorkerConfig(common, await kafkaAuthProperties(common));
+    offsets = offsetsTopicStore(worker, `connect-offsets-spare-${process.pid}`);
+    await offsets.start();
+    return offsets;
+  })().catch(async () => {
+    await offsets?.stop().catch(() => undefined);
+    return undefined;
+  });
+  const assignment = await awaitAssignment();
+  if (!assignment) {
+    await (await offsetsStarted)?.stop().catch(() => undefined);
+    return undefined;
+  }
+  mark('adopted');
+  return { stores: await stores.catch(() => undefined), offsets: offsetsStarted };
+}
+
+interface Warm {
+  readonly stores: Awaited<ReturnType<typeof createStores>> | undefined;
+  /** the offsets-topic store, started (undefined: it could not start; the task starts its own) */
+  readonly offsets: Promise<OffsetStore | undefined>;
+}
+
 async function main(): Promise<number> {
+  let warm: Warm | undefined;
+  if (process.env[SPARE_ENV] === '1') {
+    warm = await startAsSpare();
+    if (!warm) return 0;
+  }
   const env = taskRunnerEnv();
   const connector = env.SKC_CONNECTOR;
   const taskId = env.SKC_TASK_ID;
@@ -45,7 +88,7 @@ async function main(): Promise<number> {
   // Local stack: `PUT /admin/loggers/…` reaches this process through the state dir (composition/log-levels.ts).
   if (env.SKC_STORE === 'local' && env.SKC_STATE_DIR) watchLogLevels(env.SKC_STATE_DIR, (l) => logger.setLogLevel(l));
 
-  const { configStore, statusStore } = await createStores(env);
+  const { configStore, statusStore } = warm?.stores ?? (await createStores(env));
   mark('storesReady');
 
   const stopRequest = new AbortController();
@@ -66,6 +109,8 @@ async function main(): Promise<number> {
         Boolean(stallOf('RUNNING', p, detectionMs, p.at)),
       )
     : undefined;
+  // A spare's started offsets store: a source task takes it over (and stops it); otherwise it is stopped below.
+  let warmOffsets: OffsetStore | undefined;
   const result = await runTaskInstance({
     connector,
     taskId,
@@ -75,6 +120,7 @@ async function main(): Promise<number> {
     statusStore,
     signal: stopRequest.signal,
     runtime: async () => {
+      warmOffsets = await warm?.offsets;
       const auth = await kafkaAuthProperties(env);
       const props = workerProperties(env, auth);
       const worker = distributedWorkerConfig(env, auth);
@@ -98,7 +144,7 @@ async function main(): Promise<number> {
         resolveConfig: async (config) =>
           (await (providers ??= ConfigProviders.fromWorkerConfig(props, undefined, awsSecretReaders())).resolve(config))
             .data,
-        offsetStore: () => offsetsTopicStore(worker, `connect-offsets-${connector}-${taskId}`),
+        offsetStore: () => warmOffsets ?? offsetsTopicStore(worker, `connect-offsets-${connector}-${taskId}`),
         ownsOffsetStore: true,
         fenceOffsets: true,
         // A Java plug-in: Apache's runtime runs the task in a JVM child, supervised like any other task.
@@ -121,7 +167,11 @@ async function main(): Promise<number> {
     onTaskState: (state) => {
       if (startup['reported'] === undefined) {
         mark('reported');
-        logger.info('task started', { state, startupMs: startup });
+        logger.info('task started', {
+          state,
+          startupMs: startup,
+          processStartedAt: Math.round(performance.timeOrigin),
+        });
       }
     },
     log: (message, details) => logger.info(message, details ?? {}),
@@ -129,6 +179,8 @@ async function main(): Promise<number> {
     mark,
     ...(onProgress ? { onProgress } : {}),
   });
+  // runTaskInstance stops the store of a source task it started; a sink's or an unwanted task's is stopped here.
+  await (warmOffsets ?? (await warm?.offsets))?.stop().catch(() => undefined);
   if (result.outcome === 'unwanted') logger.info('not wanted any more (deleted, stopped or superseded): exiting');
   else if (result.outcome === 'not-started') logger.error('task could not start', { error: result.error });
   else logger.info(`task ended: ${result.outcome}`);

@@ -187,6 +187,8 @@ async function run(argv: readonly string[], command: LocalStackCommand): Promise
     workerProperties,
     listeners: bindUrl(listener),
     log,
+    // docs/lifecycle.md: the warm spare task process costs one idle Node process (about 60–90 MiB RSS).
+    warmSpare: process.env.SKC_WARM_SPARE !== 'false',
     ...(own ? { kafkaReady: own.ready, clusterId: async () => own.clusterId } : {}),
   }).catch(async (error: NodeJS.ErrnoException) => {
     await stopBroker();

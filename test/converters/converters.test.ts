@@ -103,6 +103,39 @@ describe('JsonConverter', () => {
     expect(() => converter.toConnectData('t', utf8('{"schema":{"type":"int32",},"payload":1}'))).toThrow(DataException);
   });
 
+  test('a record after one with the same schema text reads as a fresh converter reads it (envelope fast path)', () => {
+    const schema = '{"type":"struct","fields":[{"type":"string","optional":true,"field":"s"}],"optional":false}';
+    const warm = json();
+    warm.toConnectData('t', utf8(`{"schema":${schema},"payload":{"s":"first"}}`));
+    const cases = [
+      `{"schema":${schema},"payload":{"s":"x"}}`,
+      `{"schema":${schema},"payload":{"s":null} }trailing content`,
+      `{"schema":${schema},"payload": {"s":"spaced"}\n}`,
+      // a repeated payload key: the last one wins, as in Jackson
+      `{"schema":${schema},"payload":{"s":"a"},"payload":{"s":"b"}}`,
+      // a third key, a missing close, invalid payload JSON, a payload of the wrong type: errors as without the fast path
+      `{"schema":${schema},"payload":{"s":"a"},"extra":1}`,
+      `{"schema":${schema},"payload":{"s":"a"}`,
+      `{"schema":${schema},"payload":{"s":"a",}}`,
+      `{"schema":${schema},"payload":42}`,
+      `{"schema":${schema},"payload":{"s":"\u00e9\ud83d\ude00"}}`,
+    ];
+    const outcome = (converter: JsonConverter, input: string) => {
+      try {
+        const { schema: s, value } = converter.toConnectData('t', utf8(input));
+        return { schema: s, value: value instanceof Struct ? value.get('s') : value };
+      } catch (e) {
+        return { error: `${(e as Error).message} ${String((e as Error).cause ?? '')}` };
+      }
+    };
+    for (const input of cases) {
+      const fresh = json();
+      expect([input, outcome(warm, input)]).toEqual([input, outcome(fresh, input)]);
+      // after an error or another shape the fast path still answers for the next record
+      expect(outcome(warm, cases[0]!)).toMatchObject({ value: 'x' });
+    }
+  });
+
   test('decimals round-trip exactly in both formats', () => {
     const schema = Decimal.schema(20);
     const value = BigDecimal.parse('-12345678901234567890.12345678901234567890');

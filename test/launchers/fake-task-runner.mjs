@@ -5,6 +5,26 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const instance = (process.argv.find((a) => a.startsWith('--skc-instance=')) || '').slice('--skc-instance='.length);
+
+// A warm spare (lib/adapters/local/spare-protocol.ts): report ready, take one assignment, then run as launched.
+if (process.env.SKC_SPARE === '1') {
+  const assigned = await new Promise((resolve) => {
+    process.on('message', (message) => {
+      if (message?.type !== 'skc-spare-assign') return;
+      process.env.SKC_CONNECTOR = message.connector;
+      process.env.SKC_TASK_ID = String(message.taskId);
+      process.env.SKC_GENERATION = String(message.generation);
+      delete process.env.SKC_SPARE;
+      process.removeAllListeners('message');
+      process.removeAllListeners('disconnect');
+      process.disconnect();
+      resolve(true);
+    });
+    process.once('disconnect', () => resolve(false));
+    process.send({ type: 'skc-spare-ready' });
+  });
+  if (!assigned) process.exit(0);
+}
 if (process.env.FAKE_ENV_DIR) {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => k.startsWith('SKC_') || k === 'NODE_COMPILE_CACHE'),

@@ -5,6 +5,7 @@ import { ProcessLauncher } from '../../lib/adapters/local/process-launcher';
 import type { TaskInstance } from '../../lib/storage/ports';
 import { uniqueName, waitFor } from '../services/env';
 import { launcherContract } from './launcher-contract';
+import { isAlive } from '../../lib/adapters/local/process-alive';
 
 const FAKE_RUNNER = join(__dirname, 'fake-task-runner.mjs');
 
@@ -187,5 +188,110 @@ describe('ProcessLauncher (local specifics)', () => {
       }),
     ]);
     expect(existsSync(pidFile)).toBe(false);
+  });
+});
+
+describe('ProcessLauncher warm spare', () => {
+  const envOf = (dir: string, instanceId: string) =>
+    waitFor(
+      () => {
+        const file = join(dir, `${instanceId}.json`);
+        return existsSync(file)
+          ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number; env: Record<string, string> })
+          : undefined;
+      },
+      { timeoutMs: 10_000, description: `runner ${instanceId} wrote its env` },
+    );
+  const readySpare = (launcher: ProcessLauncher, notPid?: number) =>
+    waitFor(
+      () => {
+        const spare = launcher.spareState();
+        return spare?.ready && spare.pid !== notPid ? spare : undefined;
+      },
+      { timeoutMs: 15_000, description: 'a ready spare' },
+    );
+
+  it('hands exactly one launch to the ready spare, which then runs as a launched instance; a new spare follows', async () => {
+    const dir = scratch();
+    const launcher = track(makeLauncher(dir, {}, { warmSpare: true, spareDelayMs: 0 }));
+    launcher.startSpare();
+    const spare = await readySpare(launcher);
+
+    const a = uniqueName('spare-a');
+    const first = await launcher.launch({ connector: a, taskId: 2, generation: 7 });
+    const second = await launcher.launch({ connector: uniqueName('spare-b'), taskId: 0, generation: 1 });
+    expect(first.instanceId).toBe(spare.instanceId);
+    expect(second.instanceId).not.toBe(spare.instanceId);
+    const firstEnv = await envOf(dir, first.instanceId);
+    expect(firstEnv.pid).toBe(spare.pid);
+    expect(firstEnv.env).toMatchObject({ SKC_CONNECTOR: a, SKC_TASK_ID: '2', SKC_GENERATION: '7' });
+    expect(firstEnv.env.SKC_SPARE).toBeUndefined();
+    expect((await envOf(dir, second.instanceId)).pid).not.toBe(spare.pid);
+    // the adopted spare is an ordinary instance: listed, with its pid file and a log named after its task
+    const listed = await launcher.list();
+    expect(listed.filter((i) => i.state === 'RUNNING').map((i) => i.instanceId)).toEqual(
+      expect.arrayContaining([first.instanceId, second.instanceId]),
+    );
+    expect(existsSync(join(dir, 'run', `${first.instanceId}.json`))).toBe(true);
+    expect(launcher.logFile(first.instanceId)).toContain(`${a}-2-${first.instanceId}`);
+    await waitFor(() => readFileSync(launcher.logFile(first.instanceId)!, 'utf8').includes(`started for ${a}-2`), {
+      timeoutMs: 10_000,
+      description: 'the adopted spare logs into its renamed log file',
+    });
+    // a replacement spare, in a new process
+    const next = await readySpare(launcher, spare.pid);
+    expect(next.instanceId).not.toBe(first.instanceId);
+  });
+
+  it('replaces a spare that was killed, and stops its idle spare with the instances (stopAll)', async () => {
+    const dir = scratch();
+    const launcher = track(makeLauncher(dir, {}, { warmSpare: true }));
+    launcher.startSpare();
+    const killed = await readySpare(launcher);
+    process.kill(killed.pid, 'SIGKILL');
+    const replacement = await readySpare(launcher, killed.pid);
+    expect(replacement.instanceId).not.toBe(killed.instanceId);
+    // nothing of the dead spare is listed as a task
+    expect(await launcher.list()).toEqual([]);
+
+    await launcher.stopAll('test');
+    expect(launcher.spareState()).toBeUndefined();
+    await waitFor(() => !isAlive(replacement.pid), { timeoutMs: 10_000, description: 'the idle spare exited' });
+  });
+
+  it('an adopted spare stops on SIGTERM like any instance, and survives its launcher like any instance', async () => {
+    const dir = scratch();
+    const exits: TaskInstance[] = [];
+    const first = makeLauncher(dir, {}, { warmSpare: true });
+    first.startSpare();
+    const spare = await readySpare(first);
+    const connector = uniqueName('spare-stop');
+    const instance = await first.launch({ connector, taskId: 0, generation: 3 });
+    // the runner's SIGTERM handler is installed once it has logged its start
+    const log = first.logFile(instance.instanceId)!;
+    await waitFor(() => readFileSync(log, 'utf8').includes(`started for ${connector}-0`), {
+      timeoutMs: 10_000,
+      description: 'the adopted spare started its task',
+    });
+    first.close(); // the local stack died without stopping its tasks
+
+    const second = track(makeLauncher(dir, {}, { onExit: (i) => exits.push(i), adoptedPollMs: 50 }));
+    expect(second.recover()).toEqual([
+      expect.objectContaining({ instanceId: instance.instanceId, connector, generation: 3, state: 'RUNNING' }),
+    ]);
+    expect(isAlive(spare.pid)).toBe(true);
+    await second.stop(instance.instanceId, 'Stopped by reconciler: test');
+    await waitFor(() => exits.length === 1, { timeoutMs: 10_000, description: 'adopted spare stopped' });
+    expect(exits[0]).toMatchObject({ instanceId: instance.instanceId, state: 'STOPPED' });
+    expect(
+      readFileSync(
+        join(
+          dir,
+          'logs',
+          readdirSync(join(dir, 'logs')).find((f) => f.includes(instance.instanceId))!,
+        ),
+        'utf8',
+      ),
+    ).toContain('SIGTERM: flushing and exiting');
   });
 });

@@ -22,10 +22,12 @@ import { LruCache } from '../lru-cache';
 import {
   JsonNumber,
   JsonParseError,
+  NOT_THIS_ENVELOPE,
   RawJson,
   base64Decode,
   base64Encode,
   doubleValue,
+  envelopePayload,
   intValue,
   isIntNode,
   isJsonObject,
@@ -141,6 +143,8 @@ export class JsonConverter implements Converter, HeaderConverter {
   private toConnectSchemaCache = new LruCache<string, Schema | null>(1000);
   /** Schema text of the last record read, for a fast path when the next record repeats it. */
   private lastSchemaText: string | undefined;
+  /** `{"schema":<lastSchemaText>,"payload":` and that schema: the next record of the same shape skips the envelope */
+  private lastEnvelope: { readonly prefix: string; readonly schema: Schema | null } | undefined;
 
   config(): ConfigDef {
     return CONFIG_DEF;
@@ -155,6 +159,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     this.fromConnectSchemaCache = new LruCache(cacheSize);
     this.toConnectSchemaCache = new LruCache(cacheSize);
     this.lastSchemaText = undefined;
+    this.lastEnvelope = undefined;
     this.fixedSchema = null;
     const content = parsed['schema.content'] as string | null;
     if (content !== null && content !== '') {
@@ -188,6 +193,17 @@ export class JsonConverter implements Converter, HeaderConverter {
   toConnectData(_topic: string, bytes: Uint8Array | null): SchemaAndValue {
     if (bytes === null) return NULL_SCHEMA_AND_VALUE;
     const envelope = this.schemasEnabled && this.fixedSchema === null;
+    const last = this.lastEnvelope;
+    if (envelope && last !== undefined) {
+      let payload: JsonNode | typeof NOT_THIS_ENVELOPE;
+      try {
+        payload = envelopePayload(bytes, last.prefix);
+      } catch (e) {
+        throw parseError(e);
+      }
+      if (payload !== NOT_THIS_ENVELOPE)
+        return { schema: last.schema, value: this.convertToConnect(last.schema, payload) };
+    }
     const node = parseOrThrow(() => parseJson(bytes, { rawSchema: envelope, schemaHint: this.lastSchemaText }));
     if (!this.schemasEnabled) return { schema: null, value: this.convertToConnect(null, node) };
     if (this.fixedSchema !== null) {
@@ -207,7 +223,10 @@ export class JsonConverter implements Converter, HeaderConverter {
         schema = this.asConnectSchema(parseOrThrow(() => parseJsonText(schemaNode.text)) ?? null);
         this.toConnectSchemaCache.set(schemaNode.text, schema);
       }
-      if (this.toConnectSchemaCache.capacity > 0) this.lastSchemaText = schemaNode.text;
+      if (this.toConnectSchemaCache.capacity > 0) {
+        this.lastSchemaText = schemaNode.text;
+        this.lastEnvelope = { prefix: `{"schema":${schemaNode.text},"payload":`, schema };
+      }
     } else {
       schema = this.asConnectSchema(schemaNode);
     }
@@ -578,11 +597,15 @@ function parseOrThrow<T>(parse: () => T): T {
   try {
     return parse();
   } catch (e) {
-    if (!(e instanceof JsonParseError)) throw e;
-    throw new DataException('Converting byte[] to Kafka Connect data failed due to serialization error: ', {
-      cause: e,
-    });
+    throw parseError(e);
   }
+}
+
+function parseError(e: unknown): unknown {
+  if (!(e instanceof JsonParseError)) return e;
+  return new DataException('Converting byte[] to Kafka Connect data failed due to serialization error: ', {
+    cause: e,
+  });
 }
 
 /** The ClassCastException case of Apache's `convertToJson`. */
