@@ -19,7 +19,6 @@ const ADAPTER_SDKS = {
   'lib/adapters/secrets-manager': ['@aws-sdk/client-secrets-manager'],
   'lib/adapters/ssm': ['@aws-sdk/client-ssm'],
   'lib/adapters/s3': ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'],
-  'lib/adapters/lambda': ['@aws-sdk/client-lambda'],
 };
 /** The domain sees the world through the ports in lib/storage: no SDK, no framework. */
 const DOMAIN = ['lib/connect', 'lib/herder', 'lib/scheduler', 'lib/runtime'];
