@@ -101,7 +101,13 @@ async function main(): Promise<number> {
       return {
         worker,
         heartbeatIntervalMs: heartbeatSettingsFor(props).intervalMs,
-        kafka: kafkaClientFactory(),
+        // Kafka clients' warnings and errors as lines of this task's log (connector, task and generation keys).
+        kafka: kafkaClientFactory({
+          debug: (message, attributes) => logger.debug(message, attributes ?? {}),
+          info: (message, attributes) => logger.info(message, attributes ?? {}),
+          warn: (message, attributes) => logger.warn(message, attributes ?? {}),
+          error: (message, attributes) => logger.error(message, attributes ?? {}),
+        }),
         plugins: async () => {
           const registry = PluginRegistry.withBuiltins({
             fileStream: workerSecuritySettings(props).fileStream.enabled,
