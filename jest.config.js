@@ -19,7 +19,7 @@ const INTEGRATION = [
   'runtime/(kafka-adapters|sink-topic-appears|dead-letter-queue|source-topic-creation|exactly-once-source)',
   'standalone/(filestream-kafka|rest-api|installed-commands)',
   'launchers/(ecs-task-launcher|ecs-task-roles|connector-roles-lambda)',
-  'plugins/s3/s3-sink-(task|crash)',
+  'plugins/s3/s3-sink-(task|crash|dlq)',
   // no services, but a JVM, Python, CDK synth, esbuild bundles or the standalone CLI in child processes
   'converters/.*\\.differential',
   'setup/broker-lock',
