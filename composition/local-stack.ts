@@ -148,7 +148,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.clusterId ? { clusterId: options.clusterId } : {}),
       ...(javaCatalog ? { javaCatalog } : {}),
     }).then((c) => (composition = c)));
-  const handler = createApiHandler(async () => (await composed()).api);
+  const handler = createApiHandler(async () => (await composed()).api, { connectorLogKeys: false });
   const listeners = options.listeners ?? 'http://127.0.0.1:8083';
   const listenerHost = new URL(listeners.split(',')[0]!.trim()).hostname;
   // DNS-rebinding Host check, then the basic auth `rest.extension.classes` asks for (docs/security.md).

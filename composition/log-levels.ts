@@ -1,16 +1,19 @@
 /**
- * Apache's `/admin/loggers` reaching task processes locally. The API (lib/herder/loggers.ts) keeps the levels in
- * its own memory; with the local file store it also writes them to `<state dir>/log-levels.json`, and every
- * task-runner of that state dir watches the file and applies the level that covers the runtime: the most
- * specific of `root` and the loggers above `org.apache.kafka.connect.runtime.WorkerTask` (`org.apache.kafka.connect`,
- * …), as log4j would for Apache's WorkerTask. In AWS there is no shared file: levels set through the API change
- * the API Lambda's own logger only (docs/observability.md).
+ * Apache's `/admin/loggers` reaching task processes. The API (lib/herder/loggers.ts) stores the levels in the
+ * LoggerLevelStore (a worker-level DynamoDB item in AWS, `<state dir>/log-levels.json` locally); every
+ * task-runner reads that store when it starts and every `SKC_LOG_LEVELS_REFRESH_MS` while it runs, and applies
+ * the level that covers the runtime: the most specific of `root` and the loggers above
+ * `org.apache.kafka.connect.runtime.WorkerTask` (`org.apache.kafka.connect`, …), as log4j would for Apache's
+ * WorkerTask.
+ *
+ * Why a periodic read and not a push: a Fargate task has no inbound channel (the reconciler could only restart
+ * it), and the read is cheap — one eventually consistent GetItem of a small item, half a read unit, every 10 s
+ * by default, against the strongly consistent read of its connector's STATE item the task already does every
+ * 2 s (TaskSupervisor's desired-state poll, one read unit or more): at most a tenth more reads
+ * (docs/observability.md).
  */
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../lib/adapters/local/atomic-file';
+import type { LoggerLevelStore } from '../lib/storage/ports';
 
-export const LOG_LEVELS_FILE = 'log-levels.json';
 const RUNTIME_LOGGER = 'org.apache.kafka.connect.runtime.WorkerTask';
 
 export type PowertoolsLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
@@ -48,25 +51,38 @@ export function runtimeLevel(loggers: Readonly<Record<string, { level: string }>
   return best === undefined ? undefined : loggers[best]?.level;
 }
 
-export const writeLogLevels = (stateDir: string, loggers: Readonly<Record<string, unknown>>): Promise<void> =>
-  writeFileAtomic(join(stateDir, LOG_LEVELS_FILE), JSON.stringify(loggers));
+/** Default period of a task's read of the levels: a DynamoDB item (AWS), a small file (local stack). */
+export const LOG_LEVELS_REFRESH_MS = { dynamodb: 10_000, local: 1_000 } as const;
 
-/** Applies the runtime's level now and whenever the file changes (polled every `intervalMs`); returns stop. */
-export function watchLogLevels(
-  stateDir: string,
+/**
+ * Applies the runtime's level now and after every change seen by a read every `intervalMs`; returns stop. A
+ * failed read keeps the current level (the next read tries again). `onError` hears about failed reads.
+ */
+export function followLogLevels(
+  store: LoggerLevelStore,
   apply: (level: PowertoolsLevel) => void,
-  intervalMs = 1000,
-): () => void {
-  const file = join(stateDir, LOG_LEVELS_FILE);
-  const read = (): void => {
+  intervalMs: number,
+  onError?: (error: unknown) => void,
+): { readonly first: Promise<void>; stop(): void } {
+  let applied: string | undefined;
+  let reading = false;
+  const read = async (): Promise<void> => {
+    if (reading) return; // a slow read is not stacked up behind
+    reading = true;
     try {
-      const level = runtimeLevel(JSON.parse(readFileSync(file, 'utf8')) as Record<string, { level: string }>);
-      if (level) apply(toPowertoolsLevel(level));
-    } catch {
-      // no file yet (no level was ever set), or a half-read one: the next change applies
+      const level = runtimeLevel(await store.get());
+      if (level !== undefined && level !== applied) {
+        applied = level;
+        apply(toPowertoolsLevel(level));
+      }
+    } catch (error) {
+      onError?.(error);
+    } finally {
+      reading = false;
     }
   };
-  read();
-  watchFile(file, { interval: intervalMs, persistent: false }, read);
-  return () => unwatchFile(file, read);
+  const timer = setInterval(() => void read(), intervalMs);
+  // Never what keeps a task process alive.
+  timer.unref();
+  return { first: read(), stop: () => clearInterval(timer) };
 }

@@ -60,7 +60,8 @@ export class ConnectState {
    * A task reads its connector's config and status, and writes its status: no Scan, no Delete, no batch or
    * transaction. `boundary` gets these by partition-key prefix: the permissions boundary of every connector task
    * role, whose own inline policy (written by the reconciler, lib/adapters/iam/connector-task-roles.ts) narrows
-   * them to the connector's exact keys. `tasks` (every connector role) gets the customer table key, if any.
+   * them to the connector's exact keys. Every task also reads the worker-level `/admin/loggers` item (`WORKER`).
+   * `tasks` (every connector role) gets the customer table key, if any.
    */
   grantTaskRunner(boundary: iam.IGrantable, tasks: iam.IGrantable): void {
     this.grantPartitions(
@@ -69,6 +70,14 @@ export class ConnectState {
       [TABLE_KEYS.connectorPrefix, TABLE_KEYS.statusPrefix],
     );
     this.grantPartitions(boundary, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [TABLE_KEYS.statusPrefix]);
+    // The `/admin/loggers` levels every task reads (composition/log-levels.ts): one item, read only. The
+    // connector roles' inline policy grants the same (lib/adapters/iam/connector-task-roles.ts).
+    iam.Grant.addToPrincipal({
+      grantee: boundary,
+      actions: ['dynamodb:GetItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [TABLE_KEYS.workerPartition] } },
+    });
     // Unlike grantReadWriteData, these statements leave a customer key out: it needs its own grant.
     this.encryptionKey?.grantEncryptDecrypt(tasks);
   }

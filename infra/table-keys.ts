@@ -13,6 +13,8 @@ export const TABLE_KEYS = {
   stateSk: 'STATE',
   /** pk prefix of a connector's status items (connector, tasks, topics) */
   statusPrefix: 'STATUS#',
+  /** pk of worker-level items: the `/admin/loggers` levels every task reads */
+  workerPartition: 'WORKER',
 } as const;
 
 /**

@@ -205,7 +205,7 @@ const main = async (args: StandaloneArgs): Promise<void> => {
   const rest = await startRestServers(
     listeners,
     rawListeners,
-    createApiHandler(() => api),
+    createApiHandler(() => api, { connectorLogKeys: false }),
     guard,
     () => metrics.text(),
   );

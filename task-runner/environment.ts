@@ -13,6 +13,8 @@ export const taskRunnerEnvSchema = commonEnvSchema.extend({
   SKC_WORKER_ID: z.string().min(1).optional(),
   /** CloudWatch namespace of the task's metrics (EMF lines on stdout); unset: no EMF (local runs) */
   SKC_METRICS_NAMESPACE: z.string().min(1).optional(),
+  /** how often the `/admin/loggers` levels are read (default 10 s with DynamoDB, 1 s with the local store) */
+  SKC_LOG_LEVELS_REFRESH_MS: z.coerce.number().int().positive().optional(),
   /** ECS sets this in every container; its task id is the natural worker id on Fargate */
   ECS_CONTAINER_METADATA_URI_V4: z.string().optional(),
 });

@@ -18,11 +18,12 @@ import { heartbeatSettingsFor } from '../lib/scheduler/restart-policy';
 import { awsSecretReaders } from '../composition/aws-secret-readers';
 import { kafkaClientFactory, offsetsTopicStore } from '../composition/kafka';
 import { kafkaAuthProperties } from '../composition/kafka-auth';
-import { watchLogLevels } from '../composition/log-levels';
+import { followLogLevels, LOG_LEVELS_REFRESH_MS } from '../composition/log-levels';
 import { createLogger } from '../composition/logger';
 import { emfPublisher } from '../composition/task-metrics-emf';
+import type { TaskProgress } from '../lib/storage/ports';
 import { stallOf, stallSettingsFor } from '../lib/storage/task-progress';
-import { createStores } from '../composition/stores';
+import { createLoggerLevelStore, createStores } from '../composition/stores';
 import { downloadPluginLayer } from '../composition/plugin-download';
 import { distributedWorkerConfig, workerProperties } from '../composition/worker-config';
 import { taskRunnerEnv, workerIdOf } from './environment';
@@ -85,11 +86,20 @@ async function main(): Promise<number> {
   const generation = env.SKC_GENERATION;
   const workerId = workerIdOf(env);
   logger.appendKeys({ connector, taskId, generation, workerId });
-  // Local stack: `PUT /admin/loggers/…` reaches this process through the state dir (composition/log-levels.ts).
-  if (env.SKC_STORE === 'local' && env.SKC_STATE_DIR) watchLogLevels(env.SKC_STATE_DIR, (l) => logger.setLogLevel(l));
 
   const { configStore, statusStore } = warm?.stores ?? (await createStores(env));
   mark('storesReady');
+  // `PUT /admin/loggers/…` reaches this process through the levels store, read now and then periodically
+  // (composition/log-levels.ts); the first read is not waited for: the task starts at LOG_LEVEL meanwhile.
+  const levels = followLogLevels(
+    await createLoggerLevelStore(env),
+    (level) => {
+      logger.setLogLevel(level);
+      logger.info(`log level ${level} (from /admin/loggers)`);
+    },
+    env.SKC_LOG_LEVELS_REFRESH_MS ?? LOG_LEVELS_REFRESH_MS[env.SKC_STORE === 'dynamodb' ? 'dynamodb' : 'local'],
+    (error) => logger.warn('could not read the log levels', { error }),
+  );
 
   const stopRequest = new AbortController();
   let shutdownGraceMs: number | undefined;
@@ -104,13 +114,22 @@ async function main(): Promise<number> {
 
   // AWS: one EMF line per heartbeat (docs/observability.md); the stalled flag uses the worker's threshold.
   const detectionMs = stallSettingsFor(env.SKC_WORKER_CONFIG, undefined).detectionMs;
-  const onProgress = env.SKC_METRICS_NAMESPACE
+  const emf = env.SKC_METRICS_NAMESPACE
     ? emfPublisher({ namespace: env.SKC_METRICS_NAMESPACE, connector, taskId }, (p) =>
         Boolean(stallOf('RUNNING', p, detectionMs, p.at)),
       )
     : undefined;
   // A spare's started offsets store: a source task takes it over (and stops it); otherwise it is stopped below.
   let warmOffsets: OffsetStore | undefined;
+  // At DEBUG (e.g. through `/admin/loggers`) every heartbeat's progress shows in the task's log too.
+  const onProgress = (progress: TaskProgress): void => {
+    logger.debug('progress', {
+      recordsIn: progress.recordsIn,
+      recordsOut: progress.recordsOut,
+      lag: progress.groupLag,
+    });
+    emf?.(progress);
+  };
   const result = await runTaskInstance({
     connector,
     taskId,
@@ -129,7 +148,13 @@ async function main(): Promise<number> {
       return {
         worker,
         heartbeatIntervalMs: heartbeatSettingsFor(props).intervalMs,
-        kafka: kafkaClientFactory(),
+        // Kafka clients' warnings and errors as lines of this task's log (connector, task and generation keys).
+        kafka: kafkaClientFactory({
+          debug: (message, attributes) => logger.debug(message, attributes ?? {}),
+          info: (message, attributes) => logger.info(message, attributes ?? {}),
+          warn: (message, attributes) => logger.warn(message, attributes ?? {}),
+          error: (message, attributes) => logger.error(message, attributes ?? {}),
+        }),
         plugins: async () => {
           // The S3 plug-in layer (javaPlugins.s3) lands on plugin.path before anything scans it.
           const layer = await downloadPluginLayer();
@@ -177,10 +202,11 @@ async function main(): Promise<number> {
     log: (message, details) => logger.info(message, details ?? {}),
     taskLog: (message) => logger.info(message),
     mark,
-    ...(onProgress ? { onProgress } : {}),
+    onProgress,
   });
   // runTaskInstance stops the store of a source task it started; a sink's or an unwanted task's is stopped here.
   await (warmOffsets ?? (await warm?.offsets))?.stop().catch(() => undefined);
+  levels.stop();
   if (result.outcome === 'unwanted') logger.info('not wanted any more (deleted, stopped or superseded): exiting');
   else if (result.outcome === 'not-started') logger.error('task could not start', { error: result.error });
   else logger.info(`task ended: ${result.outcome}`);

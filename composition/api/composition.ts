@@ -13,15 +13,15 @@ import { RegistryPlugins, type ConnectorValidation } from '../../lib/herder/plug
 import type { JavaPluginCatalog } from '../../lib/plugins/java-plugins';
 import { PluginRegistry } from '../../lib/plugins/registry';
 import { createRestApi, type RestApi } from '../../lib/rest/router';
-import type { ConfigStore, OffsetStore, StatusStore } from '../../lib/storage/ports';
+import type { ConfigStore, LoggerLevelStore, OffsetStore, StatusStore } from '../../lib/storage/ports';
 import type { SinkOffsets } from '../../lib/storage/sink-offsets';
 import openapiDocument from '../../openapi.json';
 import { commonEnvSchema, parseEnv } from '../env';
 import { javaCatalogFromEnv } from '../java-catalog';
 import { kafkaAuthProperties } from '../kafka-auth';
-import { createStores } from '../stores';
+import { createLoggerLevelStore, createStores } from '../stores';
 import { DISTRIBUTED_DEFAULTS } from '../worker-config';
-import { toPowertoolsLevel, writeLogLevels } from '../log-levels';
+import { toPowertoolsLevel } from '../log-levels';
 import { logger } from './logger';
 
 /** The API's environment: the contract every composition root shares, plus the commit `GET /` reports. */
@@ -49,6 +49,8 @@ export interface ComposeOverrides {
   readonly clusterId?: () => Promise<string | null>;
   /** Java plug-ins: the catalog JVM (local stack) or the catalog Lambda function (AWS; docs/java-plugins.md) */
   readonly javaCatalog?: JavaPluginCatalog;
+  /** where `/admin/loggers` levels are kept (default: the one of SKC_STORE) */
+  readonly loggerLevelStore?: LoggerLevelStore;
 }
 
 /** Memoize an async factory; a failure is not cached, so the next request retries. */
@@ -101,16 +103,14 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
     offsetStore ??= async () => memoryOffsets;
   }
 
-  // Locally, levels also go to a file every task-runner of the state dir watches (composition/log-levels.ts).
-  const stateDir = env.SKC_STORE === 'local' ? env.SKC_STATE_DIR : undefined;
-  let levelWrites = Promise.resolve();
-  const loggers: LoggerRegistry = new LoggerRegistry(env.LOG_LEVEL?.toUpperCase() ?? 'INFO', (name, level) => {
-    if (name === 'root') logger.setLogLevel(toPowertoolsLevel(level));
-    if (stateDir === undefined) return;
-    levelWrites = levelWrites
-      .then(() => writeLogLevels(stateDir, loggers.all()))
-      .catch((error: unknown) => logger.warn('could not write the log levels for the tasks', { error }));
-  });
+  // Levels live in the store every task process reads (composition/log-levels.ts); root also sets our own.
+  const loggers = new LoggerRegistry(
+    env.LOG_LEVEL?.toUpperCase() ?? 'INFO',
+    (name, level) => {
+      if (name === 'root') logger.setLogLevel(toPowertoolsLevel(level));
+    },
+    overrides.loggerLevelStore ?? (await createLoggerLevelStore(env)),
+  );
   const herder = new Herder({
     configStore,
     statusStore,

@@ -10,13 +10,14 @@ import { ECS_TASK_STATE_CHANGE, instanceOfTaskStateChange } from '../../lib/adap
 import type { Reconciler, ReconcileReport } from '../../lib/scheduler/reconciler';
 import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../../composition/env';
 import { createEcsLauncher } from '../../composition/ecs';
-import { createLogger } from '../../composition/logger';
+import { createLogger, withLogKeys } from '../../composition/logger';
 import { javaCatalogFromEnv } from '../../composition/java-catalog';
 import { createReconciler } from '../../composition/reconciler';
 import { createStores } from '../../composition/stores';
 import { sleep } from '../../lib/retry';
 
-const logger = createLogger('skc-reconciler');
+/** exported for tests: its lines carry `connector` while one connector is reconciled */
+export const logger = createLogger('skc-reconciler');
 
 const recordsOf = (event: unknown): Record<string, unknown>[] | undefined => {
   const records = typeof event === 'object' && event !== null ? (event as { Records?: unknown }).Records : undefined;
@@ -74,7 +75,7 @@ export async function handleReconcileEvent(
     if (names === undefined) return reconciler.reconcile();
     let report: ReconcileReport = { connectors: [], launched: [], stopped: [], nextWakeAt: undefined };
     for (const name of names) {
-      const one = await reconciler.reconcile(name);
+      const one = await withLogKeys(logger, { connector: name }, () => reconciler.reconcile(name));
       report = {
         connectors: [...report.connectors, ...one.connectors],
         launched: [...report.launched, ...one.launched],

@@ -15,11 +15,12 @@ export { instanceOfEvent };
 export type { EcsTaskStateChange } from '../../lib/adapters/ecs/task-state-change';
 import { commonEnvSchema, ecsEnvSchema, parseEnv } from '../../composition/env';
 import { createEcsLauncher } from '../../composition/ecs';
-import { createLogger } from '../../composition/logger';
+import { createLogger, withLogKeys } from '../../composition/logger';
 import { createReconciler } from '../../composition/reconciler';
 import { createStores } from '../../composition/stores';
 
-const logger = createLogger('skc-task-events');
+/** exported for tests: its lines carry the stopped task's connector, taskId and generation */
+export const logger = createLogger('skc-task-events');
 
 /** CloudWatch embedded metric format: one log line becomes a metric, no API call. */
 export function taskFailureMetric(connector: string, now = Date.now()): string {
@@ -54,12 +55,18 @@ export async function handleTaskEvent(
   if (!parsed.success) return { verdict: 'ignored' };
   const instance = instanceOfEvent(parsed.data);
   if (!instance || instance.state !== 'STOPPED') return { verdict: 'ignored' };
+  const keys = { connector: instance.connector, taskId: instance.taskId, generation: instance.generation };
+  return withLogKeys(logger, keys, () => recordStop(instance, deps));
+}
+
+async function recordStop(
+  instance: NonNullable<ReturnType<typeof instanceOfEvent>>,
+  deps: TaskEventDeps,
+): Promise<{ verdict: StopVerdict | 'ignored' }> {
   const verdict = await recordInstanceStopped(deps, instance);
   if (verdict === 'failure')
     (deps.emit ?? ((line) => process.stdout.write(`${line}\n`)))(taskFailureMetric(instance.connector));
   logger.info('task instance stopped', {
-    connector: instance.connector,
-    taskId: instance.taskId,
     verdict,
     reason: instance.stoppedReason,
   });

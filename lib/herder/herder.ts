@@ -425,15 +425,15 @@ export class Herder {
 
   // ---- admin loggers ----
 
-  allLoggers(): Record<string, LoggerLevel> {
+  allLoggers(): Promise<Record<string, LoggerLevel>> {
     return this.loggers.all();
   }
 
-  loggerLevel(logger: string): LoggerLevel {
+  loggerLevel(logger: string): Promise<LoggerLevel> {
     return this.loggers.get(logger);
   }
 
-  setLoggerLevel(logger: string, body: unknown): string[] {
+  setLoggerLevel(logger: string, body: unknown): Promise<string[]> {
     return this.loggers.set(logger, body);
   }
 

@@ -389,7 +389,7 @@ export const ROUTES: readonly Route[] = [
     summary: 'Explicitly set loggers and root',
     tag: 'admin',
     responses: { 200: { description: 'Logger levels', schema: S.LoggerLevels } },
-    handle: (h) => ({ status: 200, body: h.allLoggers() }),
+    handle: async (h) => ({ status: 200, body: await h.allLoggers() }),
   },
   {
     method: 'GET',
@@ -398,14 +398,14 @@ export const ROUTES: readonly Route[] = [
     summary: 'Level of one logger',
     tag: 'admin',
     responses: { 200: { description: 'Level', schema: S.LoggerLevel }, 404: notFound },
-    handle: (h, ctx) => ({ status: 200, body: h.loggerLevel(ctx.params['logger']!) }),
+    handle: async (h, ctx) => ({ status: 200, body: await h.loggerLevel(ctx.params['logger']!) }),
   },
   {
     method: 'PUT',
     path: '/admin/loggers/{logger}',
     operationId: 'setLevel',
     summary:
-      'Set a logger level. Serverless: levels live in the memory of the process that handles the request; scope=cluster is accepted (204) but also applies to that process only',
+      'Set a logger level. Serverless: the levels are stored for the whole deployment (the API and every task process apply them); scope=worker (200, affected loggers) and scope=cluster (204) both write them',
     tag: 'admin',
     body: S.LoggerLevelRequest,
     query: { scope: { description: 'worker (default) or cluster', schema: S.ScopeQuery } },
@@ -415,8 +415,8 @@ export const ROUTES: readonly Route[] = [
       400: badRequest,
       404: notFound,
     },
-    handle: (h, ctx) => {
-      const affected = h.setLoggerLevel(ctx.params['logger']!, ctx.body);
+    handle: async (h, ctx) => {
+      const affected = await h.setLoggerLevel(ctx.params['logger']!, ctx.body);
       return ctx.query['scope']?.[0]?.toLowerCase() === 'cluster' ? { status: 204 } : { status: 200, body: affected };
     },
   },

@@ -145,6 +145,30 @@ export interface StatusStore {
   resetTopics(name: string): Promise<void>;
 }
 
+/** One logger's level as `/admin/loggers` shows it (`last_modified`: epoch ms of the last PUT). */
+export interface StoredLoggerLevel {
+  readonly level: string;
+  readonly last_modified: number | null;
+}
+
+/** Logger name → level, for every logger set through `/admin/loggers` (root only once it was set). */
+export type StoredLoggerLevels = Readonly<Record<string, StoredLoggerLevel>>;
+
+/**
+ * Log levels set through `/admin/loggers`: what Apache keeps in each worker's log4j (and, for `scope=cluster`,
+ * in the config topic). Here one worker-level record for the whole deployment, written by the API and read by
+ * every task process (docs/observability.md).
+ */
+export interface LoggerLevelStore {
+  /** the stored levels; `{}` when none was ever set */
+  get(): Promise<StoredLoggerLevels>;
+  /**
+   * Read-modify-write: `change` maps the stored levels to the new ones. Atomic against concurrent updates (a
+   * concurrent write makes the store call `change` again on the newer levels); resolves to what was stored.
+   */
+  update(change: (current: StoredLoggerLevels) => StoredLoggerLevels): Promise<StoredLoggerLevels>;
+}
+
 /** One source-offset write: offset null = tombstone (delete). */
 export interface SourceOffsetEntry {
   readonly partition: SourceMap;

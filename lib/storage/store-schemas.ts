@@ -130,3 +130,9 @@ export function validateStored<T>(schema: z.ZodType<T>, value: unknown, where: s
   if (!result.success) throw new Error(`Invalid store data in ${where}: ${z.prettifyError(result.error)}`);
   return result.data;
 }
+
+/** The `/admin/loggers` levels record (LoggerLevelStore). */
+export const loggerLevelsSchema = z.record(
+  z.string(),
+  z.object({ level: z.string(), last_modified: z.number().nullable() }),
+);

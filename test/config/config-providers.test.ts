@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigException } from '../../lib/connect/errors';
@@ -16,6 +16,10 @@ writeFileSync(join(secretsDir, 'db-password'), 's3cret\n');
 writeFileSync(join(dir, 'creds.properties'), 'db.user=alice\ndb.password=p\\u0041ss\n');
 const outside = mkdtempSync(join(tmpdir(), 'skc-outside-'));
 writeFileSync(join(outside, 'other.properties'), 'k=v\n');
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
+});
 
 const workerProps = (extra: Record<string, string> = {}) => ({
   'config.providers': 'file,directory,env',

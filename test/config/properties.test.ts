@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
 
 const FIXTURES = '/work/shared/fixtures/apache-config';
 const tmp = mkdtempSync(join(tmpdir(), 'skc-properties-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const write = (name: string, content: string): string => {
   const path = join(tmp, name);
   writeFileSync(path, content);

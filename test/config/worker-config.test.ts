@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigException } from '../../lib/connect/errors';
@@ -159,10 +159,14 @@ describe('worker config', () => {
       'offset.storage.file.filename': '/tmp/x',
       'plugin.path': `\${file:${secrets}:servers}`,
     };
-    const config = parseWorkerConfig(raw, 'standalone');
-    expect(config.bootstrapServers).toEqual(['broker:9092']);
-    expect(config.pluginPath).toEqual([`\${file:${secrets}:servers}`]);
-    expect(config.raw['bootstrap.servers']).toBe(raw['bootstrap.servers']);
+    try {
+      const config = parseWorkerConfig(raw, 'standalone');
+      expect(config.bootstrapServers).toEqual(['broker:9092']);
+      expect(config.pluginPath).toEqual([`\${file:${secrets}:servers}`]);
+      expect(config.raw['bootstrap.servers']).toBe(raw['bootstrap.servers']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the ConfigDefs know the Apache keys', () => {

@@ -62,8 +62,11 @@ export async function startE2eStack(workerOverrides: Record<string, string> = {}
     dir,
     api: new Api(stack.url),
     async close() {
-      await stack.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await stack.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

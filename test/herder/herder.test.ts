@@ -1,5 +1,10 @@
 /** Herder use cases over in-memory ports: behaviour the REST contract cannot show directly. */
-import { InMemoryConfigStore, InMemoryOffsetStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
+import {
+  InMemoryConfigStore,
+  InMemoryLoggerLevelStore,
+  InMemoryOffsetStore,
+  InMemoryStatusStore,
+} from '../../lib/adapters/local/memory-stores';
 import { ConflictError, ForbiddenError, ServiceUnavailableError } from '../../lib/errors';
 import { connectorValidation } from '../../lib/herder/connector-validation';
 import { CONFLICT_RETRY, Herder, type HerderOptions, restartPlan } from '../../lib/herder/herder';
@@ -160,14 +165,22 @@ describe('Herder', () => {
     expect(await h.activeTopics('x')).toEqual({ x: { topics: ['a', 'b'] } });
   });
 
-  it('keeps logger levels per process, descendants included', () => {
+  it('keeps logger levels in its store, descendants included', async () => {
     const changes: string[] = [];
-    const loggers = new LoggerRegistry('INFO', (name, level) => changes.push(`${name}=${level}`));
-    expect(loggers.set('org.apache', { level: 'warn' })).toEqual(['org.apache']);
-    expect(loggers.set('org.apache.kafka', { level: 'DEBUG' })).toEqual(['org.apache.kafka']);
-    expect(loggers.set('org.apache', { level: 'ERROR' })).toEqual(['org.apache', 'org.apache.kafka']);
-    expect(loggers.get('org.apache.kafka').level).toBe('ERROR');
-    expect(loggers.set('root', { level: 'TRACE' })).toEqual(['org.apache', 'org.apache.kafka', 'root']);
+    const store = new InMemoryLoggerLevelStore();
+    const loggers = new LoggerRegistry('INFO', (name, level) => changes.push(`${name}=${level}`), store);
+    expect(await loggers.set('org.apache', { level: 'warn' })).toEqual(['org.apache']);
+    expect(await loggers.set('org.apache.kafka', { level: 'DEBUG' })).toEqual(['org.apache.kafka']);
+    expect(await loggers.set('org.apache', { level: 'ERROR' })).toEqual(['org.apache', 'org.apache.kafka']);
+    expect((await loggers.get('org.apache.kafka')).level).toBe('ERROR');
+    // root stays implicit (LOG_LEVEL, never modified) until it is set itself
+    expect(await loggers.get('root')).toEqual({ level: 'INFO', last_modified: null });
+    expect(Object.keys(await store.get())).toEqual(['org.apache', 'org.apache.kafka']);
+    expect(await loggers.set('root', { level: 'TRACE' })).toEqual(['org.apache', 'org.apache.kafka', 'root']);
     expect(changes).toContain('root=TRACE');
+    // another process (an API Lambda instance) with the same store sees the same levels
+    const other = new LoggerRegistry('WARN', undefined, store);
+    expect(await other.all()).toEqual(await loggers.all());
+    expect((await other.get('root')).level).toBe('TRACE');
   });
 });

@@ -536,6 +536,12 @@ describe('least privilege', () => {
         Resource: getAtt(ids.table, 'Arn'),
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STATUS#*'] } },
       }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: getAtt(ids.table, 'Arn'),
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WORKER'] } },
+      }),
     ]);
   });
 

@@ -1,4 +1,11 @@
-import { connectorOfPk, connectorPk, LIST_PARTITION, STATE_SK, statusPk } from '../../lib/adapters/dynamodb/table';
+import {
+  connectorOfPk,
+  connectorPk,
+  LIST_PARTITION,
+  STATE_SK,
+  statusPk,
+  WORKER_PARTITION,
+} from '../../lib/adapters/dynamodb/table';
 import { TABLE_KEYS } from '../../infra/table-keys';
 
 describe('table keys used by IAM conditions and stream filters', () => {
@@ -8,5 +15,7 @@ describe('table keys used by IAM conditions and stream filters', () => {
     expect(connectorPk('c')).toBe(`${TABLE_KEYS.connectorPrefix}c`);
     expect(statusPk('c')).toBe(`${TABLE_KEYS.statusPrefix}c`);
     expect(connectorOfPk(`${TABLE_KEYS.statusPrefix}c`)).toBe('c');
+    expect(TABLE_KEYS.workerPartition).toBe(WORKER_PARTITION);
+    expect(connectorOfPk(WORKER_PARTITION)).toBeUndefined();
   });
 });

@@ -56,6 +56,16 @@ describe('connector role policy', () => {
             Null: { 'dynamodb:LeadingKeys': 'false' },
           },
         },
+        {
+          Sid: 'ReadLogLevels',
+          Effect: 'Allow',
+          Action: 'dynamodb:GetItem',
+          Resource: TABLE,
+          Condition: {
+            'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WORKER'] },
+            Null: { 'dynamodb:LeadingKeys': 'false' },
+          },
+        },
       ],
     });
   });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -38,6 +38,7 @@ describe('Node flags of task processes', () => {
     // `env` finds `node` on the PATH: the one running this test.
     const path = `${join(process.execPath, '..')}:${process.env.PATH ?? ''}`;
     const run = spawnSync(bin, [], { encoding: 'utf8', env: { ...process.env, PATH: path } });
+    rmSync(dir, { recursive: true, force: true });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(expect.arrayContaining([...TASK_PROCESS_NODE_FLAGS]));
   });

@@ -1,10 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbConfigStore } from '../../lib/adapters/dynamodb/config-store';
+import { DynamoDbLoggerLevelStore } from '../../lib/adapters/dynamodb/logger-level-store';
 import { DynamoDbStatusStore } from '../../lib/adapters/dynamodb/status-store';
 import { createDocumentClient, createTables } from '../../lib/adapters/dynamodb/table';
 import { dynamoClientConfig, requireServices, uniqueName } from '../services/env';
 import { describeConfigStoreContract } from './config-store.contract';
+import { describeLoggerLevelStoreContract } from './logger-level-store.contract';
 import { describeStatusStoreContract } from './status-store.contract';
 
 requireServices('dynamodb');
@@ -30,6 +32,18 @@ describeConfigStoreContract('DynamoDB Local', {
 describeStatusStoreContract('DynamoDB Local', {
   open: async () => new DynamoDbStatusStore(doc(), names),
   reopen: async () => new DynamoDbStatusStore(createDocumentClient(dynamoClientConfig()), names),
+});
+
+// The levels are one worker-level item per table: each case gets a table of its own.
+describeLoggerLevelStoreContract('DynamoDB Local', {
+  open: async () => {
+    const levels = { table: uniqueName('skc-levels') };
+    await createTables(doc(), levels);
+    return {
+      store: new DynamoDbLoggerLevelStore(doc(), levels),
+      second: new DynamoDbLoggerLevelStore(createDocumentClient(dynamoClientConfig()), levels),
+    };
+  },
 });
 
 describe('DynamoDB table helpers', () => {

@@ -3,9 +3,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FileConfigStore } from '../../lib/adapters/local/file-config-store';
+import { FileLoggerLevelStore } from '../../lib/adapters/local/file-logger-level-store';
 import { FileOffsetStore } from '../../lib/adapters/local/file-offset-store';
 import { FileStatusStore } from '../../lib/adapters/local/file-status-store';
 import { describeConfigStoreContract } from './config-store.contract';
+import { describeLoggerLevelStoreContract } from './logger-level-store.contract';
 import { describeOffsetStoreContract } from './offset-store.contract';
 import { describeStatusStoreContract } from './status-store.contract';
 
@@ -32,6 +34,13 @@ describeOffsetStoreContract('file', {
     const store = new FileOffsetStore(offsetsFile);
     await store.start();
     return store;
+  },
+});
+
+describeLoggerLevelStoreContract('file', {
+  open: async () => {
+    const levelsDir = mkdtempSync(path.join(dir, 'levels-'));
+    return { store: new FileLoggerLevelStore(levelsDir), second: new FileLoggerLevelStore(levelsDir) };
   },
 });
 

@@ -11,6 +11,7 @@
  * | `STATUS#<name>`     | `CONNECTOR`                  | connector status                                       |
  * | `STATUS#<name>`     | `TASK#<id>`                  | task status (with generation: fencing condition)       |
  * | `STATUS#<name>`     | `TOPIC#<topic>`              | KIP-558 active topic                                   |
+ * | `WORKER`            | `LOG_LEVELS`                 | `/admin/loggers` levels, read by every task (version)  |
  *
  * Rules: create is a transaction (conditional put of `STATE` + index item), so it is atomic; every update is
  * a put conditional on `version`; task status puts are conditional on `generation`; no Scan anywhere.
@@ -34,6 +35,9 @@ export interface DynamoTableNames {
 export const LIST_PARTITION = 'CONNECTORS';
 export const STATE_SK = 'STATE';
 export const TASK_CONFIGS_PREFIX = 'TASKCONFIGS#';
+/** worker-level items (not a connector's): the `/admin/loggers` levels */
+export const WORKER_PARTITION = 'WORKER';
+export const LOG_LEVELS_SK = 'LOG_LEVELS';
 export const connectorPk = (name: string): string => `CONNECTOR#${name}`;
 export const statusPk = (name: string): string => `STATUS#${name}`;
 

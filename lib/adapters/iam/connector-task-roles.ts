@@ -9,7 +9,8 @@
  * - trusts ECS tasks of this account only (`aws:SourceAccount`, confused-deputy guard);
  * - has one inline policy limiting DynamoDB to this connector's partitions by their exact keys
  *   (`dynamodb:LeadingKeys`): GetItem/Query of `CONNECTOR#<name>` and `STATUS#<name>`, PutItem/UpdateItem of
- *   `STATUS#<name>` (what a task reads and writes: lib/runtime/task-instance.ts, task-supervisor.ts). A prefix
+ *   `STATUS#<name>` (what a task reads and writes: lib/runtime/task-instance.ts, task-supervisor.ts), and GetItem
+ *   of the worker-level `WORKER` item (the `/admin/loggers` levels). A prefix
  *   condition (`CONNECTOR#orders*`) would also match `CONNECTOR#orders2`, so the keys are exact;
  * - gets the deployment's shared task policy attached (Kafka, S3 sink buckets, secrets: the same for every
  *   connector), `SKC_TASK_ROLE_POLICY`.
@@ -98,6 +99,14 @@ export function connectorPolicy(tableArn: string, connector: string): Record<str
         Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: tableArn,
         Condition: keys([statusPk]),
+      },
+      {
+        // The worker-level `/admin/loggers` levels every task reads (lib/adapters/dynamodb/table.ts `WORKER`).
+        Sid: 'ReadLogLevels',
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: tableArn,
+        Condition: keys(['WORKER']),
       },
     ],
   };

@@ -19,10 +19,12 @@ import type {
   ConnectorConfig,
   ConnectorState,
   ConnectorStateChanges,
+  LoggerLevelStore,
   OffsetStore,
   SourceOffsetEntry,
   StatusRecord,
   StatusStore,
+  StoredLoggerLevels,
   TargetState,
   TaskStatus,
   TaskStatusState,
@@ -196,5 +198,19 @@ export class InMemoryOffsetStore implements OffsetStore {
       if (offset === null) this.offsets.delete(key);
       else this.offsets.set(key, { connector, partition: structuredClone(partition), offset: structuredClone(offset) });
     }
+  }
+}
+
+/** `/admin/loggers` levels of one process (standalone mode, unit tests). */
+export class InMemoryLoggerLevelStore implements LoggerLevelStore {
+  private levels: StoredLoggerLevels = {};
+
+  async get(): Promise<StoredLoggerLevels> {
+    return structuredClone(this.levels);
+  }
+
+  async update(change: (current: StoredLoggerLevels) => StoredLoggerLevels): Promise<StoredLoggerLevels> {
+    this.levels = structuredClone(change(structuredClone(this.levels)));
+    return structuredClone(this.levels);
   }
 }

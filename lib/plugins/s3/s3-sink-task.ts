@@ -54,6 +54,9 @@ export class S3SinkTask extends SinkTask {
           createPartitioner(this.settings.partitioner),
           this.store,
           this.log,
+          Date.now,
+          // errors.tolerance=all with a DLQ (or errors.log.enable): unencodable records are reported, not fatal.
+          this.context.errantRecordReporter?.() ?? null,
         ),
       );
     }

@@ -10,6 +10,7 @@
  * killed task wrote past the committed offset are deleted before the partition is written again (see `recover`).
  */
 import { ConnectException, DataException } from '../../connect/errors';
+import type { ErrantRecordReporter } from '../../connect/connector';
 import type { SinkRecord, TopicPartition } from '../../connect/records';
 import { schemaEquals, schemaFields } from '../../connect/schema';
 import type { Schema } from '../../connect/schema-types';
@@ -76,6 +77,12 @@ export class TopicPartitionWriter {
     private readonly store: ObjectStore,
     private readonly log: (message: string) => void,
     private readonly now: () => number = Date.now,
+    /**
+     * The runtime's errant record reporter (a DLQ topic or `errors.log.enable`), or null: a record this writer
+     * cannot write (a DataException: the format cannot encode it, no partition field, a null value…) goes to it
+     * and the partition moves on; without one the put fails, as Confluent's sink.
+     */
+    private readonly errantRecords: ErrantRecordReporter | null = null,
   ) {
     this.nextScheduledRotation = this.nextSchedule(now());
   }
@@ -145,7 +152,13 @@ export class TopicPartitionWriter {
     for (const record of records) {
       if (record.kafkaOffset < this.nextOffset) continue;
       if (!this.recovered) await this.recover(record.kafkaOffset);
-      await this.writeRecord(record);
+      try {
+        await this.writeRecord(record);
+      } catch (error) {
+        if (!(error instanceof DataException) || !this.errantRecords) throw error;
+        // Resolves once the record is in the DLQ; under errors.tolerance=none it throws and the task fails.
+        await this.errantRecords.report(record, error);
+      }
       this.nextOffset = record.kafkaOffset + 1;
     }
   }
@@ -163,10 +176,15 @@ export class TopicPartitionWriter {
     const encodedPartition = this.partitioner.encodePartition(record);
     const open = this.files.get(encodedPartition);
     let projected = record;
+    // The writer of a new schema is made before the open objects are closed: a schema the format cannot hold
+    // rejects the record without cutting the objects short (their names stay those of a run without it).
+    let nextWriter: { key: string; writer: RecordWriter } | undefined;
     if (open && !schemaEquals(open.schema, record.valueSchema)) {
       const decision = this.schemaDecision(open.schema, record.valueSchema);
-      if (decision === 'rotate') await this.commitAll();
-      else projected = { ...record, valueSchema: open.schema, value: project(record.value, open.schema as Schema) };
+      if (decision === 'rotate') {
+        nextWriter = this.newWriter(record, encodedPartition);
+        await this.commitAll();
+      } else projected = { ...record, valueSchema: open.schema, value: project(record.value, open.schema as Schema) };
     }
     if (this.recordCount > 0 && this.shouldRotateOnTime(record, encodedPartition)) await this.commitAll();
     let file = this.files.get(encodedPartition);
@@ -176,24 +194,44 @@ export class TopicPartitionWriter {
           `More than partitioner.max.open.files=${this.s.maxOpenFiles} open files for ${this.tp.topic}-${this.tp.partition}`,
         );
       }
-      const key = this.objectKey(encodedPartition, record.kafkaOffset);
+      const { key, writer } = nextWriter ?? this.newWriter(projected, encodedPartition);
       file = {
         key,
         startOffset: record.kafkaOffset,
         endOffset: record.kafkaOffset,
         count: 0,
         schema: projected.valueSchema,
-        writer: this.format.newWriter(projected.valueSchema, key),
+        writer,
       };
       this.files.set(encodedPartition, file);
     }
-    file.writer.write(projected);
+    // Everything that can reject the record happens before it is in an object: a record handed to the errant
+    // record reporter must not be written as well.
+    const baseTimestamp =
+      this.baseTimestamp === null && this.s.rotateIntervalMs > 0 ? this.timestampOf(record) : this.baseTimestamp;
+    try {
+      file.writer.write(projected);
+    } catch (error) {
+      if (file.count === 0) this.files.delete(encodedPartition); // no empty object for a rejected first record
+      throw error;
+    }
     file.endOffset = record.kafkaOffset;
     file.count++;
     this.recordCount++;
     this.currentEncodedPartition = encodedPartition;
-    if (this.baseTimestamp === null && this.s.rotateIntervalMs > 0) this.baseTimestamp = this.timestampOf(record);
+    this.baseTimestamp = baseTimestamp;
     if (this.recordCount >= this.s.flushSize) await this.commitAll();
+  }
+
+  /** The object a record starts; a schema the format cannot hold is a DataException naming the record. */
+  private newWriter(record: SinkRecord, encodedPartition: string): { key: string; writer: RecordWriter } {
+    const key = this.objectKey(encodedPartition, record.kafkaOffset);
+    try {
+      return { key, writer: this.format.newWriter(record.valueSchema, key) };
+    } catch (error) {
+      if (!(error instanceof DataException)) throw error;
+      throw new DataException(`Record at ${describe(record)} cannot be written: ${error.message}`, { cause: error });
+    }
   }
 
   private timestampOf(record: SinkRecord): number {
