@@ -104,7 +104,9 @@ describe('per-connector task roles', () => {
       }),
     ]);
     const boundary = iamStatements(s.template).filter((st) => st.policy === ids.boundary);
+    // GetItem twice: the connector's own items, and the worker-level /admin/loggers item every task reads.
     expect(boundary.flatMap(actionsOf).sort()).toEqual([
+      'dynamodb:GetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
