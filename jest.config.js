@@ -16,7 +16,7 @@ const INTEGRATION = [
   'smoke/(kafka|dynamodb|ecs)',
   'stores/(apache-interop|dynamodb-stores|kafka-log-reader|kafka-offset-store)',
   'rest/(concurrency-dynamodb|kafka-offsets)',
-  'runtime/(kafka-adapters|sink-topic-appears|dead-letter-queue|source-topic-creation|exactly-once-source)',
+  'runtime/(kafka-adapters|sink-topic-appears|dead-letter-queue|source-topic-creation|exactly-once-source|connector-offsets-topic)',
   'standalone/(filestream-kafka|rest-api|installed-commands)',
   'launchers/(ecs-task-launcher|ecs-task-roles|connector-roles-lambda)',
   'plugins/s3/s3-sink-(task|crash|dlq)',

@@ -40,20 +40,36 @@ export function grantKafkaClient(
     readonly kafkaAuth: KafkaAuth;
     readonly kafkaSecret?: secretsmanager.ISecret | undefined;
     readonly mskClusterArn?: string | undefined;
+    /**
+     * Exactly-once source (KIP-618): the prefix of the transactional ids this client initialises or fences,
+     * `<group.id>-` (Apache's `<group.id>-<connector>-<task>`); absent: no transactional-id grant.
+     */
+    readonly transactionalIdPrefix?: string | undefined;
   },
 ): void {
   access.kafkaSecret?.grantRead(grantee);
-  if (access.kafkaAuth === 'msk-iam' && access.mskClusterArn) grantMskIam(stack, grantee, access.mskClusterArn);
+  if (access.kafkaAuth === 'msk-iam' && access.mskClusterArn) {
+    grantMskIam(stack, grantee, access.mskClusterArn, access.transactionalIdPrefix);
+  }
 }
 
-/** kafka-cluster:* on one MSK cluster, its topics and its consumer groups (arn:…:cluster/<name>/<uuid>). */
-export function grantMskIam(stack: Stack, grantee: iam.IGrantable, clusterArn: string): void {
+/**
+ * kafka-cluster:* on one MSK cluster, its topics and its consumer groups (arn:…:cluster/<name>/<uuid>), and the
+ * transactional ids starting with `transactionalIdPrefix` when given.
+ */
+export function grantMskIam(
+  stack: Stack,
+  grantee: iam.IGrantable,
+  clusterArn: string,
+  transactionalIdPrefix?: string,
+): void {
   const arn = stack.splitArn(clusterArn, ArnFormat.SLASH_RESOURCE_NAME);
   const path = Fn.split('/', clusterArn);
   const name = Fn.select(1, path);
   const uuid = Fn.select(2, path);
-  const scoped = (type: string): string =>
-    `arn:${arn.partition}:kafka:${arn.region}:${arn.account}:${type}/${name}/${uuid}/*`;
+  const under = (type: string): string =>
+    `arn:${arn.partition}:kafka:${arn.region}:${arn.account}:${type}/${name}/${uuid}/`;
+  const scoped = (type: string): string => `${under(type)}*`;
   iam.Grant.addToPrincipal({
     grantee,
     // WriteDataIdempotently: producers with enable.idempotence (Apache's default since Kafka 3.0).
@@ -76,4 +92,13 @@ export function grantMskIam(stack: Stack, grantee: iam.IGrantable, clusterArn: s
     actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup', 'kafka-cluster:DeleteGroup'],
     resourceArns: [scoped('group')],
   });
+  if (transactionalIdPrefix !== undefined) {
+    // Exactly-once source tasks (transactional producers: InitProducerId, AddPartitionsToTxn, EndTxn …) and the
+    // reconciler's zombie fencing (InitProducerId per task id) act on the ids `<group.id>-<connector>-<task>`.
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeTransactionalId', 'kafka-cluster:AlterTransactionalId'],
+      resourceArns: [`${under('transactional-id')}${transactionalIdPrefix}*`],
+    });
+  }
 }

@@ -96,8 +96,11 @@ export function suppressAcceptedFindings(
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'Topics and consumer groups of the one MSK cluster: their names come from connector configs at run time.',
-        appliesTo: [{ regex: '/^Resource::arn:.*:kafka:.*:(topic|group)\\/.*\\/\\*$/' }],
+          'Topics and consumer groups of the one MSK cluster, and its transactional ids under the worker group.id ' +
+          'prefix (exactly-once source): their names come from connector configs at run time.',
+        appliesTo: [
+          { regex: '/^Resource::arn:.*:kafka:.*:((topic|group)\\/.*\\/|transactional-id\\/.*\\/[^/*]+-)\\*$/' },
+        ],
       },
       {
         id: 'AwsSolutions-IAM5',

@@ -449,12 +449,17 @@ export class ServerlessKafkaConnect extends Construct {
       // No Kafka grant of its own: the callers send the worker properties, the Kafka authentication included.
     }
 
-    // The Kafka clients: tasks, the API (offsets, topics) and the reconciler (task configs).
+    // The Kafka clients: tasks, the API (offsets, topics) and the reconciler (task configs). With exactly-once
+    // source support, tasks and the reconciler (zombie fencing) also use the transactional ids `<group.id>-…`.
+    const exactlyOnce = (workerConfig['exactly.once.source.support'] ?? '').trim().toLowerCase() === 'enabled';
+    // 'connect-cluster': the group.id every process defaults to (composition/worker-config.ts DISTRIBUTED_DEFAULTS).
+    const transactionalIdPrefix = exactlyOnce ? `${workerConfig['group.id'] ?? 'connect-cluster'}-` : undefined;
     for (const client of [tasks, this.apiFunction, this.reconcilerFunction]) {
       grantKafkaClient(Stack.of(this), client, {
         kafkaAuth,
         kafkaSecret: props.kafkaSecret,
         mskClusterArn: props.mskClusterArn,
+        transactionalIdPrefix: client === this.apiFunction ? undefined : transactionalIdPrefix,
       });
     }
 

@@ -16,7 +16,7 @@ import { JvmWorkerTask } from '../lib/runtime/jvm-worker-task';
 import { exitCodeOf, runTaskInstance } from '../lib/runtime/task-instance';
 import { heartbeatSettingsFor } from '../lib/scheduler/restart-policy';
 import { awsSecretReaders } from '../composition/aws-secret-readers';
-import { kafkaClientFactory, offsetsTopicStore } from '../composition/kafka';
+import { connectorOffsetsTopicStore, kafkaClientFactory, offsetsTopicStore } from '../composition/kafka';
 import { kafkaAuthProperties } from '../composition/kafka-auth';
 import { followLogLevels, LOG_LEVELS_REFRESH_MS } from '../composition/log-levels';
 import { createLogger } from '../composition/logger';
@@ -170,6 +170,8 @@ async function main(): Promise<number> {
           (await (providers ??= ConfigProviders.fromWorkerConfig(props, undefined, awsSecretReaders())).resolve(config))
             .data,
         offsetStore: () => warmOffsets ?? offsetsTopicStore(worker, `connect-offsets-${connector}-${taskId}`),
+        connectorOffsetStore: (topic, connectorConfig) =>
+          connectorOffsetsTopicStore(worker, connector, taskId, topic, connectorConfig),
         ownsOffsetStore: true,
         fenceOffsets: true,
         // A Java plug-in: Apache's runtime runs the task in a JVM child, supervised like any other task.

@@ -41,7 +41,7 @@ export interface ApiComposition {
 export interface ComposeOverrides {
   readonly configStore?: ConfigStore;
   readonly statusStore?: StatusStore;
-  readonly offsetStore?: () => Promise<OffsetStore>;
+  readonly offsetStore?: (connectorConfig: Readonly<Record<string, string>>) => Promise<OffsetStore>;
   readonly sinkOffsets?: () => Promise<SinkOffsets>;
   readonly validation?: ConnectorValidation;
   readonly registry?: PluginRegistry;
@@ -87,7 +87,7 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
     const kafka = lazy(async () =>
       (await import('./kafka')).connectKafka(bootstrap, { ...(await kafkaAuthProperties(auth)), ...worker }, closers),
     );
-    offsetStore ??= lazy(async () => (await kafka()).offsetStore());
+    offsetStore ??= async (connectorConfig) => (await kafka()).offsetStore(connectorConfig);
     sinkOffsets ??= lazy(async () => (await kafka()).groupOffsets);
     let knownClusterId: string | undefined;
     clusterId ??= async () => {

@@ -7,11 +7,15 @@
 import { createKafkaFromProps } from '../../lib/adapters/kafka/client-from-props';
 import { KafkaGroupOffsets } from '../../lib/adapters/kafka/group-offsets';
 import { workerAdminProps } from '../../lib/config/client-config';
+import { offsetStorageTopicSettings } from '../../lib/config/worker-config';
+import { connectorOffsetsTopic, offsetsTopicWorker } from '../../lib/runtime/connector-offsets-topic';
+import { ConnectorOffsetStore } from '../../lib/storage/connector-offset-store';
 import type { OffsetStore } from '../../lib/storage/ports';
 
 export interface KafkaAdapters {
   readonly groupOffsets: KafkaGroupOffsets;
-  offsetStore(): Promise<OffsetStore>;
+  /** the worker's offsets topic, or a ConnectorOffsetStore for a connector with its own (offsets.storage.topic) */
+  offsetStore(connectorConfig: Readonly<Record<string, string>>): Promise<OffsetStore>;
 }
 
 export async function connectKafka(
@@ -26,23 +30,41 @@ export async function connectKafka(
   });
   const groupOffsets = new KafkaGroupOffsets(kafka);
   closers.push(() => groupOffsets.close());
-  let store: Promise<OffsetStore> | undefined;
-  return {
-    groupOffsets,
-    offsetStore: () =>
-      (store ??= (async () => {
+  const stores = new Map<string, Promise<OffsetStore>>();
+  // One started store per topic, kept for the life of the process (a Lambda container): the worker's topic and
+  // the connectors' own topics (offsets.storage.topic, KIP-618) asked about.
+  const storeOf = (topic: string): Promise<OffsetStore> => {
+    let store = stores.get(topic);
+    if (!store) {
+      store = (async () => {
         const { KafkaOffsetStore } = await import('../../lib/adapters/kafka/offsets-topic-store');
         const partitions = worker['offset.storage.partitions'];
         const replicationFactor = worker['offset.storage.replication.factor'];
         const offsets = new KafkaOffsetStore({
           kafka,
-          topic: worker['offset.storage.topic'] ?? 'connect-offsets',
+          topic,
           ...(partitions ? { partitions: Number(partitions) } : {}),
           ...(replicationFactor ? { replicationFactor: Number(replicationFactor) } : {}),
+          topicConfigs: offsetStorageTopicSettings(worker),
         });
         await offsets.start();
         closers.push(() => offsets.stop());
         return offsets as OffsetStore;
-      })()),
+      })();
+      // A failed start is not cached: the next request tries again.
+      store.catch(() => stores.delete(topic));
+      stores.set(topic, store);
+    }
+    return store;
+  };
+  const placement = offsetsTopicWorker({ ...worker, 'bootstrap.servers': bootstrapServers });
+  return {
+    groupOffsets,
+    offsetStore: async (connectorConfig) => {
+      const workerStore = await storeOf(placement.offsetsTopic);
+      const own = connectorOffsetsTopic(placement, connectorConfig);
+      if (own === undefined) return workerStore;
+      return new ConnectorOffsetStore({ connectorStore: await storeOf(own), workerStore });
+    },
   };
 }

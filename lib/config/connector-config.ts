@@ -1186,8 +1186,8 @@ function markUnknownClasses(
 
 /**
  * Keys a source connector config may carry that would do nothing here: Apache ignores a DLQ on a source
- * connector (its config does not define the key), and we do not have connector-specific offsets topics (KIP-618)
- * yet. A key that is accepted must do what it says, so these fail validation on their own key.
+ * connector (its config does not define the key). A key that is accepted must do what it says, so these fail
+ * validation on their own key.
  */
 function rejectUnsupportedSourceKeys(
   props: Readonly<Record<string, string | null | undefined>>,
@@ -1207,10 +1207,6 @@ function rejectUnsupportedSourceKeys(
     DLQ_TOPIC_NAME_CONFIG,
     'A dead letter queue applies to sink connectors only: source connectors have no consumed records to send ' +
       'to it (Apache Kafka Connect ignores this key on a source connector). Remove it.',
-  );
-  reject(
-    OFFSETS_TOPIC_CONFIG,
-    'Connector-specific offsets topics are not supported yet: remove this key to use the worker offsets topic.',
   );
 }
 

@@ -569,3 +569,14 @@ export function parseWorkerConfig(raw: Readonly<Record<string, string>>, mode: W
 export function loadWorkerConfig(path: string, mode: WorkerMode): WorkerConfig {
   return parseWorkerConfig(loadPropertiesFile(path), mode);
 }
+
+/** Apache's `offsetStorageTopicSettings()`: other `offset.storage.*` keys are topic configs of the created topic. */
+export function offsetStorageTopicSettings(props: Readonly<Record<string, string>>): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(props)) {
+    if (!key.startsWith('offset.storage.')) continue;
+    const name = key.slice('offset.storage.'.length);
+    if (!['topic', 'partitions', 'replication.factor', 'file.filename'].includes(name)) settings[name] = value;
+  }
+  return settings;
+}

@@ -59,7 +59,11 @@ export interface HerderOptions {
   readonly statusStore: StatusStore;
   readonly plugins: ConnectorPlugins;
   /** source offsets (Apache's offsets topic); a factory so the Kafka adapter loads only when needed */
-  readonly offsetStore?: () => Promise<OffsetStore>;
+  /**
+   * The source offsets of a connector with this config: the worker's offsets topic, or a ConnectorOffsetStore
+   * when the connector has its own (`offsets.storage.topic`, KIP-618), as Apache's offsets endpoints read them.
+   */
+  readonly offsetStore?: (connectorConfig: Readonly<Record<string, string>>) => Promise<OffsetStore>;
   /** sink consumer-group offsets; a factory for the same reason */
   readonly sinkOffsets?: () => Promise<SinkOffsets>;
   /** Kafka cluster id for `GET /`; null when there is no cluster to ask */
@@ -337,7 +341,7 @@ export class Herder {
       const entries = await sinkOffsets.list(sinkConsumerGroupId(name, state.config));
       return { offsets: entries.map(sinkOffsetToRest) };
     }
-    const offsetStore = await this.requireOffsetStore();
+    const offsetStore = await this.requireOffsetStore(state.config);
     const entries = await offsetStore.list(name);
     return { offsets: entries.map((e) => ({ partition: { ...e.partition }, offset: e.offset && { ...e.offset } })) };
   }
@@ -360,7 +364,7 @@ export class Herder {
     const connector = this.plugins.newConnector(state.config[CONNECTOR_CLASS] ?? '') as SourceConnector;
     const byPartition = new Map<SourceMap, SourceMap | null>(entries.map((e) => [e.partition, e.offset]));
     const handled = await callConnector(() => connector.alterOffsets(state.config, byPartition));
-    await (await this.requireOffsetStore()).put(name, entries);
+    await (await this.requireOffsetStore(state.config)).put(name, entries);
     return { message: modifiedMessage('altered', handled) };
   }
 
@@ -376,7 +380,7 @@ export class Herder {
       await sinkOffsets.reset(groupId);
       return { message: modifiedMessage('reset', handled) };
     }
-    const offsetStore = await this.requireOffsetStore();
+    const offsetStore = await this.requireOffsetStore(state.config);
     const current = await offsetStore.list(name);
     const tombstones = current.map((e) => ({ partition: e.partition, offset: null }));
     const byPartition = new Map<SourceMap, SourceMap | null>(tombstones.map((e) => [e.partition, null]));
@@ -534,10 +538,10 @@ export class Herder {
     return state;
   }
 
-  private async requireOffsetStore(): Promise<OffsetStore> {
+  private async requireOffsetStore(connectorConfig: Readonly<Record<string, string>>): Promise<OffsetStore> {
     if (!this.options.offsetStore)
       throw new ServiceUnavailableError('Source connector offsets are not available: no offset store is configured');
-    return this.options.offsetStore();
+    return this.options.offsetStore(connectorConfig);
   }
 
   private async requireSinkOffsets(): Promise<SinkOffsets> {

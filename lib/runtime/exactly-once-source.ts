@@ -20,6 +20,16 @@ import type { WorkerConfig } from '../config/worker-config';
 import type { ClientProps, ProducerRecord, TransactionalProducerPort } from '../storage/kafka-ports';
 import { encodeOffsetKey, encodeOffsetValue } from '../storage/offsets-codec';
 import type { SourceOffsetEntry } from '../storage/ports';
+import { connectorOffsetsTopic, offsetsTopicWorkerOf } from './connector-offsets-topic';
+
+/**
+ * The worker's global offsets topic beside a connector's own (ConnectorOffsetStore): Apache writes tombstones there
+ * before the primary write and the other offsets after it.
+ */
+export interface SecondaryOffsetWrites {
+  beforePrimaryWrite(connector: string, entries: readonly SourceOffsetEntry[]): Promise<void>;
+  afterPrimaryWrite(connector: string, entries: readonly SourceOffsetEntry[]): Promise<void>;
+}
 
 export type TransactionBoundary = 'poll' | 'interval' | 'connector';
 
@@ -34,7 +44,10 @@ export interface ExactlyOnceSourceSettings {
   readonly transactionalId: string;
   readonly boundary: TransactionBoundary;
   readonly intervalMs: number;
-  /** where the source offsets go, in the transaction (the worker's `offset.storage.topic`) */
+  /**
+   * where the source offsets go, in the transaction: the connector's `offsets.storage.topic`, else the worker's
+   * `offset.storage.topic` (lib/runtime/connector-offsets-topic.ts)
+   */
   readonly offsetsTopic: string;
   readonly initTimeoutMs: number;
 }
@@ -59,7 +72,8 @@ export function exactlyOnceSourceSettings(
   }
   const interval = connectorConfig[TRANSACTION_BOUNDARY_INTERVAL_CONFIG];
   const groupId = worker.groupId;
-  const offsetsTopic = worker.offsetStorageTopic;
+  const offsetsTopic =
+    connectorOffsetsTopic(offsetsTopicWorkerOf(worker), connectorConfig) ?? worker.offsetStorageTopic;
   if (!groupId || !offsetsTopic) {
     throw new Error('exactly.once.source.support=enabled needs the worker keys group.id and offset.storage.topic');
   }
@@ -93,6 +107,7 @@ export class SourceTransactions {
     private readonly producer: TransactionalProducerPort,
     private readonly connector: string,
     readonly settings: ExactlyOnceSourceSettings,
+    private readonly secondary?: SecondaryOffsetWrites,
   ) {
     this.nextCommitAt = Date.now() + settings.intervalMs;
   }
@@ -136,8 +151,13 @@ export class SourceTransactions {
         headers: [],
       };
     });
+    // A tombstone reaches the worker's global topic before the transaction, or the fallback read there would
+    // bring the deleted offset back (KAFKA-15018); a failure fails the commit.
+    await this.secondary?.beforePrimaryWrite(this.connector, offsets);
     // Through commitTransaction, not send(): the offsets topic is not one of the task's topics (KIP-558).
     await this.producer.commitTransaction(records);
+    // Only committed offsets are copied to the global topic (best effort, as Apache's secondary write).
+    await this.secondary?.afterPrimaryWrite(this.connector, offsets);
   }
 
   /** Aborts the open transaction; the caller then commits the offsets of its records in a new one. */

@@ -17,6 +17,8 @@ import { connectorClientProps } from '../config/client-config';
 import type { PartitionLag } from '../storage/kafka-ports';
 import { sinkConsumerGroupId } from '../storage/sink-offsets';
 import { type JvmMetricsReport, JvmTaskMetrics } from './jvm-task-metrics';
+import { ConnectorOffsetStore } from '../storage/connector-offset-store';
+import { connectorOffsetsTopic, offsetsTopicWorkerOf } from './connector-offsets-topic';
 import { TaskMetrics } from './task-metrics';
 import { type SupervisedTask, TaskSupervisor, type TaskOutcome } from './task-supervisor';
 import { trackTopics } from './topic-tracking';
@@ -41,6 +43,12 @@ export interface TaskInstanceRuntime {
    * starts and stops it.
    */
   readonly ownsOffsetStore?: boolean;
+  /**
+   * A store over a connector's own offsets topic (`offsets.storage.topic`, KIP-618), created if missing with the
+   * worker's `offset.storage.*` topic settings; not started. Absent: such a connector's task FAILS (never
+   * accept the key and ignore it).
+   */
+  connectorOffsetStore?(topic: string, connectorConfig: ConnectorConfig): OffsetStore;
   /**
    * Each source-offset commit first checks that this instance's generation is still the stored one, so a
    * superseded process cannot move offsets under its successor. Not needed in one process, where an instance's
@@ -156,7 +164,7 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
     ...(options.log ? { log: options.log } : {}),
   });
 
-  let started: OffsetStore | undefined;
+  const started: OffsetStore[] = [];
   try {
     const registry = await runtime.plugins();
     const resolve = async (config: ConnectorConfig): Promise<ConnectorConfig> =>
@@ -194,25 +202,43 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
     }
     const connectorInstance = registry.newConnector(connectorConfig['connector.class'] ?? '');
     metrics = new TaskMetrics(connectorInstance.type);
-    const offsetStore = runtime.offsetStore();
-    if (runtime.ownsOffsetStore && connectorInstance.type === 'source') {
-      started = offsetStore;
-      await offsetStore.start();
-      options.mark?.('offsetsStarted');
+    const workerStore = runtime.offsetStore();
+    const fenced = (store: OffsetStore): OffsetStore =>
+      runtime.fenceOffsets
+        ? {
+            start: () => store.start(),
+            stop: () => store.stop(),
+            get: (c, partitions) => store.get(c, partitions),
+            list: (c) => store.list(c),
+            put: async (c, entries) => {
+              if (!(await supervisor.isCurrent()))
+                throw new Error(`Task ${connector}-${taskId} generation ${generation} was superseded`);
+              await store.put(c, entries);
+            },
+          }
+        : store;
+    let offsets = fenced(workerStore);
+    if (connectorInstance.type === 'source') {
+      if (runtime.ownsOffsetStore) {
+        started.push(workerStore);
+        await workerStore.start();
+      }
+      const ownTopic = connectorOffsetsTopic(offsetsTopicWorkerOf(worker), connectorConfig);
+      if (ownTopic !== undefined) {
+        if (!runtime.connectorOffsetStore)
+          throw new Error(`Connector-specific offsets topic '${ownTopic}' is not available in this runtime`);
+        const connectorStore = runtime.connectorOffsetStore(ownTopic, connectorConfig);
+        started.push(connectorStore);
+        await connectorStore.start();
+        offsets = new ConnectorOffsetStore({
+          connectorStore: fenced(connectorStore),
+          workerStore: offsets,
+          onSecondaryWriteError: (error) =>
+            options.log?.('Failed to write offsets to secondary backing store', { error: traceOf(error) }),
+        });
+      }
+      if (started.length > 0) options.mark?.('offsetsStarted');
     }
-    const offsets: OffsetStore = runtime.fenceOffsets
-      ? {
-          start: () => offsetStore.start(),
-          stop: () => offsetStore.stop(),
-          get: (c, partitions) => offsetStore.get(c, partitions),
-          list: (c) => offsetStore.list(c),
-          put: async (c, entries) => {
-            if (!(await supervisor.isCurrent()))
-              throw new Error(`Task ${connector}-${taskId} generation ${generation} was superseded`);
-            await offsetStore.put(c, entries);
-          },
-        }
-      : offsetStore;
     const kafka = trackTopics(runtime.kafka, (topics) =>
       statusStore
         .addTopics(connector, topics)
@@ -237,7 +263,7 @@ export async function runTaskInstance(options: TaskInstanceOptions): Promise<Tas
       .catch(() => false);
     return { outcome: 'not-started', error, trace };
   } finally {
-    await started?.stop().catch(() => undefined);
+    await Promise.all(started.map((store) => store.stop().catch(() => undefined)));
     await metrics?.close();
   }
 }

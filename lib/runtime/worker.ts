@@ -29,6 +29,7 @@ import { TransformationChain } from './transformation-chain';
 import { WorkerSinkTask } from './worker-sink-task';
 import { WorkerSourceTask } from './worker-source-task';
 import type { TaskStateListener } from './worker-task';
+import { isConnectorOffsetStore } from '../storage/connector-offset-store';
 
 export interface WorkerDeps {
   readonly worker: WorkerConfig;
@@ -260,7 +261,10 @@ export const createWorkerTask = (
       // Never fall back to at-least-once: a factory without transactions is a configuration error.
       if (!isTransactionalProducer(producer))
         throw new Error('the Kafka client factory gave no transactional producer');
-      transactions = new SourceTransactions(producer, spec.connector, eos);
+      // A connector with its own offsets topic: the transaction writes there, the worker's topic gets Apache's
+      // secondary writes around it.
+      const secondary = isConnectorOffsetStore(deps.offsetStore) ? deps.offsetStore : undefined;
+      transactions = new SourceTransactions(producer, spec.connector, eos, secondary);
     }
     const groups = topicCreationGroups(connectorConfig, worker.topicCreationEnable);
     const topicCreation =

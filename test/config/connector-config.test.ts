@@ -263,7 +263,7 @@ describe('validateConnectorConfig, connector and client parts', () => {
     ).toBe(0);
   });
 
-  it('a dead letter queue or a connector-specific offsets topic on a source connector fails on its key', () => {
+  it('a dead letter queue on a source connector fails on its key; a connector-specific offsets topic is accepted', () => {
     const infos = validateConnectorConfig({
       connectorDef: new ConfigDef(),
       connectorType: 'source',
@@ -274,13 +274,12 @@ describe('validateConnectorConfig, connector and client parts', () => {
         'offsets.storage.topic': 'my-offsets',
       },
     });
-    expect(infos.error_count).toBe(2);
+    expect(infos.error_count).toBe(1);
     expect(infos.configs.find((c) => c.value?.name === 'errors.deadletterqueue.topic.name')?.value?.errors).toEqual([
       expect.stringContaining('A dead letter queue applies to sink connectors only'),
     ]);
-    expect(infos.configs.find((c) => c.value?.name === 'offsets.storage.topic')?.value?.errors).toEqual([
-      expect.stringContaining('Connector-specific offsets topics are not supported yet'),
-    ]);
+    // KIP-618: the connector's own offsets topic (lib/runtime/connector-offsets-topic.ts).
+    expect(infos.configs.find((c) => c.value?.name === 'offsets.storage.topic')?.value?.errors).toEqual([]);
   });
 
   it('resolves config providers before validating', () => {

@@ -19,6 +19,11 @@ const variants: Record<string, Partial<ServerlessKafkaConnectStackProps>> = {
     kafkaAuth: 'msk-iam',
     mskClusterArn: 'arn:aws:kafka:us-east-1:111111111111:cluster/skc/0123abcd-1234-5678-9abc-def012345678-2',
   },
+  'msk-iam with exactly-once source': {
+    kafkaAuth: 'msk-iam',
+    mskClusterArn: 'arn:aws:kafka:us-east-1:111111111111:cluster/skc/0123abcd-1234-5678-9abc-def012345678-2',
+    workerConfig: { 'exactly.once.source.support': 'enabled' },
+  },
   'private API': { privateApi: true },
   'S3 sink buckets': { s3SinkBuckets: ['lake-raw', 'lake-curated'] },
   'config-provider secrets': {

@@ -674,6 +674,30 @@ describe('options', () => {
     });
   });
 
+  it('grants transactional ids <group.id>-* to tasks and the reconciler (not the API) with exactly-once source', () => {
+    const cluster = 'arn:aws:kafka:us-east-1:111111111111:cluster/skc/0123abcd-1234-5678-9abc-def012345678-2';
+    const { template: t } = synth({
+      kafkaAuth: 'msk-iam',
+      mskClusterArn: cluster,
+      workerConfig: { 'exactly.once.source.support': 'enabled', 'group.id': 'prod' },
+    });
+    const txn = iamStatements(t).filter((st) => actionsOf(st).some((a) => a.endsWith('TransactionalId')));
+    for (const st of txn) {
+      expect(actionsOf(st).sort()).toEqual([
+        'kafka-cluster:AlterTransactionalId',
+        'kafka-cluster:DescribeTransactionalId',
+      ]);
+      expect(resourcesOf(st)).toEqual([
+        'arn:aws:kafka:us-east-1:111111111111:transactional-id/skc/0123abcd-1234-5678-9abc-def012345678-2/prod-*',
+      ]);
+    }
+    // The tasks' shared policy and their permissions boundary (per-connector roles), and the reconciler.
+    const where = txn.map((st) => `${st.policy} ${st.roles.join(' ')}`);
+    expect(where.filter((w) => /ConnectorTaskRoles|TaskRoles|Shared|Boundary/i.test(w)).length).toBeGreaterThan(0);
+    expect(where.filter((w) => /Reconciler/.test(w)).length).toBeGreaterThan(0);
+    expect(where.filter((w) => /Api/.test(w))).toEqual([]);
+  });
+
   it('makes a private API reachable only through the VPC endpoint', () => {
     const { template: t } = synth({ privateApi: true });
     t.hasResourceProperties('AWS::ApiGateway::RestApi', {
