@@ -30,8 +30,13 @@ import type {
 type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
-/** Records buffered before the stream is paused (about one 1 MiB fetch of 100-byte records ahead). */
-const MAX_BUFFERED_RECORDS = 10000;
+/**
+ * Records buffered before the stream is paused. The client's messages are heavier than kafkajs' (a Map of
+ * headers, a metadata object and a bound commit function each), so fewer wait than in the kafkajs adapter.
+ */
+const MAX_BUFFERED_RECORDS = 2000;
+/** The stream's own buffer, in messages (the client's default is 1024). */
+const STREAM_HIGH_WATER_MARK = 256;
 /** Java's `max.poll.records` default. */
 const MAX_POLL_RECORDS_DEFAULT = 500;
 /** Java's `fetch.max.wait.ms` default (the client's own is 5 s). */
@@ -198,6 +203,7 @@ export class PlatformaticConsumer implements ConsumerPort {
           mode: 'committed',
           fallbackMode: reset === 'none' ? 'fail' : reset,
           autocommit: false,
+          highWaterMark: STREAM_HIGH_WATER_MARK,
         });
         if (this.closed) {
           await stream.close();
