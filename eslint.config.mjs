@@ -12,6 +12,7 @@ const root = import.meta.dirname;
 /** Which SDK each adapter folder owns: only that folder may import it. */
 const ADAPTER_SDKS = {
   'lib/adapters/kafka': ['kafkajs'],
+  'lib/adapters/platformatic-kafka': ['@platformatic/kafka'],
   'lib/adapters/dynamodb': ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
   'lib/adapters/ecs': ['@aws-sdk/client-ecs'],
   'lib/adapters/iam': ['@aws-sdk/client-iam'],
@@ -22,7 +23,7 @@ const ADAPTER_SDKS = {
 };
 /** The domain sees the world through the ports in lib/storage: no SDK, no framework. */
 const DOMAIN = ['lib/connect', 'lib/herder', 'lib/scheduler', 'lib/runtime'];
-const DOMAIN_FORBIDDEN = ['kafkajs', '@aws-sdk/*', '@middy/*', 'aws-cdk-lib', 'constructs'];
+const DOMAIN_FORBIDDEN = ['kafkajs', '@platformatic/kafka', '@aws-sdk/*', '@middy/*', 'aws-cdk-lib', 'constructs'];
 /** Production code, where the rule applies. */
 const PRODUCTION = ['lib', 'composition', 'lambdas', 'task-runner', 'infra', 'tools'];
 /**

@@ -43,8 +43,8 @@ const common = {
     // middy 7 is ESM-only: transform it to CommonJS like our own code.
     '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
   },
-  // hyparquet(-writer) (the S3 sink's Parquet writer) is ESM-only too.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|hyparquet|hyparquet-writer)/)'],
+  // hyparquet(-writer) (the S3 sink's Parquet writer) and @platformatic/kafka (with its own packages) are ESM-only too.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|hyparquet|hyparquet-writer|@platformatic)/)'],
   // …and its package exports only an `import` condition, which Jest's CommonJS resolver does not try.
   moduleNameMapper: { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   testTimeout: 120000,

@@ -24,7 +24,8 @@
  * (ConnectDistributed with Apache's example connect-distributed.properties) and our local stack (`npm start`'s,
  * one process per task): POST of a FileStreamSource of a few lines → first record on its topic, several rounds.
  *
- * Env: BENCH_FILESTREAM_LINES (default 1000000), BENCH_FILESTREAM_ROUNDS (default 3),
+ * Env: BENCH_KAFKA_CLIENTS (our worker's `skc.kafka.client` values to run, each a side with its own raw
+ * ceilings; default `kafkajs,platformatic`), BENCH_FILESTREAM_LINES (default 1000000), BENCH_FILESTREAM_ROUNDS (default 3),
  * BENCH_FILESTREAM_CONVERTERS (default `json,string`), BENCH_FILESTREAM_PARTS (default `source,sink,ceilings`; add
  * `create` for create → first record), BENCH_FILESTREAM_APACHE (`0` leaves Apache out), BENCH_APACHE_HEAP (the
  * JVM's -Xmx, default 2G as Apache's connect-standalone.sh), BENCH_PP_TUNED (ProducerPerformance's tuned props,
@@ -52,8 +53,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Admin, Kafka } from 'kafkajs';
+import { Consumer as PltConsumer, Producer as PltProducer } from '@platformatic/kafka';
 import { createKafka } from '../lib/adapters/kafka/client';
 import { projectRoot, servicePaths } from '../test/services/paths';
+import { PLATFORMATIC_BUNDLE_OPTIONS } from '../test/services/bundle-options';
 import { startServices } from '../test/services/index';
 import type { ServiceStack } from '../test/services/index';
 import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
@@ -100,6 +103,11 @@ const BATCH_OVERHEAD = 61;
 const MAX_REQUEST_RECORDS = MAX_RECORDS_PER_REQUEST;
 /** extra worker properties (`;`-separated `key=value`), e.g. `consumer.max.poll.records=2000`, for experiments */
 const WORKER_PROPS = (process.env.BENCH_FILESTREAM_WORKER_PROPS ?? '').split(';').filter((p) => p.includes('='));
+/** our Kafka clients to run (`skc.kafka.client`), each a side of its own, with its raw ceilings */
+const CLIENTS = (process.env.BENCH_KAFKA_CLIENTS ?? 'kafkajs,platformatic')
+  .split(',')
+  .map((c) => c.trim())
+  .filter((c) => c !== '');
 // The connector process gets the flags its `connect-standalone` shebang gives it, plus any extra ones.
 const NODE_ARGS = [
   ...TASK_PROCESS_NODE_FLAGS,
@@ -201,6 +209,7 @@ const bundle = async (dir: string, entry: string, name: string): Promise<string>
     target: 'node22',
     format: 'cjs',
     logLevel: 'error',
+    ...PLATFORMATIC_BUNDLE_OPTIONS,
   });
   return outfile;
 };
@@ -303,6 +312,7 @@ const runStandalone = async (
   part: Part,
   converter: string,
   sourceTopic?: string,
+  client = 'kafkajs',
 ): Promise<Run & { topic: string }> => {
   const name = unique(`bench-fs-${side}-${part}`);
   const topic = part === 'source' ? name : (sourceTopic as string);
@@ -320,6 +330,7 @@ const runStandalone = async (
     template('connect-standalone.properties', STANDALONE_DEFAULTS),
     ctx.bootstrap,
     converter,
+    side === 'ours' ? [`skc.kafka.client=${client}`] : [],
   );
   const spawned = process.hrtime.bigint();
   const child = spawnWorker(
@@ -406,6 +417,66 @@ const benchRawConsumer = async (kafka: Kafka, topic: string): Promise<Run> => {
   });
   await poll(() => (finished !== 0n ? true : undefined), 1800000, 'raw consumer to read every record');
   await consumer.disconnect();
+  return { steadySeconds: Number(finished - started) / 1e9 };
+};
+
+/** raw @platformatic/kafka producer, the same batching as the raw kafkajs one (≤1 MiB requests, one in flight). */
+const benchRawPlatformaticProducer = async (bootstrap: string, admin: Admin): Promise<Run & { topic: string }> => {
+  const topic = unique('bench-raw-plt');
+  await createTopic(admin, topic);
+  const producer = new PltProducer({
+    clientId: 'bench-raw-plt',
+    bootstrapBrokers: [bootstrap],
+    autocreateTopics: false,
+    maxInflights: 1,
+  });
+  await producer.metadata({ topics: [topic] });
+  const started = process.hrtime.bigint();
+  let batch: { topic: string; value: Buffer }[] = [];
+  let bytes = BATCH_OVERHEAD;
+  for (let i = 0; i < LINES; i++) {
+    const value = Buffer.from(line(i));
+    if (
+      batch.length >= MAX_REQUEST_RECORDS ||
+      (batch.length > 0 && bytes + value.length + RECORD_OVERHEAD > MAX_REQUEST_BYTES)
+    ) {
+      await producer.send({ messages: batch, acks: -1 });
+      batch = [];
+      bytes = BATCH_OVERHEAD;
+    }
+    batch.push({ topic, value });
+    bytes += value.length + RECORD_OVERHEAD;
+  }
+  if (batch.length > 0) await producer.send({ messages: batch, acks: -1 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await producer.close();
+  return { steadySeconds: seconds, topic };
+};
+
+/** raw @platformatic/kafka consumer with the connector's fetch settings (1 MiB per partition, 500 ms wait). */
+const benchRawPlatformaticConsumer = async (bootstrap: string, topic: string): Promise<Run> => {
+  const consumer = new PltConsumer({
+    clientId: 'bench-raw-plt',
+    groupId: unique('bench-raw-plt'),
+    bootstrapBrokers: [bootstrap],
+    autocommit: false,
+    maxBytesPerPartition: FETCH.maxBytesPerPartition,
+    maxBytes: 8 * 1048576,
+    maxWaitTime: FETCH.maxWaitTimeInMs,
+    minBytes: FETCH.minBytes,
+    isolationLevel: 0,
+  });
+  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
+  let count = 0;
+  let started = 0n;
+  let finished = 0n;
+  stream.on('data', () => {
+    if (started === 0n) started = process.hrtime.bigint();
+    if (++count >= LINES && finished === 0n) finished = process.hrtime.bigint();
+  });
+  await poll(() => (finished !== 0n ? true : undefined), 1800000, 'raw platformatic consumer to read every record');
+  await stream.close();
+  await consumer.close();
   return { steadySeconds: Number(finished - started) / 1e9 };
 };
 
@@ -676,39 +747,51 @@ async function main(): Promise<void> {
           `${r.wallSeconds === undefined ? '' : `  wall ${num(r.wallSeconds, 1)} s`}` +
           `${r.peakRssMiB === undefined ? '' : `  peak RSS ${num(r.peakRssMiB)} MiB`}`,
       );
-    const sides: Side[] = WITH_APACHE ? ['ours', 'apache'] : ['ours'];
+    // Our worker once per Kafka client (`skc.kafka.client`), then Apache's, in each round.
+    const runners: { label: string; side: Side; client?: string }[] = [
+      ...CLIENTS.map((client) => ({ label: `ours ${client}`, side: 'ours' as const, client })),
+      ...(WITH_APACHE ? [{ label: 'apache', side: 'apache' as const }] : []),
+    ];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const conv of CONVERTER_NAMES) {
         const converter = CONVERTERS[conv];
         if (!converter) throw new Error(`unknown converter ${conv} (json or string)`);
         let sourceTopic: string | undefined;
         if (PARTS.has('source') || PARTS.has('sink')) {
-          for (const side of sides) {
-            // the sink reads what our source wrote; without a measured source, ours still writes the topic
-            if (!PARTS.has('source') && side === 'apache') continue;
-            const r = await runStandalone(ctx, side, 'source', converter);
+          for (const { label, side, client } of runners) {
+            // the sink reads what our source wrote; without a measured source, ours still writes the topic once
+            if (!PARTS.has('source') && (side === 'apache' || sourceTopic !== undefined)) continue;
+            const r = await runStandalone(ctx, side, 'source', converter, undefined, client);
             sourceTopic ??= r.topic;
             if (PARTS.has('source')) {
-              add(`source ${conv} ${side}`, r);
-              show(round, `source ${conv} ${side}`, r);
+              add(`source ${conv} ${label}`, r);
+              show(round, `source ${conv} ${label}`, r);
             }
           }
         }
         if (PARTS.has('sink')) {
-          for (const side of sides) {
-            const r = await runStandalone(ctx, side, 'sink', converter, sourceTopic);
-            add(`sink ${conv} ${side}`, r);
-            show(round, `sink ${conv} ${side}`, r);
+          for (const { label, side, client } of runners) {
+            const r = await runStandalone(ctx, side, 'sink', converter, sourceTopic, client);
+            add(`sink ${conv} ${label}`, r);
+            show(round, `sink ${conv} ${label}`, r);
           }
         }
       }
       if (PARTS.has('ceilings')) {
         const rp = await benchRawProducer(kafka, admin);
-        add('raw producer', rp);
+        add('raw producer kafkajs', rp);
         show(round, 'raw kafkajs producer', rp);
         const rc = await benchRawConsumer(kafka, rp.topic);
-        add('raw consumer', rc);
+        add('raw consumer kafkajs', rc);
         show(round, 'raw kafkajs consumer', rc);
+        if (CLIENTS.includes('platformatic')) {
+          const pp = await benchRawPlatformaticProducer(bootstrap, admin);
+          add('raw producer platformatic', pp);
+          show(round, 'raw platformatic producer', pp);
+          const pc = await benchRawPlatformaticConsumer(bootstrap, pp.topic);
+          add('raw consumer platformatic', pc);
+          show(round, 'raw platformatic consumer', pc);
+        }
         const ppDefault = await benchProducerPerformance(bootstrap, admin, []);
         add('pp default', ppDefault);
         if (ppDefault) show(round, 'ProducerPerformance default', ppDefault);
@@ -727,30 +810,35 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     for (const part of ['source', 'sink'] as const) {
       if (!PARTS.has(part)) continue;
-      const ceiling = part === 'source' ? 'raw producer' : 'raw consumer';
       for (const conv of CONVERTER_NAMES) {
-        const ours = `${part} ${conv} ours`;
-        const apache = `${part} ${conv} apache`;
-        rows.push([
-          `${part} ${conv}`,
-          num(rps(ours)),
-          num(rps(apache)),
-          ratioText(rps(ours), rps(apache)),
-          ratioText(rps(ours), rps(ceiling)),
-          ratioText(rps(apache), rps(ceiling)),
-          part === 'source' ? ratioText(rps(ours), rps('pp default')) : '',
-          part === 'source' ? ratioText(rps(ours), rps('pp tuned')) : '',
-          num(wall(ours), 1),
-          num(wall(apache), 1),
-          num(peakRss(ours)),
-          num(peakRss(apache)),
-          ratioText(peakRss(ours), peakRss(apache)),
-        ]);
+        for (const client of CLIENTS) {
+          // each client against its own raw ceiling
+          const ceiling = `${part === 'source' ? 'raw producer' : 'raw consumer'} ${client}`;
+          const ours = `${part} ${conv} ours ${client}`;
+          const apache = `${part} ${conv} apache`;
+          rows.push([
+            `${part} ${conv} (${client})`,
+            num(rps(ours)),
+            num(rps(apache)),
+            ratioText(rps(ours), rps(apache)),
+            ratioText(rps(ours), rps(ceiling)),
+            ratioText(rps(apache), rps(ceiling)),
+            part === 'source' ? ratioText(rps(ours), rps('pp default')) : '',
+            part === 'source' ? ratioText(rps(ours), rps('pp tuned')) : '',
+            num(wall(ours), 1),
+            num(wall(apache), 1),
+            num(peakRss(ours)),
+            num(peakRss(apache)),
+            ratioText(peakRss(ours), peakRss(apache)),
+          ]);
+        }
       }
     }
     const ceilings: string[][] = [
-      ['raw kafkajs producer (1 in flight, ≤1 MiB requests)', num(rps('raw producer'))],
-      ['raw kafkajs consumer (1 MiB per partition)', num(rps('raw consumer'))],
+      ['raw kafkajs producer (1 in flight, ≤1 MiB requests)', num(rps('raw producer kafkajs'))],
+      ['raw kafkajs consumer (1 MiB per partition)', num(rps('raw consumer kafkajs'))],
+      ['raw @platformatic/kafka producer (1 in flight, ≤1 MiB requests)', num(rps('raw producer platformatic'))],
+      ['raw @platformatic/kafka consumer (1 MiB per partition)', num(rps('raw consumer platformatic'))],
       ['ProducerPerformance, default batching', num(rps('pp default'))],
       [`ProducerPerformance, ${PP_TUNED.join(' ')}`, num(rps('pp tuned'))],
     ].filter((r) => r[1] !== '–');

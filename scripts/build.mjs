@@ -57,7 +57,13 @@ if (Object.keys(present).length > 0 && !upToDate()) {
     absWorkingDir: root,
     // The `connect-standalone` bin runs tasks: it gets TASK_PROCESS_NODE_FLAGS (lib/runtime/task-process.ts; a test
     // keeps the two in sync). `env -S` splits the flags off (GNU coreutils ≥ 8.30, macOS, FreeBSD).
-    banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=32' },
+    // @platformatic/kafka is ESM and reads `import.meta.url` (an optional native CRC32C through createRequire):
+    // in a CommonJS bundle that is the bundle's own URL, and its WebAssembly helpers come inlined (`/bundled`).
+    banner: {
+      js: '#!/usr/bin/env -S node --max-semi-space-size=32\nvar __skc_import_meta_url = require("url").pathToFileURL(__filename).href;',
+    },
+    define: { 'import.meta.url': '__skc_import_meta_url' },
+    alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
     logLevel: 'warning',
   });
   // Inputs as esbuild names them (relative to root); written last, so an interrupted build is redone.

@@ -12,13 +12,13 @@
  */
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
-import { KafkajsClientFactory } from '../lib/adapters/kafka/client-factory';
 import { createKafkaFromProps } from '../lib/adapters/kafka/client-from-props';
 import type { KafkaClientLogger } from '../lib/adapters/kafka/client';
 import { FileOffsetStore } from '../lib/adapters/local/file-offset-store';
 import { InProcessLauncher, offsetsAfterStops } from '../lib/adapters/local/in-process-launcher';
 import { InMemoryConfigStore, InMemoryStatusStore } from '../lib/adapters/local/memory-stores';
 import { awsSecretReaders } from '../composition/aws-secret-readers';
+import { kafkaClientFactory } from '../composition/kafka';
 import { ConfigProviders } from '../lib/config/config-providers';
 import { workerSecuritySettings, type WorkerSecuritySettings } from '../lib/config/worker-security';
 import { workerAdminProps } from '../lib/config/client-config';
@@ -227,7 +227,7 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     statusStore,
     registry,
     worker,
-    kafka: new KafkajsClientFactory({
+    kafka: kafkaClientFactory(worker, {
       logger: kafkaLogger,
       onWarnings: (clientId, warnings) => warnings.forEach((w) => log('WARN', `${clientId}: ${w}`)),
     }),

@@ -149,11 +149,13 @@ async function main(): Promise<number> {
         worker,
         heartbeatIntervalMs: heartbeatSettingsFor(props).intervalMs,
         // Kafka clients' warnings and errors as lines of this task's log (connector, task and generation keys).
-        kafka: kafkaClientFactory({
-          debug: (message, attributes) => logger.debug(message, attributes ?? {}),
-          info: (message, attributes) => logger.info(message, attributes ?? {}),
-          warn: (message, attributes) => logger.warn(message, attributes ?? {}),
-          error: (message, attributes) => logger.error(message, attributes ?? {}),
+        kafka: kafkaClientFactory(worker, {
+          logger: {
+            debug: (message, attributes) => logger.debug(message, attributes ?? {}),
+            info: (message, attributes) => logger.info(message, attributes ?? {}),
+            warn: (message, attributes) => logger.warn(message, attributes ?? {}),
+            error: (message, attributes) => logger.error(message, attributes ?? {}),
+          },
         }),
         plugins: async () => {
           // The S3 plug-in layer (javaPlugins.s3) lands on plugin.path before anything scans it.

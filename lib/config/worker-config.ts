@@ -13,6 +13,7 @@ import {
   defineWorkerSecurityKeys,
 } from './worker-security';
 import { loadPropertiesFile } from './properties';
+import { defineKafkaClientKey } from './kafka-client-choice';
 
 /**
  * Worker configuration: Apache's `WorkerConfig` + `StandaloneConfig` / `DistributedConfig` + `RestServerConfig`
@@ -104,7 +105,7 @@ const ACCEPTED_UNUSED = [
 ];
 
 function baseConfigDef(): ConfigDef {
-  return defineWorkerSecurityKeys(new ConfigDef())
+  return defineKafkaClientKey(defineWorkerSecurityKeys(new ConfigDef()))
     .define({
       name: BOOTSTRAP_SERVERS_CONFIG,
       type: 'LIST',

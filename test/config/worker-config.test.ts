@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigException } from '../../lib/connect/errors';
+import { kafkaClientOf } from '../../lib/config/kafka-client-choice';
 import {
   distributedConfigDef,
   loadWorkerConfig,
@@ -69,6 +70,15 @@ describe('worker config', () => {
     expect(() =>
       parseWorkerConfig({ ...base, 'exactly.once.source.support': 'disabled' }, 'distributed'),
     ).not.toThrow();
+  });
+
+  it('skc.kafka.client selects the data path client (kafkajs by default) and rejects other values', () => {
+    const base = { 'key.converter': 'A', 'value.converter': 'B', 'offset.storage.file.filename': '/tmp/x' };
+    expect(kafkaClientOf(parseWorkerConfig(base, 'standalone').originals)).toBe('kafkajs');
+    expect(kafkaClientOf({ ...base, 'skc.kafka.client': 'Platformatic' })).toBe('platformatic');
+    expect(() => parseWorkerConfig({ ...base, 'skc.kafka.client': 'librdkafka' }, 'standalone')).toThrow(
+      'Invalid value librdkafka for configuration skc.kafka.client: String must be one of (case insensitive): KAFKAJS, PLATFORMATIC',
+    );
   });
 
   it('standalone requires offset.storage.file.filename and the converters, with Apache’s message', () => {

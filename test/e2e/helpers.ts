@@ -11,6 +11,7 @@ import type { LocalStack } from '../../composition/local-stack';
 import type { TaskInstance } from '../../lib/storage/ports';
 import { kafkaBootstrap, uniqueName, waitFor } from '../services/env';
 import { projectRoot } from '../services/paths';
+import { PLATFORMATIC_BUNDLE_OPTIONS } from '../services/bundle-options';
 
 /** Bundles task-runner/main.ts alone (not the other entry points, which may be mid-edit) into `dir`. */
 export async function bundleTaskRunner(dir: string): Promise<string> {
@@ -24,6 +25,7 @@ export async function bundleTaskRunner(dir: string): Promise<string> {
     format: 'cjs',
     sourcemap: true,
     logLevel: 'error',
+    ...PLATFORMATIC_BUNDLE_OPTIONS,
   });
   return outfile;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { waitFor } from '../services/env';
+import { PLATFORMATIC_BUNDLE_OPTIONS } from '../services/bundle-options';
 
 const root = join(__dirname, '..', '..');
 let bundled: Promise<string> | undefined;
@@ -24,6 +25,7 @@ export const bundleCli = (): Promise<string> => {
       target: 'node22',
       format: 'cjs',
       logLevel: 'error',
+      ...PLATFORMATIC_BUNDLE_OPTIONS,
     });
     return outfile;
   })();
