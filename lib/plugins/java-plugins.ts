@@ -12,6 +12,7 @@ import { extname, join, resolve } from 'node:path';
 import type { ConfigInfos, ConfigKeyInfo } from '../connect/config-def';
 import { rangeContains, versionRequirement } from '../config/plugin-version';
 import type { Connector } from '../connect/connector';
+import type { ConfigStore } from '../storage/ports';
 import { type PluginDesc, type PluginRegistry, type PluginType, simpleName } from './registry';
 
 /** One plug-in Apache's `Plugins` found (class path and plugin.path). */
@@ -199,4 +200,25 @@ export function taskRunsInJvm(
     return hasJavaPlugins(pluginPath);
   }
   return runsInJvm(connectorConfig, builtin, javaClassOnPluginPath(pluginPath, builtin.className));
+}
+
+/**
+ * The stored connectors whose instance belongs in the catalog JVM (a Java plug-in, not STOPPED). The instance
+ * lives only in that JVM, so a new one (the stack restarted with existing state) must get them back: the caller
+ * asks the reconciler to regenerate their task configs (`requestTaskReconfiguration`), which starts each
+ * instance again and changes no generation when its task configs are unchanged. A PAUSED connector gets its
+ * instance back on resume (the reconciler takes the request then), as Apache's paused connector.
+ */
+export async function javaConnectorsToRestore(
+  configStore: Pick<ConfigStore, 'list' | 'get'>,
+  registry: PluginRegistry,
+  catalog: Pick<JavaPluginCatalog, 'plugins'>,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of await configStore.list()) {
+    const state = await configStore.get(name);
+    if (!state || state.targetState === 'STOPPED') continue;
+    if (javaConnectorFor(registry, catalog.plugins, state.config['connector.class'] ?? '', state.config)) out.push(name);
+  }
+  return out;
 }
