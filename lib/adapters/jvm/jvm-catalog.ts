@@ -7,13 +7,20 @@
  */
 import type { ConfigInfos, ConfigKeyInfo } from '../../connect/config-def';
 import type { JavaPluginCatalog, JavaPluginDesc, JavaTaskConfigs } from '../../plugins/java-plugins';
+import type { OffsetStore } from '../../storage/ports';
 import { JvmHost, type JvmHostOptions } from './jvm-host';
+import { serveSupervisorOffsets } from './jvm-offsets';
 
 export interface JvmCatalogOptions {
   /** the distributed-worker properties (bootstrap.servers, offset.storage.topic, plugin.path …) */
   readonly workerProperties: Readonly<Record<string, string>>;
   readonly workerId?: string;
   readonly host?: Omit<JvmHostOptions, 'role'>;
+  /**
+   * Source offsets kept by this process (standalone's offsets file) instead of the offsets topic: what a
+   * connector instance reads through its context's OffsetStorageReader
+   */
+  readonly offsetStore?: OffsetStore;
   /** the catalog's own messages (a restart of its JVM) */
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
 }
@@ -26,10 +33,12 @@ interface InitResult {
 
 async function startHost(options: JvmCatalogOptions): Promise<{ host: JvmHost; init: InitResult }> {
   const host = new JvmHost({ ...options.host, role: 'catalog' });
+  if (options.offsetStore) serveSupervisorOffsets(host, options.offsetStore, (m) => options.log?.(m));
   try {
     const init = await host.request<InitResult>('init', {
       worker: options.workerProperties,
       workerId: options.workerId ?? 'catalog',
+      ...(options.offsetStore ? { offsets: 'supervisor' } : {}),
     });
     return { host, init };
   } catch (error) {
