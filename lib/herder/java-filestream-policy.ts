@@ -29,6 +29,7 @@ export function withFileStreamPolicy(catalog: JavaPluginCatalog, settings: FileS
   return {
     plugins,
     scanProblems: catalog.scanProblems,
+    ...(catalog.idleLocations ? { idleLocations: catalog.idleLocations } : {}),
     pluginConfig: (plugin, version) => catalog.pluginConfig(plugin, version),
     taskConfigs: (connector, config) => catalog.taskConfigs(connector, config),
     releaseConnector: (connector) => catalog.releaseConnector(connector),

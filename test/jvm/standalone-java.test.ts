@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveJvmHostClasspath } from '../../lib/adapters/jvm/jvm-host';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
-import { startCli, waitForOutput, type RunningCli } from '../standalone/cli';
-import { pluginPathWith } from './helpers';
+import { runCli, startCli, waitForOutput, type RunningCli } from '../standalone/cli';
+import { buildFixturePlugin, pluginPathWith } from './helpers';
 
 requireServices('kafka');
 
@@ -122,5 +122,35 @@ describe('connect-standalone runs Java plug-ins from plugin.path', () => {
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);
     expect(readLines(join(dir, 'test.sink.txt'))).toEqual([...first, ...more]);
+  }, 300_000);
+
+  it('a Java connector whose validate or start throws stops the worker (exit 3) with its message or Java trace', async () => {
+    const pluginPath = mkdtempSync(join(tmpdir(), 'standalone-java-bad-'));
+    dirs.push(pluginPath);
+    buildFixturePlugin('bad-connector', pluginPath);
+    const worker = join(pluginPath, 'worker.properties');
+    writeFileSync(
+      worker,
+      [
+        'key.converter=org.apache.kafka.connect.json.JsonConverter',
+        'value.converter=org.apache.kafka.connect.json.JsonConverter',
+        `offset.storage.file.filename=${join(pluginPath, 'connect.offsets')}`,
+        `plugin.path=${pluginPath}`,
+        'plugin.discovery=service_load',
+        'listeners=http://127.0.0.1:0',
+      ].join('\n'),
+    );
+    const env = { CONNECT_BOOTSTRAP_SERVERS: kafkaBootstrap(), SKC_JVM_HOST_CLASSPATH: resolveJvmHostClasspath() };
+    for (const [fail, expected] of [
+      ['validate', 'validate exploded'],
+      ['start', 'Caused by: java.lang.IllegalStateException: start exploded'],
+    ] as const) {
+      const file = join(pluginPath, `bad-${fail}.properties`);
+      writeFileSync(file, `name=bad-${fail}\nconnector.class=skc.test.BadConnector\nfail=${fail}\n`);
+      const { code, output } = await runCli([worker, file], { env, timeoutMs: 120_000 });
+      expect({ fail, code }).toEqual({ fail, code: 3 });
+      expect(output).toContain(`Failed to create connector for ${file}`);
+      expect(output).toContain(expected);
+    }
   }, 300_000);
 });

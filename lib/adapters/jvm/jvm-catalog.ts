@@ -6,7 +6,12 @@
  * `requestTaskReconfiguration()` must keep working); a restart that fails is retried on the next request.
  */
 import type { ConfigInfos, ConfigKeyInfo } from '../../connect/config-def';
-import type { JavaPluginCatalog, JavaPluginDesc, JavaTaskConfigs } from '../../plugins/java-plugins';
+import {
+  idlePluginLocations,
+  type JavaPluginCatalog,
+  type JavaPluginDesc,
+  type JavaTaskConfigs,
+} from '../../plugins/java-plugins';
 import type { OffsetStore } from '../../storage/ports';
 import { JvmHost, type JvmHostOptions } from './jvm-host';
 import { serveSupervisorOffsets } from './jvm-offsets';
@@ -52,12 +57,16 @@ export class JvmCatalog implements JavaPluginCatalog {
     private host: JvmHost,
     readonly plugins: readonly JavaPluginDesc[],
     readonly scanProblems: readonly string[],
+    readonly idleLocations: readonly string[],
     private readonly options: JvmCatalogOptions,
   ) {}
 
   static async start(options: JvmCatalogOptions): Promise<JvmCatalog> {
     const { host, init } = await startHost(options);
-    const catalog = new JvmCatalog(host, init.plugins, init.scanProblems, options);
+    const pluginPath = (options.workerProperties['plugin.path'] ?? '').split(',').filter((p) => p.trim() !== '');
+    const idle = idlePluginLocations(pluginPath, init.plugins);
+    for (const location of idle) options.log?.('a plugin.path location gave no plug-in', { location });
+    const catalog = new JvmCatalog(host, init.plugins, init.scanProblems, idle, options);
     catalog.listen(host);
     return catalog;
   }
