@@ -4,7 +4,7 @@
  * state (the Java connector instances, which live in the catalog JVM, come back and their reconfiguration
  * requests work again). Real broker, real composition, task-runner child processes.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
@@ -24,6 +24,22 @@ let taskRunnerScript: string;
 let stack: LocalStack;
 let api: Api;
 const baseProps: Record<string, string> = {};
+
+/** The catalog JVM of this test's stack: a child of this process running `skc.jvmhost.Main catalog`. */
+const catalogJvmPid = (not?: number): number | undefined => {
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    const pid = Number(entry);
+    try {
+      const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (ppid === process.pid && pid !== not && cmdline.includes('skc.jvmhost.Main') && cmdline.includes('catalog'))
+        return pid;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+};
 
 const startStack = async (extra: Record<string, string> = {}): Promise<void> => {
   stack = await startLocalStack({
@@ -173,6 +189,21 @@ describe('the local stack restarted on its state', () => {
       await consumer.disconnect();
     }
     expect([...new Set(seen)].sort()).toEqual(Array.from({ length: 5 }, (_, i) => `${second}-${i}`));
+
+    // The catalog JVM dies (a plug-in crashed it): it is started again and the instance with it.
+    const catalogPid = catalogJvmPid();
+    expect(catalogPid).toBeDefined();
+    process.kill(catalogPid!, 'SIGKILL');
+    const third = `${prefix}-c`;
+    await waitFor(() => catalogJvmPid(catalogPid) !== undefined, {
+      timeoutMs: 120_000,
+      description: 'a new catalog JVM',
+    });
+    await produce(third, 1);
+    await waitFor(async () => ((await generation()) ?? '').includes(third), {
+      timeoutMs: 120_000,
+      description: 'task configs with the topic created after the catalog JVM was restarted',
+    });
 
     // The old FileStream config: its task never opens the file outside the roots.
     const failed = await waitFor(
