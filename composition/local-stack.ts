@@ -118,12 +118,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         workerProperties: { ...workerPropertiesOf(env), 'plugin.path': pluginPath.join(',') },
         workerId: 'local-catalog',
         host: { log: (line) => options.log?.('catalog jvm', { line }) },
+        ...(options.log ? { log: options.log } : {}),
       })
     : undefined;
 
   const reconciler = await createReconciler(env, stores, launcher, {
     ...(options.log ? { log: options.log } : {}),
-    ...(javaCatalog ? { javaCatalog } : {}),
+    // The Java connectors' instances lived only in the previous run's catalog JVM: start them again.
+    ...(javaCatalog ? { javaCatalog, restoreJavaConnectors: true } : {}),
   });
   const loop = new ReconcileLoop((name) => reconciler.reconcile(name), {
     intervalMs: options.reconcileIntervalMs ?? 2000,

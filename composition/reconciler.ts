@@ -1,7 +1,8 @@
 /** A Reconciler wired from the environment: stores, plugins (with plugin.path), config providers, a launcher. */
 import { ConfigProviders } from '../lib/config/config-providers';
 import { workerSecuritySettings } from '../lib/config/worker-security';
-import { type JavaPluginCatalog, withJavaTaskConfigs } from '../lib/plugins/java-plugins';
+import { withFileStreamPolicy } from '../lib/herder/java-filestream-policy';
+import { type JavaPluginCatalog, javaConnectorsToRestore, withJavaTaskConfigs } from '../lib/plugins/java-plugins';
 import { PluginRegistry } from '../lib/plugins/registry';
 import type { ReconcilerOptions } from '../lib/scheduler/reconciler';
 import { Reconciler } from '../lib/scheduler/reconciler';
@@ -16,14 +17,28 @@ export async function createReconciler(
   env: CommonEnv,
   stores: Stores,
   launcher: TaskLauncher,
-  { javaCatalog, ...extra }: Partial<ReconcilerOptions> & { javaCatalog?: JavaPluginCatalog } = {},
+  {
+    javaCatalog,
+    restoreJavaConnectors = false,
+    ...extra
+  }: Partial<ReconcilerOptions> & {
+    javaCatalog?: JavaPluginCatalog;
+    /**
+     * A long-lived reconciler with a new catalog JVM (the local stack starting on existing state): the Java
+     * connectors' instances, which lived only in the previous JVM, are started again on its first reconcile.
+     */
+    restoreJavaConnectors?: boolean;
+  } = {},
 ): Promise<Reconciler> {
   const workerConfig = workerProperties(env);
-  const registry = PluginRegistry.withBuiltins({ fileStream: workerSecuritySettings(workerConfig).fileStream.enabled });
+  const fileStream = workerSecuritySettings(workerConfig).fileStream;
+  const registry = PluginRegistry.withBuiltins({ fileStream: fileStream.enabled });
   if (env.SKC_PLUGIN_PATH.length > 0) await registry.loadPluginPath(env.SKC_PLUGIN_PATH);
+  // skc.filestream.enable=false leaves Apache's Java FileStream out as it leaves the built-in out.
+  const java = javaCatalog ? withFileStreamPolicy(javaCatalog, fileStream) : undefined;
   const providers = ConfigProviders.fromWorkerConfig(workerConfig);
-  const plugins = javaCatalog ? withJavaTaskConfigs(registry, javaCatalog) : registry;
-  return new Reconciler({
+  const plugins = java ? withJavaTaskConfigs(registry, java) : registry;
+  const reconciler = new Reconciler({
     ...stores,
     launcher,
     // Task configs of Java connectors come from the catalog JVM (Apache's Worker.connectorTaskConfigs).
@@ -35,6 +50,12 @@ export async function createReconciler(
     resolveConfig: async (config) => providers.transform(config, { deferTaskOnly: true }).data,
     ...extra,
   });
+  if (java && restoreJavaConnectors) {
+    for (const name of await javaConnectorsToRestore(stores.configStore, registry, java)) {
+      reconciler.requestTaskReconfiguration(name);
+    }
+  }
+  return reconciler;
 }
 
 /**

@@ -25,6 +25,14 @@ import { workerAdminProps } from '../lib/config/client-config';
 import { configErrorMessage } from '../lib/config/connector-config';
 import { connectorValidation } from '../lib/herder/connector-validation';
 import { PluginRegistry } from '../lib/plugins/registry';
+import { JvmCatalog } from '../lib/adapters/jvm/jvm-catalog';
+import { JvmHost } from '../lib/adapters/jvm/jvm-host';
+import { serveSupervisorOffsets } from '../lib/adapters/jvm/jvm-offsets';
+import { ConnectException } from '../lib/connect/errors';
+import { javaFileStreamTaskError, withFileStreamPolicy } from '../lib/herder/java-filestream-policy';
+import { hasJavaPlugins, taskRunsInJvm, withJavaTaskConfigs } from '../lib/plugins/java-plugins';
+import { JvmWorkerTask } from '../lib/runtime/jvm-worker-task';
+import type { TaskInstanceRuntime } from '../lib/runtime/task-instance';
 import {
   advertisedWorkerId,
   bindUrl,
@@ -103,10 +111,20 @@ const lookupKafkaClusterId = async (worker: WorkerConfig): Promise<string> => {
   }
 };
 
-/** The herder's create-time validation, run on each connector file before the broker is contacted. */
-const connectorCheck = (registry: PluginRegistry, security: WorkerSecuritySettings): ConnectorConfigCheck => {
+/**
+ * The herder's create-time validation, run on each connector file before the broker is contacted. A connector
+ * that runs in the JVM (a Java plug-in on plugin.path) is validated by Apache's code when it is created, once the
+ * catalog JVM runs (it needs the broker).
+ */
+const connectorCheck = (
+  registry: PluginRegistry,
+  security: WorkerSecuritySettings,
+  pluginPath: readonly string[],
+): ConnectorConfigCheck => {
   const validation = connectorValidation(registry, security);
+  const java = hasJavaPlugins(pluginPath);
   return (config) => {
+    if (java && taskRunsInJvm(registry, pluginPath, config)) return null;
     const className = config['connector.class'] ?? '';
     const infos = validation.validate(registry.newConnector(className), registry.connectorType(className), config);
     return configErrorMessage(infos);
@@ -184,7 +202,8 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     }
   }
   // Read every connector file before touching the broker: a bad file is reported at once.
-  const check = connectorCheck(registry, security);
+  const pluginPath = worker.pluginPath ?? [];
+  const check = connectorCheck(registry, security, pluginPath);
   const connectors = args.connectorFiles.map((file) => ({ file, connector: loadConnector(file, check) }));
   const clusterId = await lookupKafkaClusterId(worker);
   log('INFO', `Kafka cluster ID: ${clusterId}`);
@@ -195,6 +214,55 @@ const main = async (args: StandaloneArgs): Promise<void> => {
   } catch (error) {
     throw new StandaloneError(String(error instanceof Error ? error.message : error), 2, { cause: error });
   }
+
+  // Java plug-ins on plugin.path (docs/java-plugins.md): Apache's runtime in JVM children, the catalog JVM for
+  // validation and connector instances, each task in its own JVM task host; source offsets stay in this
+  // process's offsets file (one writer).
+  const jvmWorkerProperties = {
+    ...worker.originals,
+    'bootstrap.servers': worker.bootstrapServers.join(','),
+    'plugin.path': pluginPath.join(','),
+  };
+  const jvmLog = (source: string) => (line: string) => log('INFO', `[${source}] ${line}`);
+  let javaCatalog: JvmCatalog | undefined;
+  if (hasJavaPlugins(pluginPath)) {
+    try {
+      javaCatalog = await JvmCatalog.start({
+        workerProperties: jvmWorkerProperties,
+        workerId: 'standalone-catalog',
+        offsetStore,
+        host: { log: jvmLog('catalog jvm') },
+        log: (message, details) => log('WARN', `${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
+      });
+    } catch (error) {
+      throw new StandaloneError(
+        `Failed to start the JVM for the Java plug-ins on plugin.path: ${error instanceof Error ? error.message : String(error)}`,
+        2,
+        { cause: error },
+      );
+    }
+  }
+  const java = javaCatalog ? withFileStreamPolicy(javaCatalog, security.fileStream) : undefined;
+  const jvmTask: TaskInstanceRuntime['jvmTask'] = (spec) => {
+    if (!java || !taskRunsInJvm(spec.registry, pluginPath, spec.connectorConfig)) return undefined;
+    // Apache's FileStream knows nothing of the worker's FileStream keys: checked before its JVM starts.
+    const refused = javaFileStreamTaskError(security.fileStream, spec.connectorConfig, spec.taskConfig);
+    if (refused) throw new ConnectException(refused);
+    const host = new JvmHost({ role: 'task', log: jvmLog(`${spec.connector}-${spec.taskId} jvm`) });
+    serveSupervisorOffsets(host, offsetStore, (m) => log('WARN', m));
+    return new JvmWorkerTask(
+      host,
+      {
+        ...spec,
+        workerProperties: jvmWorkerProperties,
+        workerId,
+        stopGraceMs: worker.taskShutdownGracefulTimeoutMs + 3_000,
+        offsets: 'supervisor',
+      },
+      spec.listener,
+      (message) => log('INFO', message),
+    );
+  };
 
   // As Apache's, the REST server binds first (its port is part of the worker id) and serves the API once wired.
   let serve: (api: RestApi) => void = () => undefined;
@@ -239,6 +307,7 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     onTaskState: (name, id, state, trace) =>
       log(state === 'FAILED' ? 'ERROR' : 'INFO', `Task ${name}-${id} is ${state}${trace ? `\n${trace}` : ''}`),
     log: (message) => log('WARN', message),
+    jvmTask,
   });
   // The REST API is the API Lambda's composition over these stores, with the offsets file for source offsets.
   const composition = await compose(
@@ -248,7 +317,13 @@ const main = async (args: StandaloneArgs): Promise<void> => {
       SKC_WORKER_CONFIG: JSON.stringify(worker.originals),
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     }),
-    { configStore, statusStore, registry, offsetStore: async () => offsetsAfterStops(offsetStore, launcher) },
+    {
+      configStore,
+      statusStore,
+      registry,
+      offsetStore: async () => offsetsAfterStops(offsetStore, launcher),
+      ...(javaCatalog ? { javaCatalog } : {}),
+    },
   );
   serve(composition.api);
   metrics.text = async () => prometheusText(await composition.herder.allConnectorMetrics());
@@ -256,7 +331,8 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     configStore,
     statusStore,
     launcher,
-    plugins: registry,
+    // Task configs of Java connectors come from the catalog JVM (Apache's Worker.connectorTaskConfigs).
+    plugins: java ? withJavaTaskConfigs(registry, java) : registry,
     workerConfig: scheduling,
     resolveConfig: async (config) => providers.transform(config, { deferTaskOnly: true }).data,
     offsetStore,
@@ -267,6 +343,11 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     onError: (error) => log('ERROR', `Reconcile failed: ${String(error)}`),
   });
   trigger = (name) => loop.trigger(name);
+  // A Java connector's requestTaskReconfiguration(): regenerate its task configs on the next reconcile, now.
+  javaCatalog?.onReconfigurationRequested((name) => {
+    reconciler.requestTaskReconfiguration(name);
+    trigger(name);
+  });
   const unsubscribe = configStore.subscribe((name) => loop.trigger(name));
   loop.start();
 
@@ -277,6 +358,7 @@ const main = async (args: StandaloneArgs): Promise<void> => {
     await launcher.stopAll(intentionalStopReason('worker shutting down'));
     await offsetStore.stop();
     await composition.close();
+    await javaCatalog?.close();
   };
 
   // Failed tasks leave nothing on the event loop; standalone keeps running until told to stop, as Apache.

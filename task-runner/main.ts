@@ -10,6 +10,8 @@
 import { JvmHost } from '../lib/adapters/jvm/jvm-host';
 import { ConfigProviders } from '../lib/config/config-providers';
 import { workerSecuritySettings } from '../lib/config/worker-security';
+import { javaFileStreamTaskError } from '../lib/herder/java-filestream-policy';
+import { ConnectException } from '../lib/connect/errors';
 import { taskRunsInJvm } from '../lib/plugins/java-plugins';
 import { PluginRegistry } from '../lib/plugins/registry';
 import { JvmWorkerTask } from '../lib/runtime/jvm-worker-task';
@@ -177,20 +179,27 @@ async function main(): Promise<number> {
         ownsOffsetStore: true,
         fenceOffsets: true,
         // A Java plug-in: Apache's runtime runs the task in a JVM child, supervised like any other task.
-        jvmTask: (spec) =>
-          taskRunsInJvm(spec.registry, env.SKC_PLUGIN_PATH, spec.connectorConfig)
-            ? new JvmWorkerTask(
-                new JvmHost({ role: 'task', log: (line) => logger.info(line, { source: 'jvm' }) }),
-                {
-                  ...spec,
-                  workerProperties: { ...props, 'plugin.path': env.SKC_PLUGIN_PATH.join(',') },
-                  workerId,
-                  stopGraceMs: worker.taskShutdownGracefulTimeoutMs + 3_000,
-                },
-                spec.listener,
-                (message) => logger.info(message),
-              )
-            : undefined,
+        jvmTask: (spec) => {
+          if (!taskRunsInJvm(spec.registry, env.SKC_PLUGIN_PATH, spec.connectorConfig)) return undefined;
+          // Apache's FileStream knows nothing of the worker's FileStream keys: checked before its JVM starts.
+          const refused = javaFileStreamTaskError(
+            workerSecuritySettings(props).fileStream,
+            spec.connectorConfig,
+            spec.taskConfig,
+          );
+          if (refused) throw new ConnectException(refused);
+          return new JvmWorkerTask(
+            new JvmHost({ role: 'task', log: (line) => logger.info(line, { source: 'jvm' }) }),
+            {
+              ...spec,
+              workerProperties: { ...props, 'plugin.path': env.SKC_PLUGIN_PATH.join(',') },
+              workerId,
+              stopGraceMs: worker.taskShutdownGracefulTimeoutMs + 3_000,
+            },
+            spec.listener,
+            (message) => logger.info(message),
+          );
+        },
       };
     },
     onTaskState: (state) => {

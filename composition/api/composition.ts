@@ -9,6 +9,7 @@ import { workerSecuritySettings } from '../../lib/config/worker-security';
 import { connectorValidation } from '../../lib/herder/connector-validation';
 import { Herder, type HerderOptions } from '../../lib/herder/herder';
 import { LoggerRegistry } from '../../lib/herder/loggers';
+import { withFileStreamPolicy } from '../../lib/herder/java-filestream-policy';
 import { RegistryPlugins, type ConnectorValidation } from '../../lib/herder/plugin-catalog';
 import type { JavaPluginCatalog } from '../../lib/plugins/java-plugins';
 import { PluginRegistry } from '../../lib/plugins/registry';
@@ -131,7 +132,8 @@ export async function compose(env: ComposeEnv, overrides: ComposeOverrides = {})
               (worker['exactly.once.source.support'] ?? 'disabled').trim().toLowerCase() === 'enabled',
           },
         ),
-      overrides.javaCatalog,
+      // Apache's Java FileStream (connect-file on plugin.path) under the worker's FileStream keys too.
+      overrides.javaCatalog ? withFileStreamPolicy(overrides.javaCatalog, security.fileStream) : undefined,
     ),
     ...(offsetStore ? { offsetStore } : {}),
     ...(sinkOffsets ? { sinkOffsets } : {}),

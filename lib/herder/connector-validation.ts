@@ -43,7 +43,7 @@ export function registryResolver(registry: PluginRegistry): PluginResolver {
 }
 
 /** Add a validation error to `key` in `infos` (a new entry without definition when the key is not listed). */
-function addError(infos: ConfigInfos, key: string, value: string | null, message: string): void {
+export function addError(infos: ConfigInfos, key: string, value: string | null, message: string): void {
   let info = infos.configs.find((c) => c.value?.name === key);
   if (!info?.value) {
     info = {

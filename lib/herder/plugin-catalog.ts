@@ -172,7 +172,10 @@ export class RegistryPlugins implements ConnectorPlugins {
     const message = `Failed to find any class that implements Connector and which name matches ${connectorClass}, available connectors are: ${available}`;
     // Apache only logs why a plug-in on plugin.path did not load; saying it here names the plug-in and directory.
     const why = (this.java?.scanProblems ?? []).filter((p) => scanProblemConcerns(p, connectorClass));
-    return why.length > 0 ? `${message}. A plug-in of that name failed to load: ${why.join('; ')}` : message;
+    if (why.length > 0) return `${message}. A plug-in of that name failed to load: ${why.join('; ')}`;
+    // A class copied in a corrupt jar, or a plug-in directory without its connector jar: say where to look.
+    const idle = this.java?.idleLocations ?? [];
+    return idle.length > 0 ? `${message}. plugin.path locations that gave no plug-in: ${idle.join('; ')}` : message;
   }
 
   newConnector(connectorClass: string): Connector {

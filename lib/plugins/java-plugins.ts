@@ -12,6 +12,7 @@ import { extname, join, resolve } from 'node:path';
 import type { ConfigInfos, ConfigKeyInfo } from '../connect/config-def';
 import { rangeContains, versionRequirement } from '../config/plugin-version';
 import type { Connector } from '../connect/connector';
+import type { ConfigStore } from '../storage/ports';
 import { type PluginDesc, type PluginRegistry, type PluginType, simpleName } from './registry';
 
 /** One plug-in Apache's `Plugins` found (class path and plugin.path). */
@@ -37,6 +38,11 @@ export interface JavaPluginCatalog {
   readonly plugins: readonly JavaPluginDesc[];
   /** what Apache's scanner could not load, as it logged it (plug-in, directory, cause) */
   readonly scanProblems: readonly string[];
+  /**
+   * plugin.path locations with Java archives that gave no plug-in (a corrupt archive, a directory of library jars
+   * only), each with why: Apache only logs or ignores them; the unknown-class message names them
+   */
+  readonly idleLocations?: readonly string[];
   /** `GET /connector-plugins/{p}/config` */
   pluginConfig(plugin: string, version?: string): Promise<ConfigKeyInfo[]>;
   /** `PUT /connector-plugins/{p}/config/validate` (and the validation of create/update) */
@@ -137,6 +143,49 @@ export function javaArchives(pluginPath: readonly string[]): string[] {
   return out;
 }
 
+const ZIP_MAGIC = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('PK\x05\x06', 'latin1')];
+
+/** Whether a file starts as a zip archive does (a jar is one); a truncated or mislabelled file does not. */
+function looksLikeArchive(path: string): boolean {
+  try {
+    const head = readFileSync(path).subarray(0, 4);
+    return ZIP_MAGIC.some((m) => head.equals(m));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The plugin.path locations (Apache's unit of isolation: each archive or directory directly in a plugin.path
+ * directory, or an archive named in plugin.path itself) that hold Java archives but gave no plug-in, with why.
+ * JavaScript plug-in directories (no Java archive) are not Java locations and are left out.
+ */
+export function idlePluginLocations(pluginPath: readonly string[], plugins: readonly JavaPluginDesc[]): string[] {
+  const used = plugins
+    .map((p) => p.location.replace(/^file:/, '').replace(/\/+$/, ''))
+    .filter((l) => l !== 'classpath' && l !== '');
+  const out: string[] = [];
+  for (const entry of pluginPath.map((e) => resolve(e.trim())).filter((e) => existsSync(e))) {
+    const locations = statSync(entry).isDirectory()
+      ? readdirSync(entry)
+          .sort()
+          .map((name) => join(entry, name))
+      : [entry];
+    for (const location of locations) {
+      const archives = javaArchives([location]);
+      if (archives.length === 0) continue;
+      if (used.some((u) => u === location || u.startsWith(`${location}/`))) continue;
+      const broken = archives.filter((a) => !looksLikeArchive(a));
+      out.push(
+        broken.length > 0
+          ? `${location} (${broken.join(', ')}: not a readable jar or zip archive)`
+          : `${location} (no plug-in found in its archives)`,
+      );
+    }
+  }
+  return out;
+}
+
 /** True when plugin.path holds anything Java (so a catalog JVM is worth starting). */
 export const hasJavaPlugins = (pluginPath: readonly string[]): boolean => javaArchives(pluginPath).length > 0;
 
@@ -199,4 +248,26 @@ export function taskRunsInJvm(
     return hasJavaPlugins(pluginPath);
   }
   return runsInJvm(connectorConfig, builtin, javaClassOnPluginPath(pluginPath, builtin.className));
+}
+
+/**
+ * The stored connectors whose instance belongs in the catalog JVM (a Java plug-in, not STOPPED). The instance
+ * lives only in that JVM, so a new one (the stack restarted with existing state) must get them back: the caller
+ * asks the reconciler to regenerate their task configs (`requestTaskReconfiguration`), which starts each
+ * instance again and changes no generation when its task configs are unchanged. A PAUSED connector gets its
+ * instance back on resume (the reconciler takes the request then), as Apache's paused connector.
+ */
+export async function javaConnectorsToRestore(
+  configStore: Pick<ConfigStore, 'list' | 'get'>,
+  registry: PluginRegistry,
+  catalog: Pick<JavaPluginCatalog, 'plugins'>,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of await configStore.list()) {
+    const state = await configStore.get(name);
+    if (!state || state.targetState === 'STOPPED') continue;
+    if (javaConnectorFor(registry, catalog.plugins, state.config['connector.class'] ?? '', state.config))
+      out.push(name);
+  }
+  return out;
 }

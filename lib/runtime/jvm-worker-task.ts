@@ -43,6 +43,11 @@ export interface JvmTaskSpec {
   /** Apache's task metrics, as the JVM reports them every `metricsIntervalMs` */
   readonly onMetrics?: (report: JvmMetricsReport) => void;
   readonly metricsIntervalMs?: number;
+  /**
+   * `supervisor`: source offsets go through the supervisor (standalone's offsets file, served by
+   * lib/adapters/jvm/jvm-offsets) instead of the worker's offsets topic
+   */
+  readonly offsets?: 'supervisor';
 }
 
 /** How often the JVM reports its task metrics unless told otherwise. */
@@ -93,7 +98,11 @@ export class JvmWorkerTask {
     // so the supervisor's heartbeat runs while it starts.
     this.listener('UNASSIGNED', null);
     try {
-      await this.host.request('init', { worker: spec.workerProperties, workerId: spec.workerId });
+      await this.host.request('init', {
+        worker: spec.workerProperties,
+        workerId: spec.workerId,
+        ...(spec.offsets ? { offsets: spec.offsets } : {}),
+      });
       if (!this.stopping) {
         await this.host.request('startTask', {
           connector: spec.connector,

@@ -1,6 +1,16 @@
 /** Java plug-ins of the tests (scripts/setup.mjs: tools/maven/pom.xml profiles java-plugins, debezium). */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../services/paths';
@@ -18,21 +28,35 @@ export function pluginPathWith(...plugins: string[]): string {
 }
 
 /**
- * Compiles test/fixtures/java-plugins/<name> (sources and META-INF) into `<dir>/<name>/<name>.jar` with the JDK's
- * javac and jar, against the JVM host's classpath (connect-api, kafka-clients).
+ * Compiles test/fixtures/java-plugins/<name> (sources and META-INF) into `<dir>/<subdir>/<name>.jar` (subdir
+ * defaults to name) with the JDK's javac and jar, against the JVM host's classpath (connect-api, kafka-clients).
+ * `version` replaces the sources' `@VERSION@` placeholder (one plug-in built as several versions).
  */
-export function buildFixturePlugin(name: string, dir: string): void {
-  const source = join(projectRoot(), 'test', 'fixtures', 'java-plugins', name);
+export function buildFixturePlugin(
+  name: string,
+  dir: string,
+  options: { version?: string; subdir?: string } = {},
+): void {
+  const original = join(projectRoot(), 'test', 'fixtures', 'java-plugins', name);
   const classes = mkdtempSync(join(tmpdir(), `skc-${name}-classes-`));
+  const source = options.version === undefined ? original : mkdtempSync(join(tmpdir(), `skc-${name}-src-`));
+  const subdir = options.subdir ?? name;
   try {
+    if (options.version !== undefined) {
+      cpSync(original, source, { recursive: true });
+      for (const file of listFiles(source).filter((f) => f.endsWith('.java'))) {
+        writeFileSync(file, readFileSync(file, 'utf8').replaceAll('@VERSION@', options.version));
+      }
+    }
     const javaFiles = listFiles(source).filter((f) => f.endsWith('.java'));
     const classpath = readFileSync(join(projectRoot(), '.cache', 'jvm-host', 'host.classpath'), 'utf8').trim();
     execFileSync(jdkTool('javac'), ['-nowarn', '--release', '17', '-cp', classpath, '-d', classes, ...javaFiles]);
     cpSync(join(source, 'META-INF'), join(classes, 'META-INF'), { recursive: true });
-    mkdirSync(join(dir, name), { recursive: true });
-    execFileSync(jdkTool('jar'), ['cf', join(dir, name, `${name}.jar`), '-C', classes, '.']);
+    mkdirSync(join(dir, subdir), { recursive: true });
+    execFileSync(jdkTool('jar'), ['cf', join(dir, subdir, `${name}.jar`), '-C', classes, '.']);
   } finally {
     rmSync(classes, { recursive: true, force: true });
+    if (source !== original) rmSync(source, { recursive: true, force: true });
   }
 }
 

@@ -296,6 +296,22 @@ describe('bad Java plug-ins: clear messages, FAILED with the Java stack trace, n
     expect(body.some((p) => p.class.startsWith('com.google.protobuf'))).toBe(false);
   });
 
+  it('an unknown class: Apache message, then the plugin.path locations that gave no plug-in and why', async () => {
+    const { status, body } = await e2e.api.post<ErrorBody>('/connectors', {
+      name: uniqueName('unknown'),
+      config: { 'connector.class': 'com.example.CopiedAsABrokenJar' },
+    });
+    expect(status).toBe(400);
+    expect(body.message).toContain(
+      'Failed to find any class that implements Connector and which name matches com.example.CopiedAsABrokenJar, available connectors are: ',
+    );
+    expect(body.message).toContain('. plugin.path locations that gave no plug-in: ');
+    expect(body.message).toContain(
+      `${join(pluginPath, 'broken')} (${join(pluginPath, 'broken', 'broken.jar')}: not a readable jar or zip archive)`,
+    );
+    expect(body.message).toContain(`${join(pluginPath, 'no-plugin')} (no plug-in found in its archives)`);
+  });
+
   it('a connector whose validate throws: 500 with its message', async () => {
     const { status, body } = await e2e.api.put<ErrorBody>('/connector-plugins/BadConnector/config/validate', {
       'connector.class': 'skc.test.BadConnector',

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkerConfig } from '../../config/worker-config';
 import type { PluginRegistry } from '../../plugins/registry';
-import { exitCodeOf, runTaskInstance } from '../../runtime/task-instance';
+import { exitCodeOf, runTaskInstance, type TaskInstanceRuntime } from '../../runtime/task-instance';
 import { traceOf } from '../../runtime/trace';
 import type { TaskState } from '../../runtime/worker-task';
 import type { KafkaClientFactory } from '../../storage/kafka-ports';
@@ -49,6 +49,8 @@ export interface InProcessLauncherOptions {
   /** every state a task reports (logging) */
   readonly onTaskState?: (connector: string, taskId: number, state: TaskState, trace: string | null) => void;
   readonly log?: (message: string) => void;
+  /** the task of a Java plug-in, run by a JVM task host child (docs/java-plugins.md), or undefined */
+  readonly jvmTask?: TaskInstanceRuntime['jvmTask'];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -129,6 +131,7 @@ export class InProcessLauncher implements TaskLauncher {
         plugins: () => registry,
         ...(resolveConfig ? { resolveConfig } : {}),
         offsetStore: () => offsetStore,
+        ...(this.options.jvmTask ? { jvmTask: this.options.jvmTask } : {}),
       }),
       onTaskState: (state, trace) => this.options.onTaskState?.(connector, taskId, state, trace),
       ...(log

@@ -93,6 +93,8 @@ final class Host {
     private final AtomicLong nextQuestion = new AtomicLong();
     /** stdin closed: nobody can answer a commit question any more */
     private volatile boolean supervisorGone;
+    /** source offsets kept by the Node supervisor (standalone), when init asks for them */
+    private SupervisorOffsetBackingStore supervisorOffsets;
     /** connectors the catalog keeps running, with the config each was started with */
     private final Map<String, Map<String, String>> runningConfigs = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -119,6 +121,7 @@ final class Host {
                 case "resume" -> setTargetState(TargetState.STARTED);
                 case "stop" -> stop();
                 case "commitAnswer" -> commitAnswer(request);
+                case "offsetsAnswer" -> answerOffsets(request);
                 default -> throw new ConnectRestException(400, "Unknown operation '" + op + "'");
             };
             protocol.reply(id, result);
@@ -187,9 +190,15 @@ final class Host {
                 plugins.newInternalConverter(true, JsonConverter.class.getName(),
                         Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false")));
         offsets.configure(config);
+        OffsetBackingStore base = offsets;
+        // Standalone: the Node worker owns offset.storage.file.filename; offsets go through it (one writer).
+        if ("supervisor".equals(request.path("offsets").asText())) {
+            supervisorOffsets = new SupervisorOffsetBackingStore(protocol);
+            base = supervisorOffsets;
+        }
         OffsetBackingStore offsetStore;
-        if (catalog) offsetStore = new LazyOffsetBackingStore(offsets);
-        else offsetStore = gatedOffsets = new GatedOffsetBackingStore(offsets);
+        if (catalog) offsetStore = new LazyOffsetBackingStore(base);
+        else offsetStore = gatedOffsets = new GatedOffsetBackingStore(base);
         ConnectorClientConfigOverridePolicy policy = plugins.newPlugin(
                 config.getString(WorkerConfig.CONNECTOR_CLIENT_POLICY_CLASS_CONFIG), config,
                 ConnectorClientConfigOverridePolicy.class);
@@ -299,6 +308,11 @@ final class Host {
         runningConfigs.remove(name);
         if (worker.connectorNames().contains(name)) worker.stopAndAwaitConnector(name);
         return Map.of("stopped", name);
+    }
+
+    private Object answerOffsets(JsonNode request) {
+        if (supervisorOffsets == null) throw new ConnectRestException(409, "This host keeps no supervisor offsets");
+        return supervisorOffsets.answer(request);
     }
 
     private void reconfigurationRequested(String name) {
