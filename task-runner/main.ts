@@ -21,7 +21,7 @@ import { awsSecretReaders } from '../composition/aws-secret-readers';
 import { connectorOffsetsTopicStore, kafkaClientFactory, offsetsTopicStore } from '../composition/kafka';
 import { kafkaAuthProperties } from '../composition/kafka-auth';
 import { followLogLevels, LOG_LEVELS_REFRESH_MS } from '../composition/log-levels';
-import { createLogger } from '../composition/logger';
+import { createLogger, routeConsoleTo } from '../composition/logger';
 import { emfPublisher } from '../composition/task-metrics-emf';
 import type { TaskProgress } from '../lib/storage/ports';
 import { stallOf, stallSettingsFor } from '../lib/storage/task-progress';
@@ -88,6 +88,8 @@ async function main(): Promise<number> {
   const generation = env.SKC_GENERATION;
   const workerId = workerIdOf(env);
   logger.appendKeys({ connector, taskId, generation, workerId });
+  // A plug-in's own console lines carry these keys too (composition/logger.ts).
+  routeConsoleTo(logger);
 
   const { configStore, statusStore } = warm?.stores ?? (await createStores(env));
   mark('storesReady');
