@@ -160,6 +160,10 @@ export function spawnService(options: SpawnServiceOptions): ManagedProcess {
     exitStatus: () => status,
     async stop(graceMs = 10_000) {
       if (status || pid <= 0) return exited;
+      // The child is unref'd so that it never keeps its parent alive, but a parent waiting for it must stay alive
+      // until its 'exit' arrives: with nothing else pending (e.g. Jest's global teardown after the SIGKILL below),
+      // Node would otherwise end the parent there, with code 0 and the rest of its work undone.
+      child.ref();
       killGroup(pid, 'SIGTERM');
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<undefined>((resolveTimeout) => {
