@@ -26,6 +26,7 @@ import type {
   KafkaHeader,
   RebalanceListener,
 } from '../../storage/kafka-ports';
+import { existingSubscribedTopics, TopicRefresh } from '../../storage/topic-subscription';
 
 type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
@@ -48,9 +49,6 @@ const FETCH_MAX_WAIT_MS_DEFAULT = 500;
 const MAX_PARTITION_FETCH_BYTES_DEFAULT = 1_048_576;
 /** Java's `fetch.max.bytes` default (50 MiB) is a cap per response; 8 MiB keeps a task's fetch memory bounded. */
 const FETCH_MAX_BYTES_DEFAULT = 8 * 1_048_576;
-const TOPIC_REFRESH_MS_DEFAULT = 5000;
-const TOPIC_REFRESH_FIRST_MS = 250;
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
 const NO_HEADERS: KafkaHeader[] = [];
 
 type RebalanceEvent = { kind: 'assigned' | 'revoked'; partitions: TopicPartition[] };
@@ -76,9 +74,8 @@ export class PlatformaticConsumer implements ConsumerPort {
   private dataWaiter: (() => void) | undefined;
   private failure: unknown;
   private closed = false;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private refreshAttempt = 0;
-  private refreshing: Promise<void> | undefined;
+  /** the periodic check of the subscription against the cluster's topics */
+  private readonly topicRefresh: TopicRefresh;
   /** a stream (re)start in progress (serialised) */
   private restarting: Promise<void> = Promise.resolve();
   private restartWanted = false;
@@ -110,6 +107,12 @@ export class PlatformaticConsumer implements ConsumerPort {
     });
     this.admin = new Admin({ ...base, clientId: `${base.clientId}-metadata` });
     this.consumer.on('consumer:group:join', () => this.onJoin());
+    this.topicRefresh = new TopicRefresh({
+      subscription: () => this.subscription,
+      metadataMaxAgeMs: this.settings.metadataMaxAge,
+      missingNamedTopics: () => this.missingNamedTopics(),
+      check: () => this.refresh(),
+    });
   }
 
   /** A completed join: Java's eager rebalance (revoke everything held, assign the new set) inside poll(). */
@@ -137,15 +140,11 @@ export class PlatformaticConsumer implements ConsumerPort {
     // through poll(). A topic that does not exist yet is picked up by the metadata check.
     const existing = await this.existingTopics();
     if (existing.length > 0) this.openStream(existing);
-    this.scheduleRefresh();
+    this.topicRefresh.schedule();
   }
 
   private async existingTopics(): Promise<string[]> {
-    const all = await this.admin.listTopics({ includeInternals: false });
-    const { pattern, topics } = this.subscription;
-    if (pattern) return all.filter((t) => !INTERNAL_TOPICS.has(t) && pattern.test(t)).sort();
-    const present = new Set(all);
-    return (topics ?? []).filter((t) => present.has(t));
+    return existingSubscribedTopics(await this.admin.listTopics({ includeInternals: false }), this.subscription);
   }
 
   private missingNamedTopics(): boolean {
@@ -153,30 +152,11 @@ export class PlatformaticConsumer implements ConsumerPort {
     return !this.subscription.pattern && (this.subscription.topics ?? []).some((t) => !open.has(t));
   }
 
-  private scheduleRefresh(): void {
-    if (this.closed) return;
-    if (!this.subscription.pattern && !this.missingNamedTopics()) return;
-    const every = this.settings.metadataMaxAge ?? TOPIC_REFRESH_MS_DEFAULT;
-    const delay = this.subscription.pattern
-      ? every
-      : Math.min(TOPIC_REFRESH_FIRST_MS * 2 ** this.refreshAttempt++, every);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshing = this.refresh();
-    }, delay);
-    this.refreshTimer.unref();
-  }
-
+  /** One check of the subscription (TopicRefresh): a new existing topic opens a stream over the larger list. */
   private async refresh(): Promise<void> {
-    this.refreshTimer = undefined;
-    if (this.closed) return;
-    try {
-      const topics = await this.existingTopics();
-      const open = new Set(this.streamTopics);
-      if (topics.some((t) => !open.has(t)) && !this.closed) this.openStream(topics);
-    } catch {
-      // The cluster did not answer this time: check again at the next interval.
-    }
-    this.scheduleRefresh();
+    const topics = await this.existingTopics();
+    const open = new Set(this.streamTopics);
+    if (topics.some((t) => !open.has(t)) && !this.closed) this.openStream(topics);
   }
 
   /**
@@ -392,8 +372,7 @@ export class PlatformaticConsumer implements ConsumerPort {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
-    await this.refreshing;
+    await this.topicRefresh.stop();
     this.dataWaiter?.();
     await this.restarting;
     await this.stream?.close().catch(() => undefined);
