@@ -25,6 +25,8 @@ import type {
   KafkaHeader,
   RebalanceListener,
 } from '../../storage/kafka-ports';
+import { PollWait, runRebalanceCallbacks } from '../../storage/consumer-poll';
+import type { RebalanceEvent } from '../../storage/consumer-poll';
 import { existingSubscribedTopics, TopicRefresh } from '../../storage/topic-subscription';
 
 /** Records buffered before the eachBatch handler stops kafkajs from fetching more (about one 1 MiB fetch ahead). */
@@ -52,8 +54,6 @@ interface BufferedBatch {
   /** index of the next message to hand out */
   next: number;
 }
-
-type RebalanceEvent = { kind: 'assigned' | 'revoked'; partitions: TopicPartition[] };
 
 const NO_HEADERS: KafkaHeader[] = [];
 
@@ -84,7 +84,8 @@ export class KafkajsConsumer implements ConsumerPort {
   private assigned = new Map<string, TopicPartition>();
   private readonly events: RebalanceEvent[] = [];
   private listener: RebalanceListener | undefined;
-  private dataWaiter: (() => void) | undefined;
+  /** poll() waiting for records or rebalances */
+  private readonly arrival = new PollWait();
   private roomWaiters: (() => void)[] = [];
   private closed = false;
   /** consumer.run(): resolves once the first group join completed */
@@ -159,7 +160,7 @@ export class KafkajsConsumer implements ConsumerPort {
         this.events.push({ kind: 'revoked', partitions: revoked });
       }
       if (added.length > 0) this.events.push({ kind: 'assigned', partitions: added });
-      this.dataWaiter?.();
+      this.arrival.wake();
     });
     await this.consumer.connect();
     // Like Java's subscribe(), this returns at once when a topic does not exist yet: the task is RUNNING and
@@ -193,7 +194,7 @@ export class KafkajsConsumer implements ConsumerPort {
       } else {
         // A rejoin revokes the current assignment, and revocation callbacks run in poll(): hand it over.
         this.pendingTopics = [...(this.pendingTopics ?? []), ...added];
-        this.dataWaiter?.();
+        this.arrival.wake();
       }
     }
   }
@@ -217,7 +218,7 @@ export class KafkajsConsumer implements ConsumerPort {
       })
       .catch((error: unknown) => {
         this.runFailure = error;
-        this.dataWaiter?.();
+        this.arrival.wake();
       });
   }
 
@@ -267,7 +268,7 @@ export class KafkajsConsumer implements ConsumerPort {
     const messages: KafkaMessage[] = batch.messages;
     this.buffer.push({ key: topicPartitionKey({ topic, partition }), topic, partition, messages, next: 0 });
     this.buffered += messages.length;
-    this.dataWaiter?.();
+    this.arrival.wake();
     // Backpressure: keep kafkajs from fetching further while poll() has enough to hand out.
     while (this.buffered > MAX_BUFFERED_RECORDS && isRunning() && !isStale() && !this.closed) {
       await new Promise<void>((resolve) => {
@@ -288,20 +289,12 @@ export class KafkajsConsumer implements ConsumerPort {
   async poll(timeoutMs: number): Promise<ConsumerRecord[]> {
     if (this.runFailure !== undefined) throw this.runFailure;
     if (this.pendingTopics !== undefined) await this.rejoinWithPendingTopics();
-    await this.runRebalanceCallbacks();
+    await runRebalanceCallbacks(this.events, this.listener);
     if (!this.hasDeliverable()) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          if (this.dataWaiter === done) this.dataWaiter = undefined;
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        this.dataWaiter = done;
-      });
+      await this.arrival.wait(timeoutMs);
       if (this.runFailure !== undefined) throw this.runFailure;
       if (this.pendingTopics !== undefined) await this.rejoinWithPendingTopics();
-      await this.runRebalanceCallbacks();
+      await runRebalanceCallbacks(this.events, this.listener);
     }
     return this.take(this.maxPollRecords);
   }
@@ -358,14 +351,6 @@ export class KafkajsConsumer implements ConsumerPort {
     );
   }
 
-  private async runRebalanceCallbacks(): Promise<void> {
-    while (this.events.length > 0 && this.listener) {
-      const event = this.events.shift() as RebalanceEvent;
-      if (event.kind === 'revoked') await this.listener.onPartitionsRevoked(event.partitions);
-      else await this.listener.onPartitionsAssigned(event.partitions);
-    }
-  }
-
   async commit(offsets: ReadonlyMap<TopicPartition, number>): Promise<void> {
     await this.consumer.commitOffsets(
       [...offsets].map(([tp, offset]) => ({ topic: tp.topic, partition: tp.partition, offset: String(offset) })),
@@ -387,7 +372,7 @@ export class KafkajsConsumer implements ConsumerPort {
   resume(partitions: readonly TopicPartition[]): void {
     for (const tp of partitions) this.paused.delete(topicPartitionKey(tp));
     if (partitions.length > 0 && this.runCalled) this.consumer.resume(groupByTopic(partitions));
-    if (this.hasDeliverable()) this.dataWaiter?.();
+    if (this.hasDeliverable()) this.arrival.wake();
   }
 
   assignment(): TopicPartition[] {
@@ -396,14 +381,14 @@ export class KafkajsConsumer implements ConsumerPort {
 
   /** Ends a poll() in progress at once (a stopping task then shuts down without its poll timeout). */
   wakeup(): void {
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.topicRefresh.stop();
     for (const w of this.roomWaiters.splice(0)) w();
-    this.dataWaiter?.();
+    this.arrival.wake();
     // A join still in flight completes first, so the member leaves the group (LeaveGroup) instead of
     // lingering until the session timeout and holding up its successors' rebalance.
     await this.running;

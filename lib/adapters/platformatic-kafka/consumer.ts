@@ -26,6 +26,8 @@ import type {
   KafkaHeader,
   RebalanceListener,
 } from '../../storage/kafka-ports';
+import { PollWait, runRebalanceCallbacks } from '../../storage/consumer-poll';
+import type { RebalanceEvent } from '../../storage/consumer-poll';
 import { existingSubscribedTopics, TopicRefresh } from '../../storage/topic-subscription';
 
 type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -51,8 +53,6 @@ const MAX_PARTITION_FETCH_BYTES_DEFAULT = 1_048_576;
 const FETCH_MAX_BYTES_DEFAULT = 8 * 1_048_576;
 const NO_HEADERS: KafkaHeader[] = [];
 
-type RebalanceEvent = { kind: 'assigned' | 'revoked'; partitions: TopicPartition[] };
-
 export class PlatformaticConsumer implements ConsumerPort {
   private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
   private readonly admin: Admin;
@@ -71,7 +71,8 @@ export class PlatformaticConsumer implements ConsumerPort {
   private readonly events: RebalanceEvent[] = [];
   private listener: RebalanceListener | undefined;
   private subscription: ConsumerSubscription = {};
-  private dataWaiter: (() => void) | undefined;
+  /** poll() waiting for records or rebalances */
+  private readonly arrival = new PollWait();
   private failure: unknown;
   private closed = false;
   /** the periodic check of the subscription against the cluster's topics */
@@ -130,7 +131,7 @@ export class PlatformaticConsumer implements ConsumerPort {
     if (revoked.length > 0) this.events.push({ kind: 'revoked', partitions: revoked });
     if (next.size > 0) this.events.push({ kind: 'assigned', partitions: [...next.values()] });
     this.updateStreamFlow();
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   async subscribe(subscription: ConsumerSubscription, listener: RebalanceListener): Promise<void> {
@@ -199,7 +200,7 @@ export class PlatformaticConsumer implements ConsumerPort {
         stream.on('error', (error: Error) => {
           if (this.stream === stream && !this.closed) {
             this.failure = error;
-            this.dataWaiter?.();
+            this.arrival.wake();
           }
         });
         this.stream = stream;
@@ -207,7 +208,7 @@ export class PlatformaticConsumer implements ConsumerPort {
         this.updateStreamFlow();
       } catch (error) {
         this.failure = error;
-        this.dataWaiter?.();
+        this.arrival.wake();
       }
       await previous?.close().catch(() => undefined);
     });
@@ -225,7 +226,7 @@ export class PlatformaticConsumer implements ConsumerPort {
     if (position !== undefined && Number(message.offset) < position) return;
     this.buffer.push(message);
     if (this.buffer.length - this.head >= MAX_BUFFERED_RECORDS) this.updateStreamFlow();
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   /** Pause the stream while the buffer is full or nothing assigned may be fetched; resume it otherwise. */
@@ -250,19 +251,11 @@ export class PlatformaticConsumer implements ConsumerPort {
       this.restartWanted = false;
       this.openStream(this.streamTopics);
     }
-    await this.runRebalanceCallbacks();
+    await runRebalanceCallbacks(this.events, this.listener);
     if (!this.hasDeliverable()) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          if (this.dataWaiter === done) this.dataWaiter = undefined;
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        this.dataWaiter = done;
-      });
+      await this.arrival.wait(timeoutMs);
       if (this.failure !== undefined) throw this.failure;
-      await this.runRebalanceCallbacks();
+      await runRebalanceCallbacks(this.events, this.listener);
     }
     return this.take();
   }
@@ -318,14 +311,6 @@ export class PlatformaticConsumer implements ConsumerPort {
     return out;
   }
 
-  private async runRebalanceCallbacks(): Promise<void> {
-    while (this.events.length > 0 && this.listener) {
-      const event = this.events.shift() as RebalanceEvent;
-      if (event.kind === 'revoked') await this.listener.onPartitionsRevoked(event.partitions);
-      else await this.listener.onPartitionsAssigned(event.partitions);
-    }
-  }
-
   async commit(offsets: ReadonlyMap<TopicPartition, number>): Promise<void> {
     if (offsets.size === 0) return;
     await this.consumer.commit({
@@ -344,7 +329,7 @@ export class PlatformaticConsumer implements ConsumerPort {
     this.buffer = this.buffer.slice(this.head).filter((m) => topicPartitionKey(m) !== key);
     this.head = 0;
     this.restartWanted = true;
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   pause(partitions: readonly TopicPartition[]): void {
@@ -359,7 +344,7 @@ export class PlatformaticConsumer implements ConsumerPort {
       if (this.dropped.delete(key)) this.restartWanted = true;
     }
     this.updateStreamFlow();
-    if (this.restartWanted || this.hasDeliverable()) this.dataWaiter?.();
+    if (this.restartWanted || this.hasDeliverable()) this.arrival.wake();
   }
 
   assignment(): TopicPartition[] {
@@ -367,13 +352,13 @@ export class PlatformaticConsumer implements ConsumerPort {
   }
 
   wakeup(): void {
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.topicRefresh.stop();
-    this.dataWaiter?.();
+    this.arrival.wake();
     await this.restarting;
     await this.stream?.close().catch(() => undefined);
     await this.admin.close().catch(() => undefined);
