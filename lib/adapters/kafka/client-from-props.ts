@@ -4,11 +4,11 @@
  * own (offsets topic, cluster id, the REST API's consumer-group admin) alike. Kept apart from the factory so the
  * API bundle does not carry the producer and consumer adapters.
  */
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { SASLOptions } from 'kafkajs';
 import { mapClientConfig } from '../../config/client-config';
 import type { ClientConfigMapping, ClientType, KafkaClientSettings } from '../../config/client-config';
+import { mskIamAuthToken, tlsConnectionOptions } from '../../config/client-security';
 import type { ClientProps } from '../../storage/kafka-ports';
 import { createKafka } from './client';
 import type { Kafka, KafkaClientLogger, KafkaClientOptions } from './client';
@@ -21,36 +21,16 @@ export interface KafkaClientFromPropsOptions {
   readonly retry?: KafkaClientOptions['retry'];
 }
 
-const sslOptions = (ssl: KafkaClientSettings['ssl']): boolean | ConnectionOptions | undefined => {
-  if (ssl === undefined || typeof ssl === 'boolean') return ssl;
-  const options: ConnectionOptions = {};
-  const ca = [ssl.ca, ssl.caFile ? readFileSync(ssl.caFile, 'utf8') : undefined].filter((x) => x !== undefined);
-  if (ca.length > 0) options.ca = ca;
-  if (ssl.cert !== undefined) options.cert = ssl.cert;
-  if (ssl.key !== undefined) options.key = ssl.key;
-  if (ssl.keyStoreFile !== undefined) {
-    const pem = readFileSync(ssl.keyStoreFile, 'utf8');
-    options.key = pem;
-    options.cert = pem;
-  }
-  if (ssl.passphrase !== undefined) options.passphrase = ssl.passphrase;
-  if (!ssl.checkHostname) options.checkServerIdentity = () => undefined;
-  return options;
-};
+const sslOptions = (ssl: KafkaClientSettings['ssl']): boolean | ConnectionOptions | undefined =>
+  ssl === undefined || typeof ssl === 'boolean' ? ssl : tlsConnectionOptions(ssl);
 
 /**
- * `sasl.mechanism=AWS_MSK_IAM` (what Java clients set for Amazon MSK with IAM): kafkajs has no such mechanism, so
- * it authenticates with OAUTHBEARER and a token signed with the process's AWS credentials (MSK accepts both).
+ * `sasl.mechanism=AWS_MSK_IAM`: kafkajs has no such mechanism, so it authenticates with OAUTHBEARER and a token
+ * signed with the process's AWS credentials (lib/config/client-security.ts).
  */
 export const mskIamOAuthBearer = (): SASLOptions => ({
   mechanism: 'oauthbearer',
-  oauthBearerProvider: async () => {
-    const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
-    if (!region) throw new Error('sasl.mechanism=AWS_MSK_IAM needs AWS_REGION to sign its token');
-    const { generateAuthToken } = await import('aws-msk-iam-sasl-signer-js');
-    const { token } = await generateAuthToken({ region });
-    return { value: token };
-  },
+  oauthBearerProvider: async () => ({ value: await mskIamAuthToken() }),
 });
 
 const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | undefined => {

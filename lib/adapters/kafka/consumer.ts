@@ -25,6 +25,9 @@ import type {
   KafkaHeader,
   RebalanceListener,
 } from '../../storage/kafka-ports';
+import { PollWait, runRebalanceCallbacks } from '../../storage/consumer-poll';
+import type { RebalanceEvent } from '../../storage/consumer-poll';
+import { existingSubscribedTopics, TopicRefresh } from '../../storage/topic-subscription';
 
 /** Records buffered before the eachBatch handler stops kafkajs from fetching more (about one 1 MiB fetch ahead). */
 const MAX_BUFFERED_RECORDS = 10000;
@@ -40,18 +43,6 @@ const MAX_POLL_RECORDS_DEFAULT = 500;
 const FETCH_MAX_WAIT_MS_DEFAULT = 500;
 
 /**
- * How often the subscription is resolved against the cluster's topics while a named topic is missing or for a
- * `topics.regex`, unless `metadata.max.age.ms` is set. Java refreshes every metadata.max.age.ms (5 min); one
- * Metadata request every 5 s per task is cheap, and a new topic is then consumed within seconds.
- */
-const TOPIC_REFRESH_MS_DEFAULT = 5000;
-/** While named topics are missing the first checks come faster (a topic is often created right after the sink). */
-const TOPIC_REFRESH_FIRST_MS = 250;
-
-/** Topics the brokers mark internal; Java's `exclude.internal.topics=true` keeps patterns from matching them. */
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
-
-/**
  * One fetched batch of one partition, as kafkajs decoded it. ConsumerRecords are made from it only when poll()
  * hands them out, so they live from poll() to put() and die young (cheap for the garbage collector).
  */
@@ -63,8 +54,6 @@ interface BufferedBatch {
   /** index of the next message to hand out */
   next: number;
 }
-
-type RebalanceEvent = { kind: 'assigned' | 'revoked'; partitions: TopicPartition[] };
 
 const NO_HEADERS: KafkaHeader[] = [];
 
@@ -95,7 +84,8 @@ export class KafkajsConsumer implements ConsumerPort {
   private assigned = new Map<string, TopicPartition>();
   private readonly events: RebalanceEvent[] = [];
   private listener: RebalanceListener | undefined;
-  private dataWaiter: (() => void) | undefined;
+  /** poll() waiting for records or rebalances */
+  private readonly arrival = new PollWait();
   private roomWaiters: (() => void)[] = [];
   private closed = false;
   /** consumer.run(): resolves once the first group join completed */
@@ -111,10 +101,8 @@ export class KafkajsConsumer implements ConsumerPort {
   /** batches of the previous membership arriving while poll() rejoins are dropped */
   private rejoining = false;
   private admin: Admin | undefined;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private refreshAttempt = 0;
-  /** a metadata check in progress (close() lets it finish, so it leaves no admin connection behind) */
-  private refreshing: Promise<void> | undefined;
+  /** the periodic check of the subscription against the cluster's topics */
+  private readonly topicRefresh: TopicRefresh;
   private readonly kafka: Kafka;
   /** parse cache: the records of a batch mostly share one timestamp (a string from kafkajs) */
   private lastTimestampText = '';
@@ -142,6 +130,18 @@ export class KafkajsConsumer implements ConsumerPort {
       ...(settings.rackId !== undefined ? { rackId: settings.rackId } : {}),
       ...(settings.metadataMaxAge !== undefined ? { metadataMaxAge: settings.metadataMaxAge } : {}),
     });
+    this.topicRefresh = new TopicRefresh({
+      subscription: () => this.subscription,
+      metadataMaxAgeMs: this.settings.metadataMaxAge,
+      missingNamedTopics: () => this.missingNamedTopics(),
+      check: () => this.refresh(),
+      onSettled: () => {
+        // Every named topic is subscribed: no more checks, so no admin connection to keep open.
+        const admin = this.admin;
+        this.admin = undefined;
+        void admin?.disconnect().catch(() => undefined);
+      },
+    });
   }
 
   async subscribe(subscription: ConsumerSubscription, listener: RebalanceListener): Promise<void> {
@@ -160,14 +160,14 @@ export class KafkajsConsumer implements ConsumerPort {
         this.events.push({ kind: 'revoked', partitions: revoked });
       }
       if (added.length > 0) this.events.push({ kind: 'assigned', partitions: added });
-      this.dataWaiter?.();
+      this.arrival.wake();
     });
     await this.consumer.connect();
     // Like Java's subscribe(), this returns at once when a topic does not exist yet: the task is RUNNING and
     // starts consuming when the topic appears.
     const existing = await this.existingTopics();
     this.startRunning(existing);
-    this.scheduleRefresh();
+    this.topicRefresh.schedule();
   }
 
   /** The subscription's topics that exist now (one Metadata request; an admin client never auto-creates). */
@@ -176,58 +176,27 @@ export class KafkajsConsumer implements ConsumerPort {
       this.admin = this.kafka.admin();
       await this.admin.connect();
     }
-    const all = await this.admin.listTopics();
-    const { pattern, topics } = this.subscription;
-    if (pattern) return all.filter((t) => !INTERNAL_TOPICS.has(t) && pattern.test(t)).sort();
-    const present = new Set(all);
-    return (topics ?? []).filter((t) => present.has(t));
+    return existingSubscribedTopics(await this.admin.listTopics(), this.subscription);
   }
 
   private missingNamedTopics(): boolean {
     return !this.subscription.pattern && (this.subscription.topics ?? []).some((t) => !this.subscribed.has(t));
   }
 
-  /** Check the cluster's topics again later: for a pattern always, for named topics while one is missing. */
-  private scheduleRefresh(): void {
-    if (this.closed) return;
-    if (!this.subscription.pattern && !this.missingNamedTopics()) {
-      // Every named topic is subscribed: no more checks, so no admin connection to keep open.
-      const admin = this.admin;
-      this.admin = undefined;
-      void admin?.disconnect().catch(() => undefined);
-      return;
-    }
-    const every = this.settings.metadataMaxAge ?? TOPIC_REFRESH_MS_DEFAULT;
-    const delay = this.subscription.pattern
-      ? every
-      : Math.min(TOPIC_REFRESH_FIRST_MS * 2 ** this.refreshAttempt++, every);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshing = this.refresh();
-    }, delay);
-    // A pending check must not keep a finished process alive.
-    this.refreshTimer.unref();
-  }
-
+  /** One check of the subscription (TopicRefresh): the existing topics not consumed yet are taken up. */
   private async refresh(): Promise<void> {
-    this.refreshTimer = undefined;
-    if (this.closed) return;
-    try {
-      const pending = new Set(this.pendingTopics);
-      const added = (await this.existingTopics()).filter((t) => !this.subscribed.has(t) && !pending.has(t));
-      if (added.length > 0 && !this.closed) {
-        if (this.running === undefined) {
-          // Nothing consumed yet: no assignment to give back, start right here.
-          this.startRunning(added);
-        } else {
-          // A rejoin revokes the current assignment, and revocation callbacks run in poll(): hand it over.
-          this.pendingTopics = [...(this.pendingTopics ?? []), ...added];
-          this.dataWaiter?.();
-        }
+    const pending = new Set(this.pendingTopics);
+    const added = (await this.existingTopics()).filter((t) => !this.subscribed.has(t) && !pending.has(t));
+    if (added.length > 0 && !this.closed) {
+      if (this.running === undefined) {
+        // Nothing consumed yet: no assignment to give back, start right here.
+        this.startRunning(added);
+      } else {
+        // A rejoin revokes the current assignment, and revocation callbacks run in poll(): hand it over.
+        this.pendingTopics = [...(this.pendingTopics ?? []), ...added];
+        this.arrival.wake();
       }
-    } catch {
-      // The cluster did not answer this time (it may be restarting): check again at the next interval.
     }
-    this.scheduleRefresh();
   }
 
   /** Subscribe kafkajs to `topics` (existing ones) and run it in the background; no-op for none. */
@@ -249,7 +218,7 @@ export class KafkajsConsumer implements ConsumerPort {
       })
       .catch((error: unknown) => {
         this.runFailure = error;
-        this.dataWaiter?.();
+        this.arrival.wake();
       });
   }
 
@@ -299,7 +268,7 @@ export class KafkajsConsumer implements ConsumerPort {
     const messages: KafkaMessage[] = batch.messages;
     this.buffer.push({ key: topicPartitionKey({ topic, partition }), topic, partition, messages, next: 0 });
     this.buffered += messages.length;
-    this.dataWaiter?.();
+    this.arrival.wake();
     // Backpressure: keep kafkajs from fetching further while poll() has enough to hand out.
     while (this.buffered > MAX_BUFFERED_RECORDS && isRunning() && !isStale() && !this.closed) {
       await new Promise<void>((resolve) => {
@@ -320,20 +289,12 @@ export class KafkajsConsumer implements ConsumerPort {
   async poll(timeoutMs: number): Promise<ConsumerRecord[]> {
     if (this.runFailure !== undefined) throw this.runFailure;
     if (this.pendingTopics !== undefined) await this.rejoinWithPendingTopics();
-    await this.runRebalanceCallbacks();
+    await runRebalanceCallbacks(this.events, this.listener);
     if (!this.hasDeliverable()) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          if (this.dataWaiter === done) this.dataWaiter = undefined;
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        this.dataWaiter = done;
-      });
+      await this.arrival.wait(timeoutMs);
       if (this.runFailure !== undefined) throw this.runFailure;
       if (this.pendingTopics !== undefined) await this.rejoinWithPendingTopics();
-      await this.runRebalanceCallbacks();
+      await runRebalanceCallbacks(this.events, this.listener);
     }
     return this.take(this.maxPollRecords);
   }
@@ -390,14 +351,6 @@ export class KafkajsConsumer implements ConsumerPort {
     );
   }
 
-  private async runRebalanceCallbacks(): Promise<void> {
-    while (this.events.length > 0 && this.listener) {
-      const event = this.events.shift() as RebalanceEvent;
-      if (event.kind === 'revoked') await this.listener.onPartitionsRevoked(event.partitions);
-      else await this.listener.onPartitionsAssigned(event.partitions);
-    }
-  }
-
   async commit(offsets: ReadonlyMap<TopicPartition, number>): Promise<void> {
     await this.consumer.commitOffsets(
       [...offsets].map(([tp, offset]) => ({ topic: tp.topic, partition: tp.partition, offset: String(offset) })),
@@ -419,7 +372,7 @@ export class KafkajsConsumer implements ConsumerPort {
   resume(partitions: readonly TopicPartition[]): void {
     for (const tp of partitions) this.paused.delete(topicPartitionKey(tp));
     if (partitions.length > 0 && this.runCalled) this.consumer.resume(groupByTopic(partitions));
-    if (this.hasDeliverable()) this.dataWaiter?.();
+    if (this.hasDeliverable()) this.arrival.wake();
   }
 
   assignment(): TopicPartition[] {
@@ -428,15 +381,14 @@ export class KafkajsConsumer implements ConsumerPort {
 
   /** Ends a poll() in progress at once (a stopping task then shuts down without its poll timeout). */
   wakeup(): void {
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
-    await this.refreshing;
+    await this.topicRefresh.stop();
     for (const w of this.roomWaiters.splice(0)) w();
-    this.dataWaiter?.();
+    this.arrival.wake();
     // A join still in flight completes first, so the member leaves the group (LeaveGroup) instead of
     // lingering until the session timeout and holding up its successors' rebalance.
     await this.running;

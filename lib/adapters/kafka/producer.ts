@@ -9,6 +9,7 @@ import type { Kafka, Message, PartitionMetadata, Producer, ICustomPartitioner, I
 import type { ProducerSettings } from '../../config/client-config';
 import { RetriableException } from '../../connect/errors';
 import type { RecordMetadata } from '../../connect/records';
+import { awaitInitProducerId } from '../../storage/init-transactions';
 import type { KafkaHeader, ProducerPort, ProducerRecord, TransactionalProducerPort } from '../../storage/kafka-ports';
 
 /**
@@ -253,35 +254,10 @@ export class KafkajsTransactionalProducer extends KafkajsProducer implements Tra
   }
 
   async initTransactions(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    // kafkajs retries InitProducerId without end while the coordinator is not available (e.g. a broker whose
-    // transaction state log cannot be created): bound it like Java's max.block.ms, and fail rather than go on.
-    const init = this.producer.transaction();
-    try {
-      const transaction = await Promise.race([
-        init,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new Error(
-                  `Timeout expired after ${timeoutMs}ms while awaiting InitProducerId for transactional.id '${this.transactionalId}' ` +
-                    '(does the broker allow transactions? check transaction.state.log.replication.factor and ' +
-                    'transaction.state.log.min.isr against the live brokers)',
-                ),
-              ),
-            timeoutMs,
-          );
-        }),
-      ]);
-      // Nothing was written yet: ends locally, without an EndTxn.
-      await transaction.abort();
-    } catch (error) {
-      init.catch(() => undefined);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    // kafkajs retries InitProducerId without end while the coordinator is not available: bounded like Java's.
+    const transaction = await awaitInitProducerId(this.producer.transaction(), timeoutMs, this.transactionalId);
+    // Nothing was written yet: ends locally, without an EndTxn.
+    await transaction.abort();
   }
 
   protected override batchSender(): Promise<Transaction> {

@@ -3,10 +3,10 @@
  * (lib/config/client-config.ts) as the kafkajs adapter applies, onto this client's option names. The one place
  * where `bootstrap.servers`, `security.protocol`, `ssl.*`, `sasl.*` and timeouts become connection options here.
  */
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import type { ClientConfigMapping, KafkaClientSettings } from '../../config/client-config';
+import { mskIamAuthToken, tlsConnectionOptions } from '../../config/client-security';
 import type { ClientProps } from '../../storage/kafka-ports';
 
 export interface PlatformaticOptionsContext {
@@ -18,31 +18,7 @@ export interface PlatformaticOptionsContext {
 
 export const tlsOptions = (ssl: KafkaClientSettings['ssl']): TlsOptions | undefined => {
   if (ssl === undefined || ssl === false) return undefined;
-  if (ssl === true) return {};
-  const options: TlsOptions = {};
-  const ca = [ssl.ca, ssl.caFile ? readFileSync(ssl.caFile, 'utf8') : undefined].filter((x) => x !== undefined);
-  if (ca.length > 0) options.ca = ca;
-  if (ssl.cert !== undefined) options.cert = ssl.cert;
-  if (ssl.key !== undefined) options.key = ssl.key;
-  if (ssl.keyStoreFile !== undefined) {
-    const pem = readFileSync(ssl.keyStoreFile, 'utf8');
-    options.key = pem;
-    options.cert = pem;
-  }
-  if (ssl.passphrase !== undefined) options.passphrase = ssl.passphrase;
-  if (!ssl.checkHostname) options.checkServerIdentity = () => undefined;
-  return options;
-};
-
-/**
- * `sasl.mechanism=AWS_MSK_IAM`: as with kafkajs, OAUTHBEARER with a token signed by the process's AWS
- * credentials (MSK accepts both); the token provider is called for every authentication, so it stays fresh.
- */
-const mskIamToken = async (): Promise<string> => {
-  const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
-  if (!region) throw new Error('sasl.mechanism=AWS_MSK_IAM needs AWS_REGION to sign its token');
-  const { generateAuthToken } = await import('aws-msk-iam-sasl-signer-js');
-  return (await generateAuthToken({ region })).token;
+  return ssl === true ? {} : tlsConnectionOptions(ssl);
 };
 
 export const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | undefined => {
@@ -51,7 +27,7 @@ export const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | un
   if (mechanism === 'plain') return { mechanism: 'PLAIN', username, password };
   if (mechanism === 'scram-sha-256') return { mechanism: 'SCRAM-SHA-256', username, password };
   if (mechanism === 'scram-sha-512') return { mechanism: 'SCRAM-SHA-512', username, password };
-  if (mechanism === 'aws') return { mechanism: 'OAUTHBEARER', token: mskIamToken };
+  if (mechanism === 'aws') return { mechanism: 'OAUTHBEARER', token: mskIamAuthToken };
   throw new Error(`SASL mechanism '${mechanism}' needs a provider this runtime does not configure from properties`);
 };
 

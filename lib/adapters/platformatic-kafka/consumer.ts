@@ -26,6 +26,9 @@ import type {
   KafkaHeader,
   RebalanceListener,
 } from '../../storage/kafka-ports';
+import { PollWait, runRebalanceCallbacks } from '../../storage/consumer-poll';
+import type { RebalanceEvent } from '../../storage/consumer-poll';
+import { existingSubscribedTopics, TopicRefresh } from '../../storage/topic-subscription';
 
 type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
@@ -48,12 +51,7 @@ const FETCH_MAX_WAIT_MS_DEFAULT = 500;
 const MAX_PARTITION_FETCH_BYTES_DEFAULT = 1_048_576;
 /** Java's `fetch.max.bytes` default (50 MiB) is a cap per response; 8 MiB keeps a task's fetch memory bounded. */
 const FETCH_MAX_BYTES_DEFAULT = 8 * 1_048_576;
-const TOPIC_REFRESH_MS_DEFAULT = 5000;
-const TOPIC_REFRESH_FIRST_MS = 250;
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
 const NO_HEADERS: KafkaHeader[] = [];
-
-type RebalanceEvent = { kind: 'assigned' | 'revoked'; partitions: TopicPartition[] };
 
 export class PlatformaticConsumer implements ConsumerPort {
   private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
@@ -73,12 +71,12 @@ export class PlatformaticConsumer implements ConsumerPort {
   private readonly events: RebalanceEvent[] = [];
   private listener: RebalanceListener | undefined;
   private subscription: ConsumerSubscription = {};
-  private dataWaiter: (() => void) | undefined;
+  /** poll() waiting for records or rebalances */
+  private readonly arrival = new PollWait();
   private failure: unknown;
   private closed = false;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private refreshAttempt = 0;
-  private refreshing: Promise<void> | undefined;
+  /** the periodic check of the subscription against the cluster's topics */
+  private readonly topicRefresh: TopicRefresh;
   /** a stream (re)start in progress (serialised) */
   private restarting: Promise<void> = Promise.resolve();
   private restartWanted = false;
@@ -110,6 +108,12 @@ export class PlatformaticConsumer implements ConsumerPort {
     });
     this.admin = new Admin({ ...base, clientId: `${base.clientId}-metadata` });
     this.consumer.on('consumer:group:join', () => this.onJoin());
+    this.topicRefresh = new TopicRefresh({
+      subscription: () => this.subscription,
+      metadataMaxAgeMs: this.settings.metadataMaxAge,
+      missingNamedTopics: () => this.missingNamedTopics(),
+      check: () => this.refresh(),
+    });
   }
 
   /** A completed join: Java's eager rebalance (revoke everything held, assign the new set) inside poll(). */
@@ -127,7 +131,7 @@ export class PlatformaticConsumer implements ConsumerPort {
     if (revoked.length > 0) this.events.push({ kind: 'revoked', partitions: revoked });
     if (next.size > 0) this.events.push({ kind: 'assigned', partitions: [...next.values()] });
     this.updateStreamFlow();
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   async subscribe(subscription: ConsumerSubscription, listener: RebalanceListener): Promise<void> {
@@ -137,15 +141,11 @@ export class PlatformaticConsumer implements ConsumerPort {
     // through poll(). A topic that does not exist yet is picked up by the metadata check.
     const existing = await this.existingTopics();
     if (existing.length > 0) this.openStream(existing);
-    this.scheduleRefresh();
+    this.topicRefresh.schedule();
   }
 
   private async existingTopics(): Promise<string[]> {
-    const all = await this.admin.listTopics({ includeInternals: false });
-    const { pattern, topics } = this.subscription;
-    if (pattern) return all.filter((t) => !INTERNAL_TOPICS.has(t) && pattern.test(t)).sort();
-    const present = new Set(all);
-    return (topics ?? []).filter((t) => present.has(t));
+    return existingSubscribedTopics(await this.admin.listTopics({ includeInternals: false }), this.subscription);
   }
 
   private missingNamedTopics(): boolean {
@@ -153,30 +153,11 @@ export class PlatformaticConsumer implements ConsumerPort {
     return !this.subscription.pattern && (this.subscription.topics ?? []).some((t) => !open.has(t));
   }
 
-  private scheduleRefresh(): void {
-    if (this.closed) return;
-    if (!this.subscription.pattern && !this.missingNamedTopics()) return;
-    const every = this.settings.metadataMaxAge ?? TOPIC_REFRESH_MS_DEFAULT;
-    const delay = this.subscription.pattern
-      ? every
-      : Math.min(TOPIC_REFRESH_FIRST_MS * 2 ** this.refreshAttempt++, every);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshing = this.refresh();
-    }, delay);
-    this.refreshTimer.unref();
-  }
-
+  /** One check of the subscription (TopicRefresh): a new existing topic opens a stream over the larger list. */
   private async refresh(): Promise<void> {
-    this.refreshTimer = undefined;
-    if (this.closed) return;
-    try {
-      const topics = await this.existingTopics();
-      const open = new Set(this.streamTopics);
-      if (topics.some((t) => !open.has(t)) && !this.closed) this.openStream(topics);
-    } catch {
-      // The cluster did not answer this time: check again at the next interval.
-    }
-    this.scheduleRefresh();
+    const topics = await this.existingTopics();
+    const open = new Set(this.streamTopics);
+    if (topics.some((t) => !open.has(t)) && !this.closed) this.openStream(topics);
   }
 
   /**
@@ -219,7 +200,7 @@ export class PlatformaticConsumer implements ConsumerPort {
         stream.on('error', (error: Error) => {
           if (this.stream === stream && !this.closed) {
             this.failure = error;
-            this.dataWaiter?.();
+            this.arrival.wake();
           }
         });
         this.stream = stream;
@@ -227,7 +208,7 @@ export class PlatformaticConsumer implements ConsumerPort {
         this.updateStreamFlow();
       } catch (error) {
         this.failure = error;
-        this.dataWaiter?.();
+        this.arrival.wake();
       }
       await previous?.close().catch(() => undefined);
     });
@@ -245,7 +226,7 @@ export class PlatformaticConsumer implements ConsumerPort {
     if (position !== undefined && Number(message.offset) < position) return;
     this.buffer.push(message);
     if (this.buffer.length - this.head >= MAX_BUFFERED_RECORDS) this.updateStreamFlow();
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   /** Pause the stream while the buffer is full or nothing assigned may be fetched; resume it otherwise. */
@@ -270,19 +251,11 @@ export class PlatformaticConsumer implements ConsumerPort {
       this.restartWanted = false;
       this.openStream(this.streamTopics);
     }
-    await this.runRebalanceCallbacks();
+    await runRebalanceCallbacks(this.events, this.listener);
     if (!this.hasDeliverable()) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          if (this.dataWaiter === done) this.dataWaiter = undefined;
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        this.dataWaiter = done;
-      });
+      await this.arrival.wait(timeoutMs);
       if (this.failure !== undefined) throw this.failure;
-      await this.runRebalanceCallbacks();
+      await runRebalanceCallbacks(this.events, this.listener);
     }
     return this.take();
   }
@@ -338,14 +311,6 @@ export class PlatformaticConsumer implements ConsumerPort {
     return out;
   }
 
-  private async runRebalanceCallbacks(): Promise<void> {
-    while (this.events.length > 0 && this.listener) {
-      const event = this.events.shift() as RebalanceEvent;
-      if (event.kind === 'revoked') await this.listener.onPartitionsRevoked(event.partitions);
-      else await this.listener.onPartitionsAssigned(event.partitions);
-    }
-  }
-
   async commit(offsets: ReadonlyMap<TopicPartition, number>): Promise<void> {
     if (offsets.size === 0) return;
     await this.consumer.commit({
@@ -364,7 +329,7 @@ export class PlatformaticConsumer implements ConsumerPort {
     this.buffer = this.buffer.slice(this.head).filter((m) => topicPartitionKey(m) !== key);
     this.head = 0;
     this.restartWanted = true;
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   pause(partitions: readonly TopicPartition[]): void {
@@ -379,7 +344,7 @@ export class PlatformaticConsumer implements ConsumerPort {
       if (this.dropped.delete(key)) this.restartWanted = true;
     }
     this.updateStreamFlow();
-    if (this.restartWanted || this.hasDeliverable()) this.dataWaiter?.();
+    if (this.restartWanted || this.hasDeliverable()) this.arrival.wake();
   }
 
   assignment(): TopicPartition[] {
@@ -387,14 +352,13 @@ export class PlatformaticConsumer implements ConsumerPort {
   }
 
   wakeup(): void {
-    this.dataWaiter?.();
+    this.arrival.wake();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
-    await this.refreshing;
-    this.dataWaiter?.();
+    await this.topicRefresh.stop();
+    this.arrival.wake();
     await this.restarting;
     await this.stream?.close().catch(() => undefined);
     await this.admin.close().catch(() => undefined);

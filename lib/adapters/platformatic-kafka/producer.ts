@@ -8,6 +8,7 @@ import type { BaseOptions, MessageToProduce, ProduceResult } from '@platformatic
 import type { ProducerSettings } from '../../config/client-config';
 import { RetriableException } from '../../connect/errors';
 import type { RecordMetadata } from '../../connect/records';
+import { awaitInitProducerId } from '../../storage/init-transactions';
 import type { KafkaHeader, ProducerPort, ProducerRecord, TransactionalProducerPort } from '../../storage/kafka-ports';
 import { murmur2 } from '../../storage/offsets-codec';
 
@@ -220,33 +221,9 @@ export class PlatformaticTransactionalProducer extends PlatformaticProducer impl
   }
 
   private async init(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const init = this.producer.beginTransaction();
-    try {
-      const transaction = await Promise.race([
-        init,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new Error(
-                  `Timeout expired after ${timeoutMs}ms while awaiting InitProducerId for transactional.id '${this.transactionalId}' ` +
-                    '(does the broker allow transactions? check transaction.state.log.replication.factor and ' +
-                    'transaction.state.log.min.isr against the live brokers)',
-                ),
-              ),
-            timeoutMs,
-          );
-        }),
-      ]);
-      // Nothing was written: ends locally (no EndTxn); the producer id and epoch stay for the next transaction.
-      await transaction.cancel();
-    } catch (error) {
-      init.catch(() => undefined);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    const transaction = await awaitInitProducerId(this.producer.beginTransaction(), timeoutMs, this.transactionalId);
+    // Nothing was written: ends locally (no EndTxn); the producer id and epoch stay for the next transaction.
+    await transaction.cancel();
   }
 
   private async open(): Promise<Transaction> {
