@@ -24,7 +24,9 @@ const java = (): string => {
 };
 
 const hostClasspath = (): string[] =>
-  readFileSync(join(projectRoot(), '.cache', 'jvm-host', 'host.classpath'), 'utf8').trim().split(':');
+  readFileSync(join(projectRoot(), '.cache', 'jvm-host', 'host.classpath'), 'utf8')
+    .trim()
+    .split(':');
 
 async function runCheck(classpath: string[]): Promise<{ ok: boolean; output: string }> {
   const props = await kafkaAuthProperties({ SKC_KAFKA_AUTH: 'msk-iam', SKC_KAFKA_SECRET_ARN: undefined });
