@@ -1,7 +1,8 @@
 /**
  * The reconciler Lambda. DynamoDB stream records → reconcile the connectors whose desired state (`STATE` or
  * list-index item) changed; an ECS task of ours STOPPED → reconcile its connector (relaunch without waiting for
- * the schedule); any other event (the one-minute schedule) → reconcile all. Status items are
+ * the schedule); any other event (the one-minute schedule) → reconcile all, asking the stateless catalog again
+ * for the task configs of running Java connectors (docs/java-plugins.md). Status items are
  * ignored: the reconciler writes them itself, and heartbeats would wake it every few seconds.
  */
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
@@ -61,6 +62,11 @@ export function connectorsOfEvent(event: unknown): string[] | undefined {
 
 /** Time kept free at the end of an invocation. */
 const SAFETY_MS = 10_000;
+/**
+ * Polls (one catalog call each, sequential) stop when less than this is left of the invocation, so a long list of
+ * Java connectors cannot run the reconcile into its timeout; the rest are asked on the next scheduled run.
+ */
+const POLL_RESERVE_MS = 60_000;
 /** A relaunch due within this long is waited for in the same invocation rather than left to the schedule. */
 const MAX_WAIT_MS = 30_000;
 
@@ -71,8 +77,15 @@ export async function handleReconcileEvent(
 ): Promise<{ reconciled: string[] }> {
   const names = connectorsOfEvent(event);
   if (names !== undefined && names.length === 0) return { reconciled: [] };
+  // The schedule (names undefined) polls the task configs of Java connectors of a stateless catalog, once per
+  // invocation: the relaunch waits below reconcile again without asking the catalog again.
+  let poll = names === undefined;
   const run = async (): Promise<ReconcileReport> => {
-    if (names === undefined) return reconciler.reconcile();
+    if (names === undefined) {
+      const polls = poll;
+      poll = false;
+      return reconciler.reconcile(undefined, { pollTaskConfigs: () => polls && remainingMs() > POLL_RESERVE_MS });
+    }
     let report: ReconcileReport = { connectors: [], launched: [], stopped: [], nextWakeAt: undefined };
     for (const name of names) {
       const one = await withLogKeys(logger, { connector: name }, () => reconciler.reconcile(name));

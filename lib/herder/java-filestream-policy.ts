@@ -30,6 +30,7 @@ export function withFileStreamPolicy(catalog: JavaPluginCatalog, settings: FileS
     plugins,
     scanProblems: catalog.scanProblems,
     ...(catalog.idleLocations ? { idleLocations: catalog.idleLocations } : {}),
+    ...(catalog.stateless !== undefined ? { stateless: catalog.stateless } : {}),
     pluginConfig: (plugin, version) => catalog.pluginConfig(plugin, version),
     taskConfigs: (connector, config) => catalog.taskConfigs(connector, config),
     releaseConnector: (connector) => catalog.releaseConnector(connector),

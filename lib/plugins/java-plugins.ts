@@ -56,6 +56,11 @@ export interface JavaPluginCatalog {
   releaseConnector(connector: string): Promise<void>;
   /** a running connector asked for new task configs (Apache's `ConnectorContext.requestTaskReconfiguration`) */
   onReconfigurationRequested(listener: (connector: string) => void): void;
+  /**
+   * true: no connector keeps running between requests (the catalog Lambda), so no reconfiguration request is
+   * ever heard, and the reconciler's schedule asks for the task configs of running Java connectors instead
+   */
+  readonly stateless?: boolean;
   close(): Promise<void>;
 }
 
@@ -210,6 +215,7 @@ export function withJavaTaskConfigs(
   newConnector(connectorClass: string): Connector;
   javaTaskConfigs(name: string, config: Readonly<Record<string, string>>): Promise<JavaTaskConfigs> | undefined;
   releaseConnector(name: string): Promise<void>;
+  pollsTaskConfigs(config: Readonly<Record<string, string>>): boolean;
 } {
   // The connectors this reconciler started in the catalog: only those are worth a release.
   const running = new Set<string>();
@@ -219,6 +225,9 @@ export function withJavaTaskConfigs(
   return {
     newConnector: (connectorClass) => registry.newConnector(connectorClass),
     releaseConnector: release,
+    pollsTaskConfigs: (config) =>
+      catalog.stateless === true &&
+      javaConnectorFor(registry, catalog.plugins, config['connector.class'] ?? '', config) !== undefined,
     javaTaskConfigs(name, config) {
       const java = javaConnectorFor(registry, catalog.plugins, config['connector.class'] ?? '', config);
       if (!java) {

@@ -59,6 +59,18 @@ export interface ReconcilerOptions {
   readonly zombieFencing?: ZombieFencing;
 }
 
+/** How a reconcile runs. */
+export interface ReconcileOptions {
+  /**
+   * The scheduled reconcile: ask again for the task configs of each running connector whose instance does not
+   * keep running (`ConnectorPlugins.pollsTaskConfigs`: Java connectors of the stateless catalog Lambda), so a
+   * reconfiguration it would have requested (MirrorSource's new topic) reaches its tasks. One catalog call per
+   * such connector per run; unchanged task configs write nothing. Asked before each connector: false skips the
+   * poll (the run's time is running out; the next scheduled run asks).
+   */
+  readonly pollTaskConfigs?: () => boolean;
+}
+
 export interface ReconcileReport {
   readonly connectors: readonly string[];
   readonly launched: readonly TaskInstance[];
@@ -105,7 +117,7 @@ export class Reconciler {
   }
 
   /** Converge one connector, or all (every stored connector plus any with instances but no config). */
-  async reconcile(name?: string): Promise<ReconcileReport> {
+  async reconcile(name?: string, options: ReconcileOptions = {}): Promise<ReconcileReport> {
     const instances = await this.options.launcher.list();
     const names =
       name !== undefined
@@ -120,6 +132,7 @@ export class Reconciler {
           instances.filter((i) => i.connector === connector),
           work,
           name !== undefined,
+          options.pollTaskConfigs?.() === true,
         );
       } catch (error) {
         // One broken connector must not starve the others; the caller sees the first error afterwards.
@@ -136,10 +149,18 @@ export class Reconciler {
     instances: TaskInstance[],
     work: Work,
     explicit: boolean,
+    poll: boolean,
   ): Promise<void> {
     // A concurrent write (herder or another reconciler) won, or the connector was deleted meanwhile: start over
     // from fresh state.
-    await retry(() => this.converge(name, instances, work, explicit), {
+    // A poll is asked once per run, not again on a retry (the bound of one catalog call per connector and tick).
+    let pollNow = poll;
+    const attempt = (): Promise<void> => {
+      const polls = pollNow;
+      pollNow = false;
+      return this.converge(name, instances, work, explicit, polls);
+    };
+    await retry(attempt, {
       ...CONVERGE_RETRY,
       retryOn: (error) => isRetriable(error) || error instanceof NotFoundError,
       onRetry: async () => {
@@ -148,7 +169,13 @@ export class Reconciler {
     });
   }
 
-  private async converge(name: string, instances: TaskInstance[], work: Work, explicit: boolean): Promise<void> {
+  private async converge(
+    name: string,
+    instances: TaskInstance[],
+    work: Work,
+    explicit: boolean,
+    poll: boolean,
+  ): Promise<void> {
     const { configStore, statusStore } = this.options;
     const state = await configStore.get(name);
     if (!state) {
@@ -208,16 +235,30 @@ export class Reconciler {
     const stale = state.taskConfigsFromVersion !== state.version;
     if (paused) connectorVersion ??= connectorPluginVersion(state.config, this.options.plugins);
     const reconfigure = !paused && this.reconfigurationRequests.delete(name);
-    if ((stale || restartConnector || reconfigure) && !paused) {
+    // Only a poll (nothing else asks for new task configs): a failure keeps the running generation, as Apache's
+    // herder keeps the tasks when a reconfiguration fails and tries again; here the next scheduled run does.
+    const pollOnly =
+      poll &&
+      !stale &&
+      !restartConnector &&
+      !reconfigure &&
+      state.targetState === 'STARTED' &&
+      // A FAILED connector is retried by a config change or a restart only, as before.
+      connectorStatus?.state !== 'FAILED' &&
+      this.options.plugins.pollsTaskConfigs?.(state.config) === true;
+    if ((stale || restartConnector || reconfigure || pollOnly) && !paused) {
       try {
         const generated = await generateTaskConfigs(name, state.config, this.options);
         connectorVersion = generated.version;
         if (!sameTaskConfigs(generated.taskConfigs, state.taskConfigs)) {
           changes.taskConfigs = generated.taskConfigs;
           changes.generation = state.generation + 1;
+          if (pollOnly) this.options.log?.('task configs changed (polled)', { connector: name });
         }
       } catch (error) {
-        connectorFailure = traceOf(error);
+        if (pollOnly) {
+          this.options.log?.('could not poll the task configs', { connector: name, error: traceOf(error) });
+        } else connectorFailure = traceOf(error);
       }
     } else if (connectorStatus?.state === 'FAILED') {
       // Still failed from a previous generation attempt; only a config change or a restart retries it.

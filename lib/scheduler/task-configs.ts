@@ -29,6 +29,11 @@ export interface ConnectorPlugins {
   ): Promise<{ readonly taskConfigs: Record<string, string>[]; readonly version: string | null }> | undefined;
   /** the connector was deleted or stopped: release an instance kept running for it (a Java connector's) */
   releaseConnector?(name: string): Promise<void>;
+  /**
+   * true: the connector's instance does not keep running (a Java connector of a stateless catalog), so its
+   * `requestTaskReconfiguration()` is never heard: a scheduled reconcile asks for its task configs again
+   */
+  pollsTaskConfigs?(config: ConnectorConfig): boolean;
 }
 
 /** Apache's `TooManyTasksException`. */

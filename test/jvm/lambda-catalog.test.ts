@@ -10,9 +10,16 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
+import { handleReconcileEvent } from '../../lambdas/reconciler/handler';
+import { ensureTopic } from '../../lib/adapters/kafka/admin';
+import { createKafka } from '../../lib/adapters/kafka/client';
+import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import { localCatalogInvoke, RemoteJvmCatalog } from '../../lib/adapters/jvm/remote-catalog';
 import { NotFoundError } from '../../lib/errors';
+import { withJavaTaskConfigs } from '../../lib/plugins/java-plugins';
+import { PluginRegistry } from '../../lib/plugins/registry';
+import { Reconciler } from '../../lib/scheduler/reconciler';
+import { FakeTaskLauncher } from '../scheduler/fakes';
 import { createTestApi, viaLambdaV1, type Call } from '../rest/harness';
 import { kafkaBootstrap, requireServices, uniqueName } from '../services/env';
 import { projectRoot } from '../services/paths';
@@ -113,6 +120,73 @@ describe('the catalog Lambda handler', () => {
     });
     expect(validate.name).toBe('org.apache.kafka.connect.mirror.MirrorSourceConnector');
   });
+});
+
+describe('the reconciler’s schedule with the catalog function (no connector keeps running)', () => {
+  it('gives a running MirrorSource connector’s tasks a topic created after it started, and writes nothing when nothing changed', async () => {
+    const prefix = uniqueName('mm2poll');
+    const [first, second] = [`${prefix}-a`, `${prefix}-b`];
+    const name = uniqueName('mm2-poll');
+    const admin = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: name });
+    await ensureTopic(admin, first, { partitions: 1 });
+    const configStore = new InMemoryConfigStore();
+    const launcher = new FakeTaskLauncher();
+    const reconciler = new Reconciler({
+      configStore,
+      statusStore: new InMemoryStatusStore(),
+      launcher,
+      plugins: withJavaTaskConfigs(PluginRegistry.withBuiltins(), catalog),
+    });
+    await configStore.create(
+      name,
+      {
+        name,
+        'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
+        'tasks.max': '1',
+        'source.cluster.alias': 'src',
+        'target.cluster.alias': 'dst',
+        'source.cluster.bootstrap.servers': kafkaBootstrap(),
+        'target.cluster.bootstrap.servers': kafkaBootstrap(),
+        topics: `${prefix}-.*`,
+        'replication.factor': '1',
+        'offset-syncs.topic.replication.factor': '1',
+        'sync.topic.acls.enabled': 'false',
+        'sync.topic.configs.enabled': 'false',
+        'emit.heartbeats.enabled': 'false',
+      },
+      'STARTED',
+    );
+    // What EventBridge's rule (infra/reconciler.ts, rate 1 minute) delivers to the reconciler Lambda.
+    const tick = () =>
+      handleReconcileEvent(
+        { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
+        reconciler,
+        () => 120_000, // the reconciler Lambda's timeout (infra/reconciler.ts)
+      );
+    const assigned = async () => (await configStore.get(name))?.taskConfigs[0]?.['task.assigned.partitions'];
+
+    await tick();
+    const started = await configStore.get(name);
+    expect(await assigned()).toBe(`${first}-0`);
+    expect(launcher.live(name).map((i) => i.generation)).toEqual([started?.generation]);
+
+    // Nothing changed: the catalog's answer equals the stored task configs, so nothing is written or relaunched.
+    await tick();
+    expect(await configStore.get(name)).toEqual(started);
+    expect(launcher.instances.size).toBe(1);
+
+    // A topic created after the connector started: the next tick's task configs have it, in a new generation that
+    // replaces the running task.
+    await ensureTopic(admin, second, { partitions: 1 });
+    await tick();
+    const after = await configStore.get(name);
+    expect(after?.generation).toBe((started?.generation ?? 0) + 1);
+    expect((await assigned())?.split(',').sort()).toEqual([`${first}-0`, `${second}-0`]);
+    // The old task's exit (in AWS its ECS stop event) reconciles the connector again: the new generation starts.
+    expect(launcher.live(name)).toEqual([]);
+    await reconciler.reconcile(name);
+    expect(launcher.live(name).map((i) => i.generation)).toEqual([after?.generation]);
+  }, 120_000);
 });
 
 interface Recorded {

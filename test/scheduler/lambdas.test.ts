@@ -1,6 +1,7 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import { Reconciler } from '../../lib/scheduler/reconciler';
+import type { ConnectorPlugins } from '../../lib/scheduler/task-configs';
 import { connectorsInStreamEvent } from '../../lib/adapters/dynamodb/stream-records';
 import { handleReconcileEvent } from '../../lambdas/reconciler/handler';
 import { handleTaskEvent, taskFailureMetric } from '../../lambdas/task-events/handler';
@@ -50,6 +51,76 @@ describe('reconciler Lambda', () => {
     const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
     expect(await handleReconcileEvent(scheduled, t.reconciler, remaining)).toEqual({ reconciled: ['a', 'b'] });
     expect(t.launcher.live()).toHaveLength(3);
+  });
+});
+
+describe('reconciler Lambda: the schedule polls the task configs of connectors that do not keep running', () => {
+  it('asks once per tick for each running such connector, writes only changes and keeps the tasks on a failed poll', async () => {
+    // A Java connector of the stateless catalog Lambda: its task configs are what the catalog answers now.
+    let answer: () => Record<string, string>[] = () => [{ partition: '0' }];
+    let calls = 0;
+    const plugins: ConnectorPlugins = {
+      ...testPlugins,
+      javaTaskConfigs: (_name, config) => {
+        if (config['polled'] !== 'true') return undefined;
+        calls++;
+        return Promise.resolve().then(() => ({ taskConfigs: answer(), version: '4.3.1' }));
+      },
+      pollsTaskConfigs: (config) => config['polled'] === 'true',
+    };
+    const configStore = new InMemoryConfigStore();
+    const statusStore = new InMemoryStatusStore();
+    const launcher = new FakeTaskLauncher();
+    const reconciler = new Reconciler({ configStore, statusStore, launcher, plugins });
+    const polled = { 'connector.class': 'JavaSource', 'tasks.max': '2', polled: 'true' };
+    await configStore.create('p', polled, 'STARTED');
+    await configStore.create('paused', polled, 'PAUSED');
+    await configStore.create('js', { 'connector.class': 'PartitionedSource', 'tasks.max': '1' }, 'STARTED');
+    let left = 120_000; // the reconciler Lambda's timeout (infra/reconciler.ts)
+    const remaining = () => left;
+    const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
+    const tick = () => handleReconcileEvent(scheduled, reconciler, remaining);
+
+    await tick(); // creation: 'p' is generated as any new connector; the paused one waits for its resume
+    expect(calls).toBe(1);
+    const first = await configStore.get('p');
+    expect(first?.generation).toBe(1);
+
+    await tick(); // nothing changed: one call, no write
+    expect(calls).toBe(2);
+    expect(await configStore.get('p')).toEqual(first);
+
+    // An event-driven reconcile (stream record) asks nothing.
+    await handleReconcileEvent({ Records: [streamRecord('CONNECTOR#p', 'STATE')] }, reconciler, remaining);
+    expect(calls).toBe(2);
+
+    answer = () => [{ partition: '0' }, { partition: '1' }];
+    await tick(); // the connector would have requested a reconfiguration: a new generation, tasks converge
+    expect(calls).toBe(3);
+    const second = await configStore.get('p');
+    expect(second?.generation).toBe(2);
+    expect(second?.taskConfigs).toHaveLength(2);
+    expect(launcher.live('p')).toHaveLength(0); // generation 1 stopped; generation 2 starts once it is gone
+    await handleReconcileEvent({ Records: [streamRecord('CONNECTOR#p', 'STATE')] }, reconciler, remaining);
+    expect(calls).toBe(3);
+    expect(launcher.live('p').map((i) => [i.taskId, i.generation])).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+
+    answer = () => {
+      throw new Error('catalog unreachable');
+    };
+    await tick(); // a failed poll keeps the running generation and the connector's status
+    expect(calls).toBe(4);
+    expect(await configStore.get('p')).toEqual(second);
+    expect((await statusStore.getConnector('p'))?.state).toBe('RUNNING');
+    expect(launcher.live('p')).toHaveLength(2);
+    expect(launcher.live('paused')).toHaveLength(0);
+
+    left = 30_000; // an invocation short of time (a late start) leaves the polls to the next tick
+    await tick();
+    expect(calls).toBe(4);
   });
 });
 

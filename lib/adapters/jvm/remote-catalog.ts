@@ -5,8 +5,9 @@
  * carrying the worker properties so that a fresh Lambda environment can initialize itself.
  *
  * Stateless by design: a Lambda environment is frozen between invocations, so a connector started for its task
- * configs is stopped before the reply, and no `requestTaskReconfiguration()` is heard (docs/java-plugins.md,
- * "Java connectors in AWS").
+ * configs is stopped before the reply, and no `requestTaskReconfiguration()` is heard: the reconciler's schedule
+ * asks for the task configs of running Java connectors again instead (docs/java-plugins.md, "Java connectors in
+ * AWS").
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -36,6 +37,9 @@ const isReply = (value: unknown): value is CatalogReply =>
   typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
 
 export class RemoteJvmCatalog implements JavaPluginCatalog {
+  /** the reconciler's schedule polls task configs instead (docs/java-plugins.md, "Java connectors in AWS") */
+  readonly stateless = true;
+
   private constructor(
     private readonly invoke: CatalogInvoke,
     private readonly worker: Readonly<Record<string, string>>,
