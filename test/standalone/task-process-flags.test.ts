@@ -7,6 +7,8 @@ import { TASK_PROCESS_NODE_FLAGS } from '../../lib/runtime/task-process';
 
 const root = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
+/** The shebang line that scripts/build.mjs puts first in the bundle's banner (more banner code may follow it). */
+const shebang = (): string | undefined => /banner: \{\s*js: '(#![^\\']+)/.exec(read('scripts/build.mjs'))?.[1];
 
 /** Every process that runs tasks starts with the same Node flags; three places name them outside TypeScript. */
 describe('Node flags of task processes', () => {
@@ -14,7 +16,7 @@ describe('Node flags of task processes', () => {
     const cmd = read('task-runner/Dockerfile')
       .split('\n')
       .find((line) => line.startsWith('CMD '));
-    const banner = /banner: \{ js: '([^']+)' \}/.exec(read('scripts/build.mjs'))?.[1];
+    const banner = shebang();
     for (const flag of TASK_PROCESS_NODE_FLAGS) {
       expect(cmd).toContain(`"${flag}"`);
       expect(banner?.split(' ')).toContain(flag);
@@ -23,7 +25,7 @@ describe('Node flags of task processes', () => {
 
   it('start connect-standalone through its shebang, run directly as an installed bin is', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skc-shebang-'));
-    const banner = /banner: \{ js: '([^']+)' \}/.exec(read('scripts/build.mjs'))![1]!;
+    const banner = shebang()!;
     const bin = join(dir, 'connect-standalone');
     // Print the flags V8 got instead of the whole CLI: the shebang is what is under test.
     await build({
