@@ -14,7 +14,8 @@
  * Then the sink phase, the other way round: a fresh topic pre-filled with BENCH_JVM_LINES records of 99 bytes,
  * Apache's FileStreamSinkConnector writing them to a fresh file under our JVM task host (role `task`: the host
  * tells a sink from the connector class) and under ConnectStandalone, alternately per round (service_load):
- * records/s to the last line in the file (its line count polled), peak RSS and, for the host, start-to-RUNNING.
+ * records/s to the last line in the file (its line count polled; also from the first line, which takes
+ * ConnectStandalone's start out), peak RSS and, for the host, start-to-RUNNING.
  * Each run has its own topic, file and connector name (so its own consumer group `connect-<name>`).
  * BENCH_JVM_PHASES=source|sink picks one phase (default both).
  */
@@ -172,6 +173,22 @@ async function main(): Promise<void> {
     await waitFor(async () => (await records(topic)) >= LINES, { timeoutMs: 120_000, description: 'pre-fill' });
   };
 
+  /** Polls the file's line count until LINES; resolves to when the first line was seen (the poll's granularity). */
+  const untilLastLine = async (lines: () => number): Promise<number> => {
+    let firstLineAt = 0;
+    await waitFor(
+      () => {
+        const count = lines();
+        if (count > 0 && firstLineAt === 0) firstLineAt = Date.now();
+        return count >= LINES;
+      },
+      { timeoutMs: 600_000, intervalMs: 100, description: 'sink lines' },
+    );
+    return firstLineAt;
+  };
+  const firstToLast = (firstLineAt: number, done: number): string =>
+    `first-to-last line ${((done - firstLineAt) / 1000).toFixed(1)} s (${Math.round(LINES / Math.max(0.1, (done - firstLineAt) / 1000))} rec/s, 100 ms polls)`;
+
   const rows: string[] = [];
   try {
     for (let round = 1; PHASES.includes('source') && round <= ROUNDS; round++) {
@@ -255,7 +272,7 @@ async function main(): Promise<void> {
           },
           taskCount: 1,
         });
-        await waitFor(() => lines() >= LINES, { timeoutMs: 600_000, intervalMs: 100, description: 'sink lines' });
+        const firstLineAt = await untilLastLine(lines);
         const done = Date.now();
         const rss = peakRssMiB(host.pid);
         await host.stop(30_000);
@@ -263,7 +280,7 @@ async function main(): Promise<void> {
         rows.push(
           `round ${round} sink, JVM host (service_load): start-to-RUNNING ${runningAt - started} ms, ` +
             `${LINES} lines in ${moving.toFixed(1)} s after RUNNING (${Math.round(LINES / moving)} rec/s), ` +
-            `total ${((done - started) / 1000).toFixed(1)} s, peak RSS ${rss ?? '?'} MiB`,
+            `total ${((done - started) / 1000).toFixed(1)} s, ${firstToLast(firstLineAt, done)}, peak RSS ${rss ?? '?'} MiB`,
         );
         console.log(rows.at(-1));
       }
@@ -277,7 +294,7 @@ async function main(): Promise<void> {
         const lines = lineCounter(file);
         const started = Date.now();
         const child = startStandalone(n, sinkConnector(`bench-sink-${n}`, topic, file));
-        await waitFor(() => lines() >= LINES, { timeoutMs: 600_000, intervalMs: 100, description: 'sink lines' });
+        const firstLineAt = await untilLastLine(lines);
         const done = Date.now();
         const rss = peakRssMiB(child.pid);
         child.kill('SIGTERM');
@@ -285,7 +302,8 @@ async function main(): Promise<void> {
         const total = (done - started) / 1000;
         rows.push(
           `round ${round} sink, Apache ConnectStandalone (service_load): ${LINES} lines ${total.toFixed(1)} s after ` +
-            `spawn (${Math.round(LINES / total)} rec/s, start included), peak RSS ${rss ?? '?'} MiB`,
+            `spawn (${Math.round(LINES / total)} rec/s, start included), ${firstToLast(firstLineAt, done)}, ` +
+            `peak RSS ${rss ?? '?'} MiB`,
         );
         console.log(rows.at(-1));
       }
