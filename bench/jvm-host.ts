@@ -10,9 +10,27 @@
  *
  * Both run Apache's WorkerSourceTask, so records/s should match; what differs is what surrounds it. Each runs
  * BENCH_JVM_ROUNDS times (default 2) alternately, with both plugin.discovery modes for the host's start time.
+ *
+ * Then the sink phase, the other way round: a fresh topic pre-filled with BENCH_JVM_LINES records of 99 bytes,
+ * Apache's FileStreamSinkConnector writing them to a fresh file under our JVM task host (role `task`: the host
+ * tells a sink from the connector class) and under ConnectStandalone, alternately per round (service_load):
+ * records/s to the last line in the file (its line count polled; also from the first line, which takes
+ * ConnectStandalone's start out), peak RSS and, for the host, start-to-RUNNING.
+ * Each run has its own topic, file and connector name (so its own consumer group `connect-<name>`).
+ * BENCH_JVM_PHASES=source|sink picks one phase (default both).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JvmHost, resolveJvmHostClasspath } from '../lib/adapters/jvm/jvm-host';
@@ -25,6 +43,34 @@ import { waitFor } from '../test/services/wait';
 const LINES = Number(process.env.BENCH_JVM_LINES ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_JVM_ROUNDS ?? 2);
 const CONVERTER = 'org.apache.kafka.connect.storage.StringConverter';
+const PHASES = (process.env.BENCH_JVM_PHASES ?? 'source,sink').split(',').map((p) => p.trim());
+
+/**
+ * Counts the lines of a file that a sink appends to, reading only what was added since the last call (the file
+ * may not exist yet: the task creates it).
+ */
+const lineCounter = (file: string): (() => number) => {
+  let offset = 0;
+  let lines = 0;
+  const chunk = Buffer.alloc(1 << 20);
+  return () => {
+    if (!existsSync(file)) return 0;
+    const fd = openSync(file, 'r');
+    try {
+      for (
+        let n = readSync(fd, chunk, 0, chunk.length, offset);
+        n > 0;
+        n = readSync(fd, chunk, 0, chunk.length, offset)
+      ) {
+        for (let i = 0; i < n; i++) if (chunk[i] === 10) lines++;
+        offset += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return lines;
+  };
+};
 
 const peakRssMiB = (pid: number | undefined): number | undefined => {
   if (pid === undefined) return undefined;
@@ -70,9 +116,82 @@ async function main(): Promise<void> {
     'batch.size': '2000',
   });
 
+  const asProperties = (p: Record<string, string>) =>
+    Object.entries(p)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n');
+  /** Apache's ConnectStandalone with one connector file, on the host's class path (connect-runtime and friends). */
+  const startStandalone = (n: string, connectorProps: Record<string, string>) => {
+    const workerFile = join(dir, `worker-${n}.properties`);
+    const connectorFile = join(dir, `connector-${n}.properties`);
+    writeFileSync(
+      workerFile,
+      asProperties({
+        ...worker(n),
+        'offset.storage.file.filename': join(dir, `offsets-${n}`),
+        listeners: 'http://127.0.0.1:0',
+        'plugin.discovery': 'service_load',
+      }),
+    );
+    writeFileSync(connectorFile, asProperties(connectorProps));
+    return spawn(
+      'java',
+      [
+        '-Xms64m',
+        '-Xmx512m',
+        '-XX:+UseSerialGC',
+        '-cp',
+        resolveJvmHostClasspath(),
+        'org.apache.kafka.connect.cli.ConnectStandalone',
+        workerFile,
+        connectorFile,
+      ],
+      { stdio: 'ignore' },
+    );
+  };
+  const sinkConnector = (name: string, topic: string, file: string) => ({
+    name,
+    'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+    'tasks.max': '1',
+    file,
+    topics: topic,
+  });
+  /** A fresh one-partition topic holding LINES records of 99 bytes (no key), sent in batches (kafkajs does not batch). */
+  const prefilledTopic = async (topic: string): Promise<void> => {
+    await ensureTopic(kafka, topic, { partitions: 1 });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      const value = 'y'.repeat(99);
+      for (let sent = 0; sent < LINES; sent += 5000) {
+        const count = Math.min(5000, LINES - sent);
+        await producer.send({ topic, messages: Array.from({ length: count }, () => ({ value })) });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor(async () => (await records(topic)) >= LINES, { timeoutMs: 120_000, description: 'pre-fill' });
+  };
+
+  /** Polls the file's line count until LINES; resolves to when the first line was seen (the poll's granularity). */
+  const untilLastLine = async (lines: () => number): Promise<number> => {
+    let firstLineAt = 0;
+    await waitFor(
+      () => {
+        const count = lines();
+        if (count > 0 && firstLineAt === 0) firstLineAt = Date.now();
+        return count >= LINES;
+      },
+      { timeoutMs: 600_000, intervalMs: 100, description: 'sink lines' },
+    );
+    return firstLineAt;
+  };
+  const firstToLast = (firstLineAt: number, done: number): string =>
+    `first-to-last line ${((done - firstLineAt) / 1000).toFixed(1)} s (${Math.round(LINES / Math.max(0.1, (done - firstLineAt) / 1000))} rec/s, 100 ms polls)`;
+
   const rows: string[] = [];
   try {
-    for (let round = 1; round <= ROUNDS; round++) {
+    for (let round = 1; PHASES.includes('source') && round <= ROUNDS; round++) {
       for (const discovery of ['service_load', 'hybrid_warn']) {
         const n = `${round}-${discovery}-${Date.now()}`;
         const topic = `bench-jvm-host-${n}`;
@@ -113,38 +232,8 @@ async function main(): Promise<void> {
       const n = `${round}-standalone-${Date.now()}`;
       const topic = `bench-jvm-standalone-${n}`;
       await ensureTopic(kafka, topic, { partitions: 1 });
-      const workerFile = join(dir, `worker-${n}.properties`);
-      const connectorFile = join(dir, `connector-${n}.properties`);
-      const asProperties = (p: Record<string, string>) =>
-        Object.entries(p)
-          .map(([k, v]) => `${k}=${v}`)
-          .join('\n');
-      writeFileSync(
-        workerFile,
-        asProperties({
-          ...worker(n),
-          'offset.storage.file.filename': join(dir, `offsets-${n}`),
-          listeners: 'http://127.0.0.1:0',
-          'plugin.discovery': 'service_load',
-        }),
-      );
-      writeFileSync(connectorFile, asProperties(connector(`bench-${n}`, topic)));
-      const classpath = resolveJvmHostClasspath();
       const started = Date.now();
-      const child = spawn(
-        'java',
-        [
-          '-Xms64m',
-          '-Xmx512m',
-          '-XX:+UseSerialGC',
-          '-cp',
-          classpath,
-          'org.apache.kafka.connect.cli.ConnectStandalone',
-          workerFile,
-          connectorFile,
-        ],
-        { stdio: 'ignore' },
-      );
+      const child = startStandalone(n, connector(`bench-${n}`, topic));
       await waitFor(async () => (await records(topic)) >= LINES, { timeoutMs: 600_000, description: 'records' });
       const done = Date.now();
       const rss = peakRssMiB(child.pid);
@@ -155,6 +244,69 @@ async function main(): Promise<void> {
           `after spawn, peak RSS ${rss ?? '?'} MiB`,
       );
       console.log(rows.at(-1));
+    }
+
+    for (let round = 1; PHASES.includes('sink') && round <= ROUNDS; round++) {
+      // Our JVM task host, role `task`: startTask sees a sink connector class and runs Apache's WorkerSinkTask.
+      {
+        const n = `${round}-sink-host-${Date.now()}`;
+        const topic = `bench-jvm-sink-host-${n}`;
+        const file = join(dir, `sink-${n}.txt`);
+        await prefilledTopic(topic);
+        const lines = lineCounter(file);
+        const name = `bench-sink-${n}`;
+        const started = Date.now();
+        const host = new JvmHost({ role: 'task' });
+        let runningAt = 0;
+        host.onEvent((e) => {
+          if (e.event === 'state' && e.state === 'RUNNING' && runningAt === 0) runningAt = Date.now();
+        });
+        await host.request('init', { worker: { ...worker(n), 'plugin.discovery': 'service_load' }, workerId: 'bench' });
+        await host.request('startTask', {
+          connector: name,
+          taskId: 0,
+          connectorConfig: sinkConnector(name, topic, file),
+          taskConfig: {
+            ...sinkConnector(name, topic, file),
+            'task.class': 'org.apache.kafka.connect.file.FileStreamSinkTask',
+          },
+          taskCount: 1,
+        });
+        const firstLineAt = await untilLastLine(lines);
+        const done = Date.now();
+        const rss = peakRssMiB(host.pid);
+        await host.stop(30_000);
+        const moving = (done - runningAt) / 1000;
+        rows.push(
+          `round ${round} sink, JVM host (service_load): start-to-RUNNING ${runningAt - started} ms, ` +
+            `${LINES} lines in ${moving.toFixed(1)} s after RUNNING (${Math.round(LINES / moving)} rec/s), ` +
+            `total ${((done - started) / 1000).toFixed(1)} s, ${firstToLast(firstLineAt, done)}, peak RSS ${rss ?? '?'} MiB`,
+        );
+        console.log(rows.at(-1));
+      }
+
+      // Apache's ConnectStandalone with the same sink connector.
+      {
+        const n = `${round}-sink-standalone-${Date.now()}`;
+        const topic = `bench-jvm-sink-standalone-${n}`;
+        const file = join(dir, `sink-${n}.txt`);
+        await prefilledTopic(topic);
+        const lines = lineCounter(file);
+        const started = Date.now();
+        const child = startStandalone(n, sinkConnector(`bench-sink-${n}`, topic, file));
+        const firstLineAt = await untilLastLine(lines);
+        const done = Date.now();
+        const rss = peakRssMiB(child.pid);
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+        const total = (done - started) / 1000;
+        rows.push(
+          `round ${round} sink, Apache ConnectStandalone (service_load): ${LINES} lines ${total.toFixed(1)} s after ` +
+            `spawn (${Math.round(LINES / total)} rec/s, start included), ${firstToLast(firstLineAt, done)}, ` +
+            `peak RSS ${rss ?? '?'} MiB`,
+        );
+        console.log(rows.at(-1));
+      }
     }
   } finally {
     await admin.disconnect();
