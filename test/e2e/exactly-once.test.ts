@@ -9,25 +9,11 @@ import { createKafka } from '../../lib/adapters/kafka/client';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { KafkaLogReader } from '../../lib/adapters/kafka/log-reader';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
-import type { E2eStack } from './helpers';
-import { liveInstances, pidOf, startE2eStack, taskLogs } from './helpers';
+import { lines, liveInstances, pidOf, useE2eStack } from './helpers';
 
 requireServices('kafka');
 
-let e2e: E2eStack;
-beforeAll(async () => {
-  e2e = await startE2eStack({ 'exactly.once.source.support': 'enabled' });
-}, 120_000);
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls > state.numPassingAsserts || process.env.SKC_E2E_LOGS)
-    process.stderr.write(taskLogs(e2e.stack));
-});
-afterAll(async () => {
-  await e2e?.close();
-});
-
-const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
+const e2e = useE2eStack({ 'exactly.once.source.support': 'enabled' });
 
 /** A read_committed, group-less reader of `topic` that tails it while the test runs. */
 async function committedReader(topic: string) {
@@ -63,7 +49,7 @@ const compare = (values: readonly string[], total: number) => {
 };
 
 async function eosSource() {
-  const { api, dir } = e2e;
+  const { api, dir } = e2e();
   const topic = uniqueName('eos-topic');
   await ensureTopic(createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'eos-e2e-admin' }), topic, {
     partitions: 1,
@@ -102,7 +88,7 @@ async function eosSource() {
 
 describe('exactly-once source delivery in the local stack', () => {
   it('SIGKILLed 5 times while moving 200,000 lines: every line exactly once for a read_committed reader', async () => {
-    const { api, stack } = e2e;
+    const { api, stack } = e2e();
     const s = await eosSource();
     try {
       const total = 200_000;
@@ -140,7 +126,7 @@ describe('exactly-once source delivery in the local stack', () => {
   }, 240_000);
 
   it('a restart (SIGTERM) and stop → resume give no duplicate', async () => {
-    const { api } = e2e;
+    const { api } = e2e();
     const s = await eosSource();
     try {
       s.append(0, 5000);
@@ -175,7 +161,7 @@ describe('exactly-once source delivery in the local stack', () => {
   });
 
   it("bad input: Apache's preflight messages on the right keys, 400 on create", async () => {
-    const { api, dir } = e2e;
+    const { api, dir } = e2e();
     const base = { 'connector.class': 'FileStreamSource', topic: 'x', file: join(dir, 'none.txt') };
     const validate = async (config: Record<string, string>) => {
       const response = await api.put<{ configs: { value: { name: string; errors: string[] } }[] }>(

@@ -8,29 +8,15 @@ import { join } from 'node:path';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
-import type { E2eStack } from './helpers';
-import { liveInstances, pidOf, readLines, startE2eStack, taskLogs } from './helpers';
+import { lines, liveInstances, pidOf, readLines, useE2eStack } from './helpers';
 
 requireServices('kafka');
 
-let e2e: E2eStack;
-beforeAll(async () => {
-  e2e = await startE2eStack({ 'skc.kafka.client': 'platformatic' });
-}, 120_000);
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls > state.numPassingAsserts || process.env.SKC_E2E_LOGS)
-    process.stderr.write(taskLogs(e2e.stack));
-});
-afterAll(async () => {
-  await e2e?.close();
-});
-
-const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
+const e2e = useE2eStack({ 'skc.kafka.client': 'platformatic' });
 
 describe('local stack end to end on @platformatic/kafka (skc.kafka.client=platformatic)', () => {
   it('moves lines through a scaled sink and SIGKILLed tasks without losing one', async () => {
-    const { api, dir, stack } = e2e;
+    const { api, dir, stack } = e2e();
     const topic = uniqueName('e2e-plt-topic');
     await ensureTopic(createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'e2e-admin' }), topic, {
       partitions: 3,

@@ -3,29 +3,15 @@ import { join } from 'node:path';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { kafkaBootstrap, requireServices, staysTrue, uniqueName, waitFor } from '../services/env';
-import type { E2eStack } from './helpers';
-import { isAlive, liveInstances, pidOf, readLines, startE2eStack, taskLogs } from './helpers';
+import { isAlive, lines, liveInstances, pidOf, readLines, useE2eStack } from './helpers';
 
 requireServices('kafka');
 
-let e2e: E2eStack;
-beforeAll(async () => {
-  e2e = await startE2eStack();
-}, 120_000);
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls > state.numPassingAsserts || process.env.SKC_E2E_LOGS)
-    process.stderr.write(taskLogs(e2e.stack));
-});
-afterAll(async () => {
-  await e2e?.close();
-});
-
-const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
+const e2e = useE2eStack();
 
 describe('local stack end to end: FileStreamSource → Kafka → FileStreamSink', () => {
   it('creates both by HTTP, moves lines file → file, reports status, and DELETE removes them and their processes', async () => {
-    const { api, stack, dir } = e2e;
+    const { api, stack, dir } = e2e();
     const topic = uniqueName('e2e-topic');
     const source = uniqueName('src');
     const sink = uniqueName('sink');
@@ -82,7 +68,7 @@ describe('local stack end to end: lifecycle', () => {
   async function pipeline(
     opts: { sinkTasks?: number; partitions?: number; sourceExtra?: Record<string, string> } = {},
   ) {
-    const { api, dir } = e2e;
+    const { api, dir } = e2e();
     const topic = uniqueName('e2e-topic');
     // Created up front, as users do: a sink subscribed to a topic that does not exist yet fails in this runtime.
     const kafka = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'e2e-admin' });
@@ -116,7 +102,7 @@ describe('local stack end to end: lifecycle', () => {
   }
 
   it('scales a sink 1 → 3 tasks on a 3-partition topic and back to 1, data still exact', async () => {
-    const { api, stack } = e2e;
+    const { api, stack } = e2e();
     const p = await pipeline({ partitions: 3 });
     p.append(0, 30);
     await p.waitForLines(30);
@@ -137,7 +123,7 @@ describe('local stack end to end: lifecycle', () => {
   });
 
   it('relaunches a SIGKILLed task: status shows the failure, then RUNNING again, no line lost', async () => {
-    const { api, stack } = e2e;
+    const { api, stack } = e2e();
     // a longer first backoff keeps the FAILED status observable
     const p = await pipeline({ sourceExtra: { 'task.restart.backoff.initial.ms': '3000' } });
     p.append(0, 10);
@@ -162,7 +148,7 @@ describe('local stack end to end: lifecycle', () => {
   });
 
   it('pause stops the flow, resume restarts it', async () => {
-    const { api } = e2e;
+    const { api } = e2e();
     const p = await pipeline();
     p.append(0, 5);
     await p.waitForLines(5);
@@ -177,7 +163,7 @@ describe('local stack end to end: lifecycle', () => {
   });
 
   it('POST …/restart?includeTasks=true restarts the tasks in new processes', async () => {
-    const { api } = e2e;
+    const { api } = e2e();
     const p = await pipeline();
     const before = await api.waitForState(p.source, 'RUNNING', 1);
     const restart = await api.post<{ connector: { state: string }; tasks: { state: string }[] }>(
@@ -200,7 +186,7 @@ describe('local stack end to end: lifecycle', () => {
   });
 
   it('stop releases every process (tasks: []), offsets PATCH moves the position, resume continues from there', async () => {
-    const { api, stack } = e2e;
+    const { api, stack } = e2e();
     const p = await pipeline();
     p.append(0, 10);
     await p.waitForLines(10);

@@ -73,6 +73,34 @@ export async function startE2eStack(workerOverrides: Record<string, string> = {}
   };
 }
 
+/**
+ * One local stack for the whole test file: started before its first test, closed after its last, and each failing
+ * test's task logs on stderr (every test's with SKC_E2E_LOGS). Returns the stack, which exists once `beforeAll`
+ * has run, i.e. inside tests.
+ */
+export function useE2eStack(workerOverrides: Record<string, string> = {}): () => E2eStack {
+  let e2e: E2eStack | undefined;
+  beforeAll(async () => {
+    e2e = await startE2eStack(workerOverrides);
+  }, 120_000);
+  afterEach(() => {
+    const state = expect.getState();
+    if (e2e && (state.assertionCalls > state.numPassingAsserts || process.env['SKC_E2E_LOGS']))
+      process.stderr.write(taskLogs(e2e.stack));
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+  return () => {
+    if (!e2e) throw new Error('the e2e stack is started in beforeAll: use it inside a test');
+    return e2e;
+  };
+}
+
+/** `line-<from>` … `line-<to - 1>`: the numbered lines the FileStream tests write and read back. */
+export const lines = (from: number, to: number): string[] =>
+  Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
+
 export interface Response<T = unknown> {
   readonly status: number;
   readonly body: T;

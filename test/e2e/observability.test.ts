@@ -9,28 +9,14 @@ import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import type { ConnectorMetricsInfo } from '../../lib/herder/connector-metrics';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
-import type { E2eStack } from './helpers';
-import { liveInstances, pidOf, readLines, startE2eStack, taskLogs } from './helpers';
+import { lines, liveInstances, pidOf, readLines, useE2eStack } from './helpers';
 
 requireServices('kafka');
 
-let e2e: E2eStack;
-beforeAll(async () => {
-  e2e = await startE2eStack();
-}, 120_000);
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls > state.numPassingAsserts || process.env.SKC_E2E_LOGS)
-    process.stderr.write(taskLogs(e2e.stack));
-});
-afterAll(async () => {
-  await e2e?.close();
-});
-
-const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
+const e2e = useE2eStack();
 
 async function pipeline(sinkExtra: Record<string, string> = {}) {
-  const { api, dir } = e2e;
+  const { api, dir } = e2e();
   const topic = uniqueName('obs-topic');
   const kafka = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'obs-admin' });
   await ensureTopic(kafka, topic, { partitions: 1, replicationFactor: 1 });
@@ -57,7 +43,7 @@ async function pipeline(sinkExtra: Record<string, string> = {}) {
 
 /** The value of one Prometheus series with `connector` = name, or undefined. */
 async function scrape(metric: string, connector: string): Promise<number | undefined> {
-  const response = await fetch(`${e2e.stack.url}/metrics`);
+  const response = await fetch(`${e2e().stack.url}/metrics`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/plain');
   const text = await response.text();
@@ -66,7 +52,7 @@ async function scrape(metric: string, connector: string): Promise<number | undef
 }
 
 const metricsOf = async (name: string) =>
-  (await e2e.api.get<ConnectorMetricsInfo>(`/connectors/${encodeURIComponent(name)}/metrics`)).body;
+  (await e2e().api.get<ConnectorMetricsInfo>(`/connectors/${encodeURIComponent(name)}/metrics`)).body;
 
 describe('observability on the local stack', () => {
   it('GET /metrics shows the Apache-named metrics moving while a pipeline runs', async () => {
@@ -106,10 +92,10 @@ describe('observability on the local stack', () => {
     expect(sink.tasks[0]!.last_put_time).toEqual(expect.any(Number));
     expect(sink.tasks[0]!.lag).toEqual([expect.objectContaining({ partition: 0, lag: 0 })]);
     const expanded =
-      await e2e.api.get<Record<string, { metrics?: ConnectorMetricsInfo }>>('/connectors?expand=metrics');
+      await e2e().api.get<Record<string, { metrics?: ConnectorMetricsInfo }>>('/connectors?expand=metrics');
     expect(expanded.body[p.source]?.metrics).toMatchObject({ type: 'source', lag: null });
     // Apache's bodies stay as they were: status carries no metrics.
-    expect(Object.keys((await e2e.api.status(p.sink))!.tasks[0]!).sort()).toEqual([
+    expect(Object.keys((await e2e().api.status(p.sink))!.tasks[0]!).sort()).toEqual([
       'id',
       'state',
       'version',
@@ -118,7 +104,7 @@ describe('observability on the local stack', () => {
   });
 
   it('a SIGKILLed sink task shows stalled or restarted within 10 s, then its lag returns to 0', async () => {
-    const { api, stack } = e2e;
+    const { api, stack } = e2e();
     const p = await pipeline({ 'skc.task.stall.detection.ms': '2000' });
     p.append(0, 10);
     await p.waitForLines(10);

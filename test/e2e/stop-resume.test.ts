@@ -7,28 +7,14 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
-import type { E2eStack } from './helpers';
-import { liveInstances, startE2eStack, taskLogs } from './helpers';
+import { lines, liveInstances, useE2eStack } from './helpers';
 
 requireServices('kafka');
 
-let e2e: E2eStack;
-beforeAll(async () => {
-  e2e = await startE2eStack({ 'offset.flush.interval.ms': '3600000' });
-}, 120_000);
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls > state.numPassingAsserts || process.env.SKC_E2E_LOGS)
-    process.stderr.write(taskLogs(e2e.stack));
-});
-afterAll(async () => {
-  await e2e?.close();
-});
-
-const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
+const e2e = useE2eStack({ 'offset.flush.interval.ms': '3600000' });
 
 it('stop commits the offsets of every acknowledged record: resume replays 0 records', async () => {
-  const { api, stack, dir } = e2e;
+  const { api, stack, dir } = e2e();
   const topic = uniqueName('stop-resume');
   const source = uniqueName('stop-resume-src');
   const input = join(dir, `${source}.txt`);

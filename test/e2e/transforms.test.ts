@@ -9,27 +9,15 @@ import { join } from 'node:path';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
-import type { E2eStack } from './helpers';
-import { readLines, startE2eStack, taskLogs } from './helpers';
+import { readLines, useE2eStack } from './helpers';
 
 requireServices('kafka');
 
-let e2e: E2eStack;
-beforeAll(async () => {
-  e2e = await startE2eStack();
-}, 120_000);
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls > state.numPassingAsserts || process.env.SKC_E2E_LOGS)
-    process.stderr.write(taskLogs(e2e.stack));
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = useE2eStack();
 
 describe('transformations on the real broker', () => {
   it('FileStreamSource → RegexRouter/HoistField/InsertField (+ Filter on a predicate) → routed topic → FileStreamSink', async () => {
-    const { api, dir } = e2e;
+    const { api, dir } = e2e();
     const base = uniqueName('smt');
     const raw = `${base}-raw`;
     const routed = `${base}-clean`;
