@@ -1224,19 +1224,10 @@ function validateExactlyOnce(
   if (!options.exactlyOnceSourceEnabled) {
     config.addErrorMessage('This worker does not have exactly-once source support enabled.');
   }
-  let support: 'SUPPORTED' | 'UNSUPPORTED' | null = null;
-  try {
-    const stringProps = Object.fromEntries(
-      Object.entries(props).filter((e): e is [string, string] => typeof e[1] === 'string'),
-    );
-    support = options.exactlyOnceSupport ? options.exactlyOnceSupport(stringProps) : null;
-  } catch (e) {
-    const message = e instanceof Error ? e.message.trim() : '';
-    config.addErrorMessage(
-      `An unexpected error occurred during validation${message ? `: ${message}` : '; please see the worker logs for more details.'}`,
-    );
-    return;
-  }
+  const support = askConnector(config, props, (p) =>
+    options.exactlyOnceSupport ? options.exactlyOnceSupport(p) : null,
+  );
+  if (support === undefined) return;
   if (support === null) {
     config.addErrorMessage(
       'The connector does not implement the API required for preflight validation of exactly-once ' +
@@ -1246,6 +1237,28 @@ function validateExactlyOnce(
     );
   } else if (support === 'UNSUPPORTED') {
     config.addErrorMessage('The connector does not support exactly-once semantics with the provided configuration.');
+  }
+}
+
+/**
+ * Asks the connector one of its exactly-once preflight questions with the string-valued props. A connector that
+ * throws gets Apache's "unexpected error" message on `config`, and `undefined` comes back (nothing more to check).
+ */
+function askConnector(
+  config: ConfigValue,
+  props: Readonly<Record<string, string | null | undefined>>,
+  ask: (props: Record<string, string>) => 'SUPPORTED' | 'UNSUPPORTED' | null,
+): 'SUPPORTED' | 'UNSUPPORTED' | null | undefined {
+  try {
+    return ask(
+      Object.fromEntries(Object.entries(props).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    );
+  } catch (e) {
+    const message = e instanceof Error ? e.message.trim() : '';
+    config.addErrorMessage(
+      `An unexpected error occurred during validation${message ? `: ${message}` : '; please see the worker logs for more details.'}`,
+    );
+    return undefined;
   }
 }
 
@@ -1259,22 +1272,11 @@ function validateTransactionBoundary(
   if (!config || config.errorMessages.length > 0) return;
   if (options.exactlyOnceSourceEnabled === undefined) return;
   if (String(config.value).trim().toLowerCase() !== 'connector') return;
-  let support: 'SUPPORTED' | 'UNSUPPORTED' | null;
-  try {
-    const stringProps = Object.fromEntries(
-      Object.entries(props).filter((e): e is [string, string] => typeof e[1] === 'string'),
-    );
-    // A connector that cannot answer (no hook) gets Apache's SourceConnector default, UNSUPPORTED.
-    support = options.canDefineTransactionBoundaries
-      ? options.canDefineTransactionBoundaries(stringProps)
-      : 'UNSUPPORTED';
-  } catch (e) {
-    const message = e instanceof Error ? e.message.trim() : '';
-    config.addErrorMessage(
-      `An unexpected error occurred during validation${message ? `: ${message}` : '; please see the worker logs for more details.'}`,
-    );
-    return;
-  }
+  // A connector that cannot answer (no hook) gets Apache's SourceConnector default, UNSUPPORTED.
+  const support = askConnector(config, props, (p) =>
+    options.canDefineTransactionBoundaries ? options.canDefineTransactionBoundaries(p) : 'UNSUPPORTED',
+  );
+  if (support === undefined) return;
   if (support === null) {
     config.addErrorMessage(
       'This connector has returned a null value from its canDefineTransactionBoundaries method, which is not permitted. ' +

@@ -3,15 +3,17 @@
  * request (lib/adapters/jvm/remote-catalog.ts's `CatalogInvoke`, structurally: adapters do not import each
  * other). A synchronous invocation; the function's reply is the catalog's JSON reply.
  */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { InternalServerError } from '../../errors';
+import { createLambdaClient } from './lambda-client';
 
 type Request = Readonly<Record<string, unknown>> & { readonly op: string };
 
 /** `invoke(request)` for RemoteJvmCatalog; an error of the function itself (timeout, crash) rejects. */
 export function lambdaCatalogInvoke(
   functionName: string,
-  client: LambdaClient = new LambdaClient({}),
+  client: LambdaClient = createLambdaClient(),
 ): (request: Request) => Promise<unknown> {
   return async (request) => {
     const response = await client.send(
