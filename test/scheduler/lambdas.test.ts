@@ -22,7 +22,7 @@ function setup() {
 }
 
 describe('reconciler Lambda', () => {
-  it('picks connectors from STATE and list-index items, ignoring status and task-config chunk items', () => {
+  it('picks connectors from STATE, list-index and task-config request items, ignoring status and chunk items', () => {
     const event = {
       Records: [
         streamRecord('CONNECTOR#a', 'STATE'),
@@ -30,9 +30,10 @@ describe('reconciler Lambda', () => {
         streamRecord('STATUS#c', 'TASK#0'),
         streamRecord('CONNECTOR#d', 'TASKCONFIGS#000000000003#0000'),
         streamRecord('CONNECTOR#a', 'STATE'),
+        streamRecord('STATUS#e', 'TASKCONFIGS_REQUEST'),
       ],
     } as unknown as DynamoDBStreamEvent;
-    expect(connectorsInStreamEvent(event)).toEqual(['a', 'b']);
+    expect(connectorsInStreamEvent(event)).toEqual(['a', 'b', 'e']);
   });
 
   it('reconciles the named connectors on a stream batch, all on a scheduled event, nothing on status-only batches', async () => {
