@@ -126,7 +126,7 @@ describe('reconciler Lambda: the schedule polls the task configs of connectors t
 });
 
 describe('task-events Lambda', () => {
-  const event = (generation: number, stoppedReason: string, exitCode?: number) => ({
+  const event = (generation: number, stoppedReason: string, exitCode?: number, taskId = 0) => ({
     'detail-type': 'ECS Task State Change',
     source: 'aws.ecs',
     detail: {
@@ -150,7 +150,7 @@ describe('task-events Lambda', () => {
             name: 'task-runner',
             environment: [
               { name: 'SKC_CONNECTOR', value: 'a' },
-              { name: 'SKC_TASK_ID', value: '0' },
+              { name: 'SKC_TASK_ID', value: String(taskId) },
               { name: 'SKC_GENERATION', value: String(generation) },
             ],
           },
@@ -190,5 +190,18 @@ describe('task-events Lambda', () => {
     expect((await handleTaskEvent(event(0, 'Essential container in task exited', 1), deps)).verdict).toBe('superseded');
     expect((await handleTaskEvent({ 'detail-type': 'Scheduled Event', detail: {} }, deps)).verdict).toBe('ignored');
     expect((await t.statusStore.getTask('a', 0))?.state).toBe('UNASSIGNED');
+  });
+
+  it('counts a connector task’s crash as a failure without writing a task status (it has none)', async () => {
+    const t = setup();
+    await t.configStore.create('a', { 'connector.class': 'PartitionedSource', 'tasks.max': '1' }, 'STARTED');
+    await t.reconciler.reconcile('a');
+    const deps = { configStore: t.configStore, statusStore: t.statusStore, emit: () => undefined };
+    const crashed = event(1, 'Essential container in task exited', 137, -1);
+    expect((await handleTaskEvent(crashed, deps)).verdict).toBe('failure');
+    expect((await handleTaskEvent(event(1, 'Essential container in task exited', 0, -1), deps)).verdict).toBe(
+      'clean-exit',
+    );
+    expect((await t.statusStore.listTasks('a')).map((s) => s.id)).toEqual([0]);
   });
 });
