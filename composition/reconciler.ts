@@ -20,9 +20,15 @@ export async function createReconciler(
   {
     javaCatalog,
     restoreJavaConnectors = false,
+    javaConnectorTasks = false,
     ...extra
   }: Partial<ReconcilerOptions> & {
     javaCatalog?: JavaPluginCatalog;
+    /**
+     * AWS (`SKC_JAVA_CONNECTOR_TASKS`): each started Java connector of the stateless catalog runs in a connector
+     * task that hears its reconfiguration requests; false: the schedule polls their task configs instead
+     */
+    javaConnectorTasks?: boolean;
     /**
      * A long-lived reconciler with a new catalog JVM (the local stack starting on existing state): the Java
      * connectors' instances, which lived only in the previous JVM, are started again on its first reconcile.
@@ -37,7 +43,7 @@ export async function createReconciler(
   // skc.filestream.enable=false leaves Apache's Java FileStream out as it leaves the built-in out.
   const java = javaCatalog ? withFileStreamPolicy(javaCatalog, fileStream) : undefined;
   const providers = ConfigProviders.fromWorkerConfig(workerConfig);
-  const plugins = java ? withJavaTaskConfigs(registry, java) : registry;
+  const plugins = java ? withJavaTaskConfigs(registry, java, { connectorTasks: javaConnectorTasks }) : registry;
   const reconciler = new Reconciler({
     ...stores,
     launcher,

@@ -87,7 +87,8 @@ export function stackPropsFromContext(
   const region = env['CDK_DEFAULT_REGION'];
   if (vpcId && !(account && region)) throw new Error('context vpcId needs AWS credentials with an account and region');
 
-  // javaPluginsDirectory, javaPluginsS3Bucket with javaPluginsS3Prefix or javaPluginsS3Keys (comma-separated).
+  // javaPluginsDirectory, javaPluginsS3Bucket with javaPluginsS3Prefix or javaPluginsS3Keys (comma-separated);
+  // javaConnectorTasks=false polls the Java connectors' task configs instead of running connector tasks.
   const javaPlugins = (): JavaPlugins | undefined => {
     const directory = str('javaPluginsDirectory');
     const bucket = str('javaPluginsS3Bucket');
@@ -100,7 +101,12 @@ export function stackPropsFromContext(
         ? undefined
         : { bucket, ...(prefix !== undefined ? { prefix } : {}), ...(keys !== undefined ? { keys } : {}) };
     if (directory === undefined && s3 === undefined) return undefined;
-    return { ...(directory !== undefined ? { directory } : {}), ...(s3 ? { s3 } : {}) };
+    const connectorTasks = bool('javaConnectorTasks');
+    return {
+      ...(directory !== undefined ? { directory } : {}),
+      ...(s3 ? { s3 } : {}),
+      ...(connectorTasks !== undefined ? { connectorTasks } : {}),
+    };
   };
 
   const settings: Record<string, unknown> = {

@@ -37,6 +37,13 @@ export interface JavaPlugins {
    * @default 2048
    */
   readonly catalogMemoryMiB?: number;
+  /**
+   * Each started Java connector runs in a connector task of its own (one more ECS task of the tasks' definition,
+   * task id -1) that keeps the connector running and hears its `requestTaskReconfiguration()`; false: no connector
+   * task, the reconciler's schedule polls the task configs every minute instead (docs/java-plugins.md).
+   * @default true
+   */
+  readonly connectorTasks?: boolean;
 }
 
 /** Where plug-ins are inside the JVM image's containers. */

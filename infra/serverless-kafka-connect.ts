@@ -447,6 +447,10 @@ export class ServerlessKafkaConnect extends Construct {
         });
       }
       // No Kafka grant of its own: the callers send the worker properties, the Kafka authentication included.
+      // Connector tasks: the same task definition and per-connector role as the tasks (no grant added).
+      if (props.javaPlugins?.connectorTasks !== false) {
+        this.reconcilerFunction.addEnvironment('SKC_JAVA_CONNECTOR_TASKS', 'true');
+      }
     }
 
     // The Kafka clients: tasks, the API (offsets, topics) and the reconciler (task configs). With exactly-once

@@ -13,13 +13,16 @@ export const TABLE_KEYS = {
   stateSk: 'STATE',
   /** pk prefix of a connector's status items (connector, tasks, topics) */
   statusPrefix: 'STATUS#',
+  /** sk of a connector task's request for new task configs (in the status partition): wakes the reconciler */
+  taskConfigsRequestSk: 'TASKCONFIGS_REQUEST',
   /** pk of worker-level items: the `/admin/loggers` levels every task reads */
   workerPartition: 'WORKER',
 } as const;
 
 /**
- * Only desired-state changes wake the reconciler: list-index items and `STATE` items. Status writes (heartbeats
- * every few seconds per task) would otherwise invoke it for nothing; its handler ignores them anyway.
+ * Only desired-state changes wake the reconciler: list-index items, `STATE` items and a connector task's request
+ * for new task configs. Other status writes (heartbeats every few seconds per task) would otherwise invoke it for
+ * nothing; its handler ignores them anyway.
  */
 export function desiredStateFilters(): Array<Record<string, unknown>> {
   return [
@@ -27,5 +30,8 @@ export function desiredStateFilters(): Array<Record<string, unknown>> {
       dynamodb: { Keys: { pk: { S: lambda.FilterRule.isEqual(TABLE_KEYS.listPartition) } } },
     }),
     lambda.FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(TABLE_KEYS.stateSk) } } } }),
+    lambda.FilterCriteria.filter({
+      dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(TABLE_KEYS.taskConfigsRequestSk) } } },
+    }),
   ];
 }

@@ -8,7 +8,8 @@ import { commonEnvSchema, parseEnv } from '../composition/env';
 
 export const taskRunnerEnvSchema = commonEnvSchema.extend({
   SKC_CONNECTOR: z.string().min(1),
-  SKC_TASK_ID: z.coerce.number().int().nonnegative(),
+  /** -1: the connector task of a Java connector (task-runner/connector-task.ts) */
+  SKC_TASK_ID: z.coerce.number().int().min(-1),
   SKC_GENERATION: z.coerce.number().int().nonnegative(),
   SKC_WORKER_ID: z.string().min(1).optional(),
   /** CloudWatch namespace of the task's metrics (EMF lines on stdout); unset: no EMF (local runs) */

@@ -32,6 +32,8 @@ import { taskRunnerEnv, workerIdOf } from './environment';
 import { awaitAssignment, SPARE_ENV } from '../lib/adapters/local/spare-protocol';
 import type { OffsetStore } from '../lib/storage/ports';
 import { commonEnvSchema, parseEnv } from '../composition/env';
+import { CONNECTOR_TASK_ID } from '../lib/scheduler/connector-task';
+import { runConnectorRole } from './connector-task';
 
 const logger = createLogger('skc-task-runner');
 
@@ -115,6 +117,14 @@ async function main(): Promise<number> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+
+  if (taskId === CONNECTOR_TASK_ID) {
+    // The role "connector": the Java connector's instance itself, not one of its tasks.
+    shutdownGraceMs = 15_000;
+    const code = await runConnectorRole(env, { configStore, statusStore }, workerId, logger, stopRequest.signal);
+    levels.stop();
+    return code;
+  }
 
   // AWS: one EMF line per heartbeat (docs/observability.md); the stalled flag uses the worker's threshold.
   const detectionMs = stallSettingsFor(env.SKC_WORKER_CONFIG, undefined).detectionMs;

@@ -125,6 +125,8 @@ const load = (): Promise<Reconciler> =>
     return createReconciler(env, stores, createEcsLauncher(ecs), {
       log: (message, details) => logger.info(message, details ?? {}),
       ...(javaCatalog ? { javaCatalog } : {}),
+      // The construct's javaConnectorTasks (docs/java-plugins.md, "the connector task").
+      javaConnectorTasks: process.env.SKC_JAVA_CONNECTOR_TASKS === 'true',
     });
   })().catch((error: unknown) => {
     reconciler = undefined;

@@ -211,11 +211,19 @@ export function javaClassOnPluginPath(pluginPath: readonly string[], className: 
 export function withJavaTaskConfigs(
   registry: PluginRegistry,
   catalog: JavaPluginCatalog,
+  options: {
+    /**
+     * A stateless catalog's Java connectors run in connector tasks of their own (AWS; lib/scheduler/connector-task)
+     * that hear their reconfiguration requests, instead of being polled by the schedule
+     */
+    readonly connectorTasks?: boolean;
+  } = {},
 ): {
   newConnector(connectorClass: string): Connector;
   javaTaskConfigs(name: string, config: Readonly<Record<string, string>>): Promise<JavaTaskConfigs> | undefined;
   releaseConnector(name: string): Promise<void>;
   pollsTaskConfigs(config: Readonly<Record<string, string>>): boolean;
+  runsConnectorTask(config: Readonly<Record<string, string>>): boolean;
 } {
   // The connectors this reconciler started in the catalog: only those are worth a release.
   const running = new Set<string>();
@@ -227,6 +235,11 @@ export function withJavaTaskConfigs(
     releaseConnector: release,
     pollsTaskConfigs: (config) =>
       catalog.stateless === true &&
+      options.connectorTasks !== true &&
+      javaConnectorFor(registry, catalog.plugins, config['connector.class'] ?? '', config) !== undefined,
+    runsConnectorTask: (config) =>
+      catalog.stateless === true &&
+      options.connectorTasks === true &&
       javaConnectorFor(registry, catalog.plugins, config['connector.class'] ?? '', config) !== undefined,
     javaTaskConfigs(name, config) {
       const java = javaConnectorFor(registry, catalog.plugins, config['connector.class'] ?? '', config);

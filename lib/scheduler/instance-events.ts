@@ -3,6 +3,7 @@
  * of an ECS task stopping before the next reconcile runs): an unplanned stop of the current generation shows
  * the task FAILED with how it ended, at once.
  */
+import { isConnectorInstance } from './connector-task';
 import type { ConfigStore, StatusStore, TaskInstance } from '../storage/ports';
 import { describeExit, isCleanExit, isIntentionalStop } from './restart-policy';
 import { RECONCILER_WORKER_ID } from './reconciler';
@@ -16,6 +17,11 @@ export async function recordInstanceStopped(
   now = Date.now(),
 ): Promise<StopVerdict> {
   if (isIntentionalStop(instance)) return 'planned';
+  // A connector task has no task status: the connector's status is its own report; the reconciler relaunches it.
+  if (isConnectorInstance(instance)) {
+    if (!(await stores.configStore.get(instance.connector))) return 'superseded';
+    return isCleanExit(instance) ? 'clean-exit' : 'failure';
+  }
   const state = await stores.configStore.get(instance.connector);
   if (!state || state.generation !== instance.generation || instance.taskId >= state.taskConfigs.length)
     return 'superseded';

@@ -39,6 +39,7 @@ import type { ConnectorPlugins } from './task-configs';
 import { connectorPluginVersion, generateTaskConfigs, sameTaskConfigs } from './task-configs';
 import { detectedTrace, traceOf } from '../runtime/trace';
 import type { ZombieFencing } from './zombie-fencing';
+import { acceptableRequest, CONNECTOR_TASK_ID, isConnectorInstance } from './connector-task';
 
 export const RECONCILER_WORKER_ID = 'reconciler';
 
@@ -202,6 +203,8 @@ export class Reconciler {
     const { restartConnector, restartTasks } = restartPlan(state, connectorStatus, taskStatuses);
     if (restartConnector) {
       connectorStatus = await this.putConnectorStatus(name, 'RESTARTING', null, state.generation, connectorStatus);
+      // A connector task restarts with its connector (its instance is the connector).
+      await this.stopAll(instances.filter(isConnectorInstance), 'restart requested', work);
     }
     for (const taskId of restartTasks) {
       if (taskId >= state.taskConfigs.length) continue;
@@ -235,6 +238,13 @@ export class Reconciler {
     const stale = state.taskConfigsFromVersion !== state.version;
     if (paused) connectorVersion ??= connectorPluginVersion(state.config, this.options.plugins);
     const reconfigure = !paused && this.reconfigurationRequests.delete(name);
+    // A connector task's request for new task configs (AWS): the running connector's own answer, taken as it is
+    // when it still applies; nothing is generated here.
+    const connectorTask = this.options.plugins.runsConnectorTask?.(state.config) === true;
+    const requested =
+      connectorTask && !stale && !restartConnector && !reconfigure
+        ? acceptableRequest(state, await statusStore.getTaskConfigsRequest(name))
+        : undefined;
     // Only a poll (nothing else asks for new task configs): a failure keeps the running generation, as Apache's
     // herder keeps the tasks when a reconfiguration fails and tries again; here the next scheduled run does.
     const pollOnly =
@@ -245,8 +255,18 @@ export class Reconciler {
       state.targetState === 'STARTED' &&
       // A FAILED connector is retried by a config change or a restart only, as before.
       connectorStatus?.state !== 'FAILED' &&
+      // A connector task hears the requests themselves: no poll.
+      !connectorTask &&
       this.options.plugins.pollsTaskConfigs?.(state.config) === true;
-    if ((stale || restartConnector || reconfigure || pollOnly) && !paused) {
+    if (requested) {
+      connectorVersion = requested.version ?? connectorVersion;
+      changes.taskConfigs = [...requested.taskConfigs];
+      changes.generation = state.generation + 1;
+      this.options.log?.('task configs changed (requested by the connector)', {
+        connector: name,
+        generation: changes.generation,
+      });
+    } else if ((stale || restartConnector || reconfigure || pollOnly) && !paused) {
       try {
         const generated = await generateTaskConfigs(name, state.config, this.options);
         connectorVersion = generated.version;
@@ -295,8 +315,77 @@ export class Reconciler {
       await this.putConnectorStatus(name, desired, null, current.generation, connectorStatus, connectorVersion);
     }
 
-    // 4. Task instances.
-    await this.convergeTasks(current, instances, taskStatuses, new Set(restartTasks), work);
+    // 4. Task instances, and the connector task.
+    await this.convergeTasks(
+      current,
+      instances.filter((i) => !isConnectorInstance(i)),
+      taskStatuses,
+      new Set(restartTasks),
+      work,
+    );
+    if (this.options.plugins.runsConnectorTask) {
+      const wanted = current.targetState === 'STARTED' && connectorTask;
+      const status = await statusStore.getConnector(name);
+      const connectorInstances = instances.filter(isConnectorInstance);
+      await this.convergeConnectorTask(current, connectorInstances, wanted, status, restartConnector, work);
+    }
+  }
+
+  /**
+   * One connector task while the connector is started and runs in one; none otherwise (paused: Apache stops a
+   * paused connector's instance too). It is kept across generations: new task configs do not restart the
+   * connector, as on Apache's worker (its requests are fenced by generation instead, see acceptableRequest). An
+   * instance that died is relaunched through the restart policy's backoff, unless the connector FAILED by its
+   * own report (as a failed task, it waits for a restart or a config change).
+   */
+  private async convergeConnectorTask(
+    state: ConnectorState,
+    instances: TaskInstance[],
+    wanted: boolean,
+    connectorStatus: StatusRecord | undefined,
+    restartRequested: boolean,
+    work: Work,
+  ): Promise<void> {
+    if (!wanted) {
+      await this.stopAll(instances, state.targetState === 'PAUSED' ? 'connector paused' : 'no connector task', work);
+      return;
+    }
+    const stoppedHere = new Set(work.stopped);
+    let kept: TaskInstance | undefined;
+    for (const instance of instances.filter(isLive).sort((a, b) => a.startedAt - b.startedAt)) {
+      if (stoppedHere.has(instance.instanceId)) continue;
+      if (kept) await this.stop(instance, 'duplicate instance', work);
+      else kept = instance;
+    }
+    if (kept || instances.some((i) => !isGone(i) && (!isLive(i) || stoppedHere.has(i.instanceId)))) return;
+    const history = instances.filter(isGone);
+    const failedByItself = connectorStatus?.state === 'FAILED' && connectorStatus.workerId !== this.workerId;
+    // A requested restart overrides the policy and any pending backoff, as for tasks.
+    const decision = restartRequested
+      ? ({ action: 'launch', attempt: 0 } as const)
+      : decideRelaunch(history, failedByItself, restartPolicyFor(this.options.workerConfig, state.config), this.now());
+    if (decision.action === 'wait') {
+      work.nextWakeAt = Math.min(work.nextWakeAt ?? Infinity, decision.dueAt);
+      return;
+    }
+    // A connector that FAILED by its own report stays so until a restart or a config change, as on Apache.
+    if (decision.action === 'give-up' || failedByItself) return;
+    const newest = history.reduce<TaskInstance | undefined>(
+      (a, i) => (a && (a.stoppedAt ?? a.startedAt) >= (i.stoppedAt ?? i.startedAt) ? a : i),
+      undefined,
+    );
+    const instance = await this.options.launcher.launch({
+      connector: state.name,
+      taskId: CONNECTOR_TASK_ID,
+      generation: state.generation,
+      replaces: newest?.instanceId,
+    });
+    this.options.log?.('launched connector task', {
+      connector: state.name,
+      generation: state.generation,
+      instanceId: instance.instanceId,
+    });
+    work.launched.push(instance);
   }
 
   private async releaseConnector(name: string): Promise<void> {

@@ -34,6 +34,12 @@ export interface ConnectorPlugins {
    * `requestTaskReconfiguration()` is never heard: a scheduled reconcile asks for its task configs again
    */
   pollsTaskConfigs?(config: ConnectorConfig): boolean;
+  /**
+   * true: while started, the connector runs in a connector task of its own (task id -1) that keeps the instance
+   * running and reports its status and its requests for new task configs (lib/scheduler/connector-task.ts).
+   * Undefined (a reconciler that cannot tell): connector tasks are neither launched nor stopped for being unwanted.
+   */
+  runsConnectorTask?(config: ConnectorConfig): boolean;
 }
 
 /** Apache's `TooManyTasksException`. */

@@ -126,6 +126,24 @@ export interface TaskProgress {
 
 export type TaskStatus = StatusRecord<TaskStatusState> & { readonly id: number };
 
+/**
+ * New task configs a running connector instance asked for (its `requestTaskReconfiguration()`), reported by the
+ * connector task of a Java connector in AWS (docs/java-plugins.md, "Java connectors in AWS: the connector task").
+ * The reconciler stores them as a new generation only while they still apply: `generation` is the stored
+ * generation they replace and `configFingerprint` the connector config they were generated from.
+ */
+export interface TaskConfigsRequest {
+  readonly generation: number;
+  readonly configFingerprint: string;
+  /** `${…}` placeholders put back (reverseTransform): no resolved secret is stored */
+  readonly taskConfigs: readonly TaskConfig[];
+  /** the connector's `version()` */
+  readonly version: string | null;
+  readonly workerId: string;
+  /** epoch ms */
+  readonly requestedAt: number;
+}
+
 export interface StatusStore {
   getConnector(name: string): Promise<StatusRecord | undefined>;
   putConnector(name: string, status: StatusRecord): Promise<void>;
@@ -143,6 +161,13 @@ export interface StatusStore {
   addTopics(name: string, topics: readonly string[]): Promise<void>;
   getTopics(name: string): Promise<string[]>;
   resetTopics(name: string): Promise<void>;
+  /**
+   * The connector task's latest request for new task configs (one per connector, replaced by the next; deleted
+   * with the connector's status). It lives beside the status because the connector's own task role may write
+   * only that partition (lib/adapters/iam), and a write of it wakes the reconciler in AWS.
+   */
+  putTaskConfigsRequest(name: string, request: TaskConfigsRequest): Promise<void>;
+  getTaskConfigsRequest(name: string): Promise<TaskConfigsRequest | undefined>;
 }
 
 /** One logger's level as `/admin/loggers` shows it (`last_modified`: epoch ms of the last PUT). */

@@ -84,6 +84,15 @@ const taskProgressSchema = z.object({
   groupCommitMovedAt: z.number().optional(),
 });
 
+export const taskConfigsRequestSchema = z.object({
+  generation: z.number().int().nonnegative(),
+  configFingerprint: z.string(),
+  taskConfigs: z.array(stringMap),
+  version: z.string().nullable(),
+  workerId: z.string(),
+  requestedAt: z.number(),
+});
+
 export const connectorStatusSchema = z.object({ state: connectorStatusStateSchema, ...statusFields });
 export const taskStatusSchema = z.object({
   state: taskStatusStateSchema,

@@ -66,7 +66,7 @@ const synthesized = new Map<string, Synthesized>();
 const variants: Record<string, Partial<ServerlessKafkaConnectStackProps>> = {
   default: {},
   'directory and S3 keys': { javaPlugins: { directory: DIRECTORY, s3: KEYS } },
-  'S3 prefix': { javaPlugins: { s3: { bucket: 'my-plugins', prefix: 'connect/plugins' } } },
+  'S3 prefix': { javaPlugins: { s3: { bucket: 'my-plugins', prefix: 'connect/plugins' }, connectorTasks: false } },
 };
 const synthOf = (name: string): Synthesized => {
   let s = synthesized.get(name);
@@ -138,6 +138,18 @@ describe('javaPlugins', () => {
       expect(resourcesOf(s)).toContainEqual({ 'Fn::GetAtt': [catalog, 'Arn'] });
       for (const r of resourcesOf(s)) expect(r).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
     }
+  });
+
+  it('runs connector tasks by default (the reconciler’s SKC_JAVA_CONNECTOR_TASKS), polls with connectorTasks: false', () => {
+    const withTasks = (name: string) =>
+      Object.values(synthOf(name).template.findResources('AWS::Lambda::Function'))
+        .map((r) => r['Properties'] as { Environment?: { Variables?: Record<string, unknown> } })
+        .filter((p) => p.Environment?.Variables?.['SKC_JAVA_CONNECTOR_TASKS'] !== undefined)
+        .map((p) => p.Environment?.Variables?.['SKC_JAVA_CONNECTOR_TASKS']);
+    // The reconciler only: the connector task runs from the tasks' definition with the connector's task role.
+    expect(withTasks('directory and S3 keys')).toEqual(['true']);
+    expect(withTasks('S3 prefix')).toEqual([]);
+    expect(withTasks('default')).toEqual([]);
   });
 
   it('from S3 keys: s3:GetObject on exactly those objects, no listing', () => {

@@ -159,11 +159,13 @@ describe('reconciler', () => {
       MaximumRetryAttempts: 3,
       DestinationConfig: { OnFailure: { Destination: getAtt(logicalId(s, 'ReconcilerDlq'), 'Arn') } },
     });
-    // Desired-state items only: the list index and STATE items, not status heartbeats.
+    // Desired-state items only: the list index, STATE items and connector tasks' task-config requests, not status
+    // heartbeats.
     expect(props['FilterCriteria']).toEqual({
       Filters: [
         { Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: ['CONNECTORS'] } } } }) },
         { Pattern: JSON.stringify({ dynamodb: { Keys: { sk: { S: ['STATE'] } } } }) },
+        { Pattern: JSON.stringify({ dynamodb: { Keys: { sk: { S: ['TASKCONFIGS_REQUEST'] } } } }) },
       ],
     });
   });

@@ -1,6 +1,7 @@
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { EcsTaskLauncher, instanceState, runTaskClientToken, tagValue } from '../../lib/adapters/ecs/ecs-task-launcher';
 import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
+import { configFingerprint } from '../../lib/scheduler/connector-task';
 import { Reconciler } from '../../lib/scheduler/reconciler';
 import { testPlugins } from '../scheduler/fakes';
 import { ecsClientConfig, requireServices, uniqueName } from '../services/env';
@@ -222,6 +223,119 @@ describe('Reconciler driving ECS tasks on moto', () => {
 
     await configStore.delete('orders');
     await reconciler.reconcile();
+    expect(await live()).toEqual([]);
+  });
+});
+
+describe('Reconciler driving a Java connector’s connector task on moto', () => {
+  it('runs one connector task (task id -1) beside the tasks, keeps it across generations, stores its requests only while they apply, stops it on pause and delete', async () => {
+    const { launcher } = await ecsLauncher(uniqueName('skc-conntask').slice(0, 36));
+    const configStore = new InMemoryConfigStore();
+    const statusStore = new InMemoryStatusStore();
+    const reconciler = new Reconciler({
+      configStore,
+      statusStore,
+      launcher,
+      // As withJavaTaskConfigs answers for a Java connector with connector tasks (AWS).
+      plugins: { ...testPlugins, runsConnectorTask: () => true },
+    });
+    const name = uniqueName('conn');
+    const config = {
+      name,
+      'connector.class': 'PartitionedSource',
+      'tasks.max': '4',
+      partitions: '1',
+      'task.restart.backoff.initial.ms': '0',
+    };
+    await configStore.create(name, config, 'STARTED');
+    const live = async () =>
+      (await launcher.list())
+        .filter((i) => i.state === 'RUNNING' || i.state === 'PENDING')
+        .sort((a, b) => a.taskId - b.taskId);
+    const shape = async () => (await live()).map((i) => [i.taskId, i.generation]);
+    await reconciler.reconcile(name);
+    expect(await shape()).toEqual([
+      [-1, 1],
+      [0, 1],
+    ]);
+    const connectorTask = (await live())[0]!;
+    expect(launcher.runTaskInput({ connector: name, taskId: -1, generation: 1 }).tags).toContainEqual({
+      key: 'skc:task',
+      value: '-1',
+    });
+
+    // The running connector asks for two tasks (a new topic, a new table): a new generation with its task configs;
+    // the connector task stays (task configs do not restart the connector), the old task is replaced.
+    const request = (generation: number, taskConfigs: Record<string, string>[], forConfig = config) => ({
+      generation,
+      configFingerprint: configFingerprint(forConfig),
+      taskConfigs,
+      version: '2.1',
+      workerId: 'connector-task',
+      requestedAt: Date.now(),
+    });
+    const requested = [
+      { partition: '0', 'task.class': 'NoopTask' },
+      { partition: '1', 'task.class': 'NoopTask' },
+    ];
+    await statusStore.putTaskConfigsRequest(name, request(1, requested));
+    await reconciler.reconcile(name); // stores generation 2, stops task 0 of generation 1 (moto stops at once)
+    expect((await configStore.get(name))?.taskConfigs).toEqual(requested);
+    await reconciler.reconcile(name); // launches generation 2
+    expect(await shape()).toEqual([
+      [-1, 1],
+      [0, 2],
+      [1, 2],
+    ]);
+    expect((await live())[0]!.instanceId).toBe(connectorTask.instanceId);
+
+    // Requests that no longer apply change nothing: made for an older generation (a zombie, or one that lost a
+    // race) or from another config.
+    await statusStore.putTaskConfigsRequest(name, request(1, [requested[0]!]));
+    await reconciler.reconcile(name);
+    await statusStore.putTaskConfigsRequest(name, request(2, [requested[0]!], { ...config, partitions: '9' }));
+    await reconciler.reconcile(name);
+    expect((await configStore.get(name))?.generation).toBe(2);
+
+    // The connector task died: relaunched through the restart policy (backoff 0 here), naming its predecessor.
+    await launcher.stop(connectorTask.instanceId, 'test: connector task died');
+    await reconciler.reconcile(name);
+    const relaunched = (await live()).find((i) => i.taskId === -1);
+    expect(relaunched?.instanceId).not.toBe(connectorTask.instanceId);
+    expect(relaunched?.generation).toBe(2);
+
+    // FAILED by its own report (the Java trace) and exited: not relaunched until a restart, as a failed connector.
+    await statusStore.putConnector(name, {
+      state: 'FAILED',
+      trace: 'java.lang.RuntimeException: boom',
+      workerId: 'connector-task',
+      generation: 2,
+      updatedAt: Date.now(),
+    });
+    await launcher.stop(relaunched!.instanceId, 'test: exited 1');
+    await reconciler.reconcile(name);
+    expect((await shape()).filter(([taskId]) => taskId === -1)).toEqual([]);
+    expect(await statusStore.getConnector(name)).toMatchObject({
+      state: 'FAILED',
+      trace: expect.stringContaining('boom'),
+    });
+    const failed = (await configStore.get(name))!;
+    await configStore.update(name, failed.version, {
+      restartRequest: { requestId: 'r1', includeTasks: false, onlyFailed: true, requestedAt: new Date().toISOString() },
+    });
+    await reconciler.reconcile(name);
+    expect((await shape()).filter(([taskId]) => taskId === -1)).toHaveLength(1);
+
+    // Paused: Apache stops a paused connector's instance; resumed: started again.
+    const paused = await configStore.update(name, (await configStore.get(name))!.version, { targetState: 'PAUSED' });
+    await reconciler.reconcile(name);
+    expect((await shape()).filter(([taskId]) => taskId === -1)).toEqual([]);
+    await configStore.update(name, paused.version, { targetState: 'STARTED' });
+    await reconciler.reconcile(name);
+    expect((await shape()).filter(([taskId]) => taskId === -1)).toHaveLength(1);
+
+    await configStore.delete(name);
+    await reconciler.reconcile(name);
     expect(await live()).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ function setup() {
 }
 
 describe('reconciler Lambda', () => {
-  it('picks connectors from STATE and list-index items, ignoring status and task-config chunk items', () => {
+  it('picks connectors from STATE, list-index and task-config request items, ignoring status and chunk items', () => {
     const event = {
       Records: [
         streamRecord('CONNECTOR#a', 'STATE'),
@@ -30,9 +30,10 @@ describe('reconciler Lambda', () => {
         streamRecord('STATUS#c', 'TASK#0'),
         streamRecord('CONNECTOR#d', 'TASKCONFIGS#000000000003#0000'),
         streamRecord('CONNECTOR#a', 'STATE'),
+        streamRecord('STATUS#e', 'TASKCONFIGS_REQUEST'),
       ],
     } as unknown as DynamoDBStreamEvent;
-    expect(connectorsInStreamEvent(event)).toEqual(['a', 'b']);
+    expect(connectorsInStreamEvent(event)).toEqual(['a', 'b', 'e']);
   });
 
   it('reconciles the named connectors on a stream batch, all on a scheduled event, nothing on status-only batches', async () => {
@@ -125,7 +126,7 @@ describe('reconciler Lambda: the schedule polls the task configs of connectors t
 });
 
 describe('task-events Lambda', () => {
-  const event = (generation: number, stoppedReason: string, exitCode?: number) => ({
+  const event = (generation: number, stoppedReason: string, exitCode?: number, taskId = 0) => ({
     'detail-type': 'ECS Task State Change',
     source: 'aws.ecs',
     detail: {
@@ -149,7 +150,7 @@ describe('task-events Lambda', () => {
             name: 'task-runner',
             environment: [
               { name: 'SKC_CONNECTOR', value: 'a' },
-              { name: 'SKC_TASK_ID', value: '0' },
+              { name: 'SKC_TASK_ID', value: String(taskId) },
               { name: 'SKC_GENERATION', value: String(generation) },
             ],
           },
@@ -189,5 +190,18 @@ describe('task-events Lambda', () => {
     expect((await handleTaskEvent(event(0, 'Essential container in task exited', 1), deps)).verdict).toBe('superseded');
     expect((await handleTaskEvent({ 'detail-type': 'Scheduled Event', detail: {} }, deps)).verdict).toBe('ignored');
     expect((await t.statusStore.getTask('a', 0))?.state).toBe('UNASSIGNED');
+  });
+
+  it('counts a connector task’s crash as a failure without writing a task status (it has none)', async () => {
+    const t = setup();
+    await t.configStore.create('a', { 'connector.class': 'PartitionedSource', 'tasks.max': '1' }, 'STARTED');
+    await t.reconciler.reconcile('a');
+    const deps = { configStore: t.configStore, statusStore: t.statusStore, emit: () => undefined };
+    const crashed = event(1, 'Essential container in task exited', 137, -1);
+    expect((await handleTaskEvent(crashed, deps)).verdict).toBe('failure');
+    expect((await handleTaskEvent(event(1, 'Essential container in task exited', 0, -1), deps)).verdict).toBe(
+      'clean-exit',
+    );
+    expect((await t.statusStore.listTasks('a')).map((s) => s.id)).toEqual([0]);
   });
 });

@@ -109,6 +109,28 @@ export function describeStatusStoreContract(adapter: string, harness: StatusStor
       expect(await store.putTask(name, 0, task('RUNNING', 1))).toBe(true);
     });
 
+    it('keeps one task-config request per connector, replaced by the next and deleted with the status', async () => {
+      const name = uniqueName('tcreq');
+      expect(await store.getTaskConfigsRequest(name)).toBeUndefined();
+      const request = {
+        generation: 3,
+        configFingerprint: 'abc',
+        taskConfigs: [{ 'task.class': 'T', topics: 'a,b' }, { 'task.class': 'T' }],
+        version: '4.3.1',
+        workerId: 'w',
+        requestedAt: 5,
+      };
+      await store.putTaskConfigsRequest(name, request);
+      expect(await store.getTaskConfigsRequest(name)).toEqual(request);
+      const next = { ...request, generation: 4, taskConfigs: [], version: null };
+      await store.putTaskConfigsRequest(name, next);
+      expect(await store.getTaskConfigsRequest(name)).toEqual(next);
+      // Not a task: listing tasks does not see it.
+      expect(await store.listTasks(name)).toEqual([]);
+      await store.deleteConnector(name);
+      expect(await store.getTaskConfigsRequest(name)).toBeUndefined();
+    });
+
     if (harness.reopen) {
       it('survives a reopen', async () => {
         const name = uniqueName('durable');

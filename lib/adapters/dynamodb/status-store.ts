@@ -6,10 +6,16 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StatusRecord, StatusStore, TaskStatus, TaskStatusState } from '../../storage/ports';
-import { connectorStatusSchema, taskStatusSchema, toStatusRecord, validateStored } from '../../storage/store-schemas';
+import type { StatusRecord, StatusStore, TaskConfigsRequest, TaskStatus, TaskStatusState } from '../../storage/ports';
+import {
+  connectorStatusSchema,
+  taskConfigsRequestSchema,
+  taskStatusSchema,
+  toStatusRecord,
+  validateStored,
+} from '../../storage/store-schemas';
 import { deleteKeys, queryAll, type Item } from './dynamo-helpers';
-import { statusPk, type DynamoTableNames } from './table';
+import { statusPk, TASK_CONFIGS_REQUEST_SK, type DynamoTableNames } from './table';
 
 const CONNECTOR_SK = 'CONNECTOR';
 const TASK_PREFIX = 'TASK#';
@@ -152,5 +158,32 @@ export class DynamoDbStatusStore implements StatusStore {
 
   async resetTopics(name: string): Promise<void> {
     await this.deleteItems(await this.query(name, TOPIC_PREFIX));
+  }
+
+  /** One item (400 KB limit): task configs of that size are far beyond what a connector hands its tasks. */
+  async putTaskConfigsRequest(name: string, request: TaskConfigsRequest): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: statusPk(name),
+          sk: TASK_CONFIGS_REQUEST_SK,
+          ...request,
+          taskConfigs: JSON.stringify(request.taskConfigs),
+        },
+      }),
+    );
+  }
+
+  async getTaskConfigsRequest(name: string): Promise<TaskConfigsRequest | undefined> {
+    const item = await this.getItem(statusPk(name), TASK_CONFIGS_REQUEST_SK);
+    if (!item) return undefined;
+    const where = `${this.table} ${statusPk(name)}/${TASK_CONFIGS_REQUEST_SK}`;
+    const { pk: _pk, sk: _sk, taskConfigs, ...rest } = item;
+    return validateStored(
+      taskConfigsRequestSchema,
+      { ...rest, taskConfigs: typeof taskConfigs === 'string' ? (JSON.parse(taskConfigs) as unknown) : taskConfigs },
+      where,
+    );
   }
 }

@@ -11,6 +11,7 @@
  * | `STATUS#<name>`     | `CONNECTOR`                  | connector status                                       |
  * | `STATUS#<name>`     | `TASK#<id>`                  | task status (with generation: fencing condition)       |
  * | `STATUS#<name>`     | `TOPIC#<topic>`              | KIP-558 active topic                                   |
+ * | `STATUS#<name>`     | `TASKCONFIGS_REQUEST`        | a connector task's request for new task configs        |
  * | `WORKER`            | `LOG_LEVELS`                 | `/admin/loggers` levels, read by every task (version)  |
  *
  * Rules: create is a transaction (conditional put of `STATE` + index item), so it is atomic; every update is
@@ -35,6 +36,8 @@ export interface DynamoTableNames {
 export const LIST_PARTITION = 'CONNECTORS';
 export const STATE_SK = 'STATE';
 export const TASK_CONFIGS_PREFIX = 'TASKCONFIGS#';
+/** sk of the connector task's request for new task configs, in the connector's status partition */
+export const TASK_CONFIGS_REQUEST_SK = 'TASKCONFIGS_REQUEST';
 /** worker-level items (not a connector's): the `/admin/loggers` levels */
 export const WORKER_PARTITION = 'WORKER';
 export const LOG_LEVELS_SK = 'LOG_LEVELS';

@@ -9,7 +9,10 @@
  * - trusts ECS tasks of this account only (`aws:SourceAccount`, confused-deputy guard);
  * - has one inline policy limiting DynamoDB to this connector's partitions by their exact keys
  *   (`dynamodb:LeadingKeys`): GetItem/Query of `CONNECTOR#<name>` and `STATUS#<name>`, PutItem/UpdateItem of
- *   `STATUS#<name>` (what a task reads and writes: lib/runtime/task-instance.ts, task-supervisor.ts), and GetItem
+ *   `STATUS#<name>` (what a task reads and writes: lib/runtime/task-instance.ts, task-supervisor.ts; the connector
+ *   task of a Java connector writes its connector status and its task-config request there too,
+ *   lib/runtime/connector-task.ts: IAM's LeadingKeys cannot tell sort keys apart, so an item in `CONNECTOR#<name>`
+ *   would have needed writes of its `STATE`, the connector's own config), and GetItem
  *   of the worker-level `WORKER` item (the `/admin/loggers` levels). A prefix
  *   condition (`CONNECTOR#orders*`) would also match `CONNECTOR#orders2`, so the keys are exact;
  * - gets the deployment's shared task policy attached (Kafka, S3 sink buckets, secrets: the same for every

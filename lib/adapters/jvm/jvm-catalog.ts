@@ -77,14 +77,25 @@ export class JvmCatalog implements JavaPluginCatalog {
   /** connectors whose instance runs in the current JVM (started by `taskConfigs`, not released since) */
   private readonly running = new Set<string>();
 
+  private readonly failureListeners: ((connector: string, trace: string) => void)[] = [];
+
   onReconfigurationRequested(listener: (connector: string) => void): void {
     this.reconfigurationListeners.push(listener);
   }
 
+  /** A running connector failed after its start (its `raiseError`, a failed transition), with the Java trace. */
+  onConnectorFailed(listener: (connector: string, trace: string) => void): void {
+    this.failureListeners.push(listener);
+  }
+
   private listen(host: JvmHost): void {
     host.onEvent((event) => {
-      if (event.event !== 'reconfigurationRequested' || typeof event.connector !== 'string') return;
-      this.announce(event.connector);
+      if (typeof event.connector !== 'string') return;
+      if (event.event === 'reconfigurationRequested') this.announce(event.connector);
+      if (event.event === 'connectorFailed') {
+        const trace = typeof event.trace === 'string' ? event.trace : 'Connector failed';
+        for (const listener of this.failureListeners) listener(event.connector, trace);
+      }
     });
     void host.exited.then((exit) => {
       if (this.closing || host !== this.host) return;

@@ -5,6 +5,7 @@
  *   <dir>/status/<encoded connector>/connector.json   connector status
  *   <dir>/status/<encoded connector>/task-<id>.json   task status (with its generation)
  *   <dir>/status/<encoded connector>/topics.json      KIP-558 active topics
+ *   <dir>/status/<encoded connector>/task-configs-request.json   the connector task's latest request
  *
  * Each write is atomic (`writeFileAtomic`); read-check-write sequences (task generation fencing, topic set
  * union) hold `withFileLock` on the record's file, which excludes other processes too.
@@ -12,9 +13,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { StatusRecord, StatusStore, TaskStatus, TaskStatusState } from '../../storage/ports';
+import type { StatusRecord, StatusStore, TaskConfigsRequest, TaskStatus, TaskStatusState } from '../../storage/ports';
 import { encodeFileName, readFileIfExists, removeFile, withFileLock, writeFileAtomic } from './atomic-file';
-import { connectorStatusSchema, parseStored, taskStatusSchema, toStatusRecord } from '../../storage/store-schemas';
+import {
+  connectorStatusSchema,
+  parseStored,
+  taskConfigsRequestSchema,
+  taskStatusSchema,
+  toStatusRecord,
+} from '../../storage/store-schemas';
 
 const topicsSchema = z.array(z.string());
 const TASK_FILE = /^task-(\d+)\.json$/;
@@ -121,5 +128,19 @@ export class FileStatusStore implements StatusStore {
 
   async resetTopics(name: string): Promise<void> {
     await removeFile(this.topicsFile(name));
+  }
+
+  private requestFile(name: string): string {
+    return path.join(this.dirOf(name), 'task-configs-request.json');
+  }
+
+  async putTaskConfigsRequest(name: string, request: TaskConfigsRequest): Promise<void> {
+    await this.write(this.requestFile(name), request);
+  }
+
+  async getTaskConfigsRequest(name: string): Promise<TaskConfigsRequest | undefined> {
+    const file = this.requestFile(name);
+    const text = await readFileIfExists(file);
+    return text === undefined ? undefined : parseStored(taskConfigsRequestSchema, text, file);
   }
 }

@@ -26,6 +26,7 @@ import type {
   StatusStore,
   StoredLoggerLevels,
   TargetState,
+  TaskConfigsRequest,
   TaskStatus,
   TaskStatusState,
 } from '../../storage/ports';
@@ -116,6 +117,7 @@ export class InMemoryStatusStore implements StatusStore {
   private readonly connectors = new Map<string, StatusRecord>();
   private readonly tasks = new Map<string, Map<number, TaskStatus>>();
   private readonly topics = new Map<string, Set<string>>();
+  private readonly requests = new Map<string, TaskConfigsRequest>();
 
   async getConnector(name: string): Promise<StatusRecord | undefined> {
     const status = this.connectors.get(name);
@@ -152,6 +154,16 @@ export class InMemoryStatusStore implements StatusStore {
     this.connectors.delete(name);
     this.tasks.delete(name);
     this.topics.delete(name);
+    this.requests.delete(name);
+  }
+
+  async putTaskConfigsRequest(name: string, request: TaskConfigsRequest): Promise<void> {
+    this.requests.set(name, structuredClone(request));
+  }
+
+  async getTaskConfigsRequest(name: string): Promise<TaskConfigsRequest | undefined> {
+    const request = this.requests.get(name);
+    return request && structuredClone(request);
   }
 
   async addTopics(name: string, topics: readonly string[]): Promise<void> {

@@ -52,7 +52,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One Apache worker without a worker group: Apache's {@link Plugins} over plugin.path, its {@link Worker} with
@@ -283,14 +285,21 @@ final class Host {
 
     private void startConnector(String name, Map<String, String> config) throws Exception {
         Throwable[] failure = new Throwable[1];
+        // Until the start has been answered a failure is the request's error; afterwards (the connector's
+        // raiseError, a failed transition) it is reported as a connectorFailed event.
+        AtomicBoolean running = new AtomicBoolean();
+        Consumer<Throwable> failed = cause -> {
+            if (running.get()) connectorFailed(name, cause);
+            else failure[0] = cause;
+        };
         ConnectorStatus.Listener listener = new ConnectorStatusAdapter() {
             @Override
             public void onFailure(String connector, Throwable cause) {
-                failure[0] = cause;
+                failed.accept(cause);
             }
         };
         ConnectorContextBridge context = new ConnectorContextBridge(name, worker.metrics().connectorPluginMetrics(name),
-                () -> reconfigurationRequested(name), e -> failure[0] = e);
+                () -> reconfigurationRequested(name), failed::accept);
         FutureCallback<TargetState> started = new FutureCallback<>();
         worker.startConnector(name, config, context, listener, TargetState.STARTED, started);
         try {
@@ -301,6 +310,7 @@ final class Host {
             throw e;
         }
         runningConfigs.put(name, new HashMap<>(config));
+        running.set(true);
     }
 
     /** The connector was deleted or stopped (or its config changed): release its instance. */
@@ -313,6 +323,13 @@ final class Host {
     private Object answerOffsets(JsonNode request) {
         if (supervisorOffsets == null) throw new ConnectRestException(409, "This host keeps no supervisor offsets");
         return supervisorOffsets.answer(request);
+    }
+
+    private void connectorFailed(String name, Throwable cause) {
+        ObjectNode fields = Protocol.JSON.createObjectNode();
+        fields.put("connector", name);
+        fields.put("trace", Protocol.trace(cause));
+        protocol.event("connectorFailed", fields);
     }
 
     private void reconfigurationRequested(String name) {
