@@ -29,7 +29,8 @@
  * BENCH_FILESTREAM_CONVERTERS (default `json,string`), BENCH_FILESTREAM_PARTS (default `source,sink,ceilings`; add
  * `create` for create → first record), BENCH_FILESTREAM_APACHE (`0` leaves Apache out), BENCH_APACHE_HEAP (the
  * JVM's -Xmx, default 2G as Apache's connect-standalone.sh), BENCH_PP_TUNED (ProducerPerformance's tuned props,
- * default `batch.size=524288 linger.ms=20`), BENCH_CREATE_ROUNDS (default 5), BENCH_CREATE_PAUSE_MS (idle time before each create, default 2000),
+ * default `batch.size=524288 linger.ms=20`), BENCH_CREATE_ROUNDS (default 5), BENCH_CREATE_PAUSE_MS (idle time before each create, default 2000;
+ * the local stack's SKC_WARM_SPARES / SKC_WARM_SPARE are passed on to it),
  * BENCH_FILESTREAM_NODE_ARGS (extra
  * node arguments for our connector process), BENCH_FILESTREAM_WORKER_PROPS (extra worker properties for both
  * sides, `;`-separated), KAFKA_BOOTSTRAP_SERVERS (use a running broker instead of starting one).
@@ -49,7 +50,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Admin, Kafka } from 'kafkajs';
@@ -570,6 +571,37 @@ const taskStartedLine = (
   return undefined;
 };
 
+/** `VmRSS` and `Pss` (its share of pages shared with other processes) of a process, MiB. */
+const memoryOf = (pid: number): { rss: number; pss: number } | undefined => {
+  try {
+    const kib = (text: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+    const rss = kib(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+    const pss = kib(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+    return { rss: rss / 1024, pss: pss / 1024 };
+  } catch {
+    return undefined;
+  }
+};
+
+/** The idle warm spares of a local stack (their `spare-<instance>.log` files) and their processes' memory. */
+const idleSpares = (stateDir: string): { instanceId: string; rss: number; pss: number }[] => {
+  const logs = join(stateDir, 'logs');
+  const ids = existsSync(logs) ? readdirSync(logs).flatMap((f) => /^spare-(.+)\.log$/.exec(f)?.[1] ?? []) : [];
+  const found: { instanceId: string; rss: number; pss: number }[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const id = ids.find((i) => cmdline.includes(`--skc-instance=${i}`));
+    const memory = id ? memoryOf(Number(pid)) : undefined;
+    if (id && memory) found.push({ instanceId: id, ...memory });
+  }
+  return found;
+};
+
 const waitForRest = (base: string, child: ChildProcess): Promise<true> =>
   poll(
     async () => {
@@ -646,6 +678,7 @@ const benchCreate = async (ctx: Context): Promise<void> => {
     if (apache) await createToFirstRecord(ctx, listener(apacheProps), 'warm-up');
     await createToFirstRecord(ctx, listener(ourProps), 'warm-up');
     const times: Record<Side, number[]> = { ours: [], apache: [] };
+    const loadBefore = loadavg();
     const pause = () => new Promise((r) => setTimeout(r, CREATE_PAUSE_MS));
     for (let round = 1; round <= CREATE_ROUNDS; round++) {
       await pause();
@@ -660,9 +693,12 @@ const benchCreate = async (ctx: Context): Promise<void> => {
       );
     }
     const range = (v: number[]) => (v.length ? `${Math.min(...v)}–${Math.max(...v)} ms` : '–');
+    const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
     console.log(
       `\n[filestream] create → first record (POST of a FileStreamSource of 5 lines → first record on the topic, ` +
-        `${CREATE_ROUNDS} rounds, warm workers, ${CREATE_PAUSE_MS} ms idle before each create)\n` +
+        `${CREATE_ROUNDS} rounds, warm workers, ${CREATE_PAUSE_MS} ms idle before each create, ` +
+        `SKC_WARM_SPARES=${process.env.SKC_WARM_SPARES ?? '(default)'}; load average before ${load(loadBefore)}, ` +
+        `after ${load(loadavg())})\n` +
         renderTable(
           ['side', 'median ms', 'range', 'ours / Apache (time)'],
           [
@@ -687,6 +723,14 @@ const benchCreate = async (ctx: Context): Promise<void> => {
             .sort((a, b) => median(a[1]) - median(b[1]))
             .map(([step, v]) => [step, num(median(v)), range(v)]),
         ),
+    );
+    // The idle cost of the warm spares: their memory once the stack has been idle a while (replacements ready).
+    await new Promise((r) => setTimeout(r, 5000));
+    const spares = idleSpares(stateDir);
+    const mib = (v: number[]) => (v.length ? `${v.map((x) => x.toFixed(0)).join(', ')} MiB` : '–');
+    console.log(
+      `\n[filestream] ours: ${spares.length} idle warm spare(s): RSS ${mib(spares.map((s) => s.rss))}, ` +
+        `PSS ${mib(spares.map((s) => s.pss))}`,
     );
   } finally {
     if (apache) await stopProcess(apache);

@@ -41,10 +41,11 @@ export interface LocalStackOptions {
   readonly taskRunnerScript?: string;
   readonly reconcileIntervalMs?: number;
   /**
-   * Keep one warm spare task process that the next launched task takes over (ProcessLauncher `warmSpare`;
-   * create → first record without the process start). Default true; `SKC_WARM_SPARE=false` turns it off.
+   * How many warm spare task processes to keep, which the next launched tasks take over (ProcessLauncher
+   * `warmSpares`; create → first record without the process start). Default DEFAULT_WARM_SPARES; 0 turns them
+   * off (`SKC_WARM_SPARES`, `SKC_WARM_SPARE=false`: warmSparesFromEnv()).
    */
-  readonly warmSpare?: boolean;
+  readonly warmSpares?: number;
   readonly stopGraceMs?: number;
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
   /**
@@ -65,6 +66,33 @@ export interface LocalStack {
   readonly loop: ReconcileLoop;
   /** stop the HTTP server and the reconciler; `stopTasks` (default true) also stops every task process */
   close(options?: { stopTasks?: boolean }): Promise<void>;
+}
+
+/**
+ * Warm spares of the local stack by default. Two, from `npm run bench -- filestream` (docs/lifecycle.md): with
+ * one, connectors created back to back find its replacement still starting (create → first record 2–3× Apache's
+ * warm worker); with two, each replacement has the time of two creates to start. Each idle spare costs a Node
+ * process (about 90 MiB RSS, most of it not shared).
+ */
+export const DEFAULT_WARM_SPARES = 2;
+/** At most this many (`SKC_WARM_SPARES`): each is an idle Node process, and they start one at a time. */
+export const MAX_WARM_SPARES = 8;
+
+/**
+ * The number of warm spares `env` asks for: `SKC_WARM_SPARES` (0–MAX_WARM_SPARES), else `SKC_WARM_SPARE`
+ * (`false`: none, `true`: the default), else DEFAULT_WARM_SPARES. Throws, naming the variable, on anything else.
+ */
+export function warmSparesFromEnv(env: NodeJS.ProcessEnv): number {
+  const count = env.SKC_WARM_SPARES?.trim();
+  const flag = env.SKC_WARM_SPARE?.trim();
+  if (flag !== undefined && flag !== 'true' && flag !== 'false')
+    throw new Error(`SKC_WARM_SPARE must be true or false, not '${flag}'`);
+  if (count === undefined) return flag === 'false' ? 0 : DEFAULT_WARM_SPARES;
+  if (!/^\d+$/.test(count) || Number(count) > MAX_WARM_SPARES)
+    throw new Error(`SKC_WARM_SPARES must be a whole number from 0 to ${MAX_WARM_SPARES}, not '${count}'`);
+  if (flag === 'false' && Number(count) > 0)
+    throw new Error(`SKC_WARM_SPARE=false contradicts SKC_WARM_SPARES=${count}: set only one`);
+  return Number(count);
 }
 
 /** Where the bundled task-runner is: beside this bundle (dist/), else dist/ of the project. */
@@ -107,7 +135,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logDir: join(stateDir, 'logs'),
     stopGraceMs: options.stopGraceMs ?? 15_000,
     onExit: (instance) => trigger(instance.connector),
-    warmSpare: options.warmSpare ?? true,
+    warmSpares: options.warmSpares ?? DEFAULT_WARM_SPARES,
   });
   const adopted = launcher.recover();
   if (adopted.length > 0) options.log?.('adopted task processes of a previous run', { count: adopted.length });

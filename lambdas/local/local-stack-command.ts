@@ -29,7 +29,7 @@ import {
 import { loadPropertiesFile } from '../../lib/config/properties';
 import { bindUrl, parseListeners, StandaloneError } from '../../lib/runtime/standalone';
 import type { RestListener } from '../../lib/runtime/standalone';
-import { startLocalStack } from '../../composition/local-stack';
+import { startLocalStack, warmSparesFromEnv } from '../../composition/local-stack';
 
 /** Worker defaults for the project's own single-node broker (Apache's example file, replication 1). */
 const SINGLE_BROKER_WORKER: Readonly<Record<string, string>> = {
@@ -153,6 +153,13 @@ async function run(argv: readonly string[], command: LocalStackCommand): Promise
   const root = projectRoot();
   process.chdir(root);
   const stateDir = resolve(process.env.SKC_STATE_DIR ?? join(root, '.cache', 'local-state'));
+  // docs/lifecycle.md: each warm spare task process is an idle Node process.
+  let warmSpares: number;
+  try {
+    warmSpares = warmSparesFromEnv(process.env);
+  } catch (error) {
+    throw new StandaloneError((error as Error).message, 2);
+  }
 
   let workerProperties: Record<string, string> = { ...SINGLE_BROKER_WORKER };
   if (workerFile) {
@@ -187,8 +194,7 @@ async function run(argv: readonly string[], command: LocalStackCommand): Promise
     workerProperties,
     listeners: bindUrl(listener),
     log,
-    // docs/lifecycle.md: the warm spare task process costs one idle Node process (about 60–90 MiB RSS).
-    warmSpare: process.env.SKC_WARM_SPARE !== 'false',
+    warmSpares,
     ...(own ? { kafkaReady: own.ready, clusterId: async () => own.clusterId } : {}),
   }).catch(async (error: NodeJS.ErrnoException) => {
     await stopBroker();

@@ -205,15 +205,23 @@ describe('ProcessLauncher warm spare', () => {
   const readySpare = (launcher: ProcessLauncher, notPid?: number) =>
     waitFor(
       () => {
-        const spare = launcher.spareState();
+        const spare = launcher.spareStates()[0];
         return spare?.ready && spare.pid !== notPid ? spare : undefined;
       },
       { timeoutMs: 15_000, description: 'a ready spare' },
     );
+  const readySpares = (launcher: ProcessLauncher, count: number, notPids: number[] = []) =>
+    waitFor(
+      () => {
+        const spares = launcher.spareStates();
+        return spares.length === count && spares.every((s) => s.ready && !notPids.includes(s.pid)) ? spares : undefined;
+      },
+      { timeoutMs: 20_000, description: `${count} ready spares` },
+    );
 
   it('hands exactly one launch to the ready spare, which then runs as a launched instance; a new spare follows', async () => {
     const dir = scratch();
-    const launcher = track(makeLauncher(dir, {}, { warmSpare: true, spareDelayMs: 0 }));
+    const launcher = track(makeLauncher(dir, {}, { warmSpares: 1, spareDelayMs: 0 }));
     launcher.startSpare();
     const spare = await readySpare(launcher);
 
@@ -245,7 +253,7 @@ describe('ProcessLauncher warm spare', () => {
 
   it('replaces a spare that was killed, and stops its idle spare with the instances (stopAll)', async () => {
     const dir = scratch();
-    const launcher = track(makeLauncher(dir, {}, { warmSpare: true }));
+    const launcher = track(makeLauncher(dir, {}, { warmSpares: 1 }));
     launcher.startSpare();
     const killed = await readySpare(launcher);
     process.kill(killed.pid, 'SIGKILL');
@@ -255,14 +263,14 @@ describe('ProcessLauncher warm spare', () => {
     expect(await launcher.list()).toEqual([]);
 
     await launcher.stopAll('test');
-    expect(launcher.spareState()).toBeUndefined();
+    expect(launcher.spareStates()).toEqual([]);
     await waitFor(() => !isAlive(replacement.pid), { timeoutMs: 10_000, description: 'the idle spare exited' });
   });
 
   it('an adopted spare stops on SIGTERM like any instance, and survives its launcher like any instance', async () => {
     const dir = scratch();
     const exits: TaskInstance[] = [];
-    const first = makeLauncher(dir, {}, { warmSpare: true });
+    const first = makeLauncher(dir, {}, { warmSpares: 1 });
     first.startSpare();
     const spare = await readySpare(first);
     const connector = uniqueName('spare-stop');
@@ -293,5 +301,61 @@ describe('ProcessLauncher warm spare', () => {
         'utf8',
       ),
     ).toContain('SIGTERM: flushing and exiting');
+  });
+
+  it('keeps a pool of spares: launches take them oldest first, each is replaced, and none outlives stopAll', async () => {
+    const dir = scratch();
+    const launcher = track(makeLauncher(dir, {}, { warmSpares: 2, spareDelayMs: 0 }));
+    launcher.startSpare();
+    const [oldest, younger] = await readySpares(launcher, 2);
+    const a = await launcher.launch({ connector: uniqueName('pool-a'), taskId: 0, generation: 1 });
+    const b = await launcher.launch({ connector: uniqueName('pool-b'), taskId: 0, generation: 1 });
+    expect([a.instanceId, b.instanceId]).toEqual([oldest!.instanceId, younger!.instanceId]);
+    expect((await envOf(dir, a.instanceId)).pid).toBe(oldest!.pid);
+    expect((await envOf(dir, b.instanceId)).pid).toBe(younger!.pid);
+    // both replaced by new processes, which the next launches take
+    const replacements = await readySpares(launcher, 2, [oldest!.pid, younger!.pid]);
+    const c = await launcher.launch({ connector: uniqueName('pool-c'), taskId: 0, generation: 1 });
+    expect(c.instanceId).toBe(replacements[0]!.instanceId);
+    await readySpares(launcher, 2, [oldest!.pid, younger!.pid, replacements[0]!.pid]);
+    const idle = launcher.spareStates().map((s) => s.pid);
+
+    await launcher.stopAll('test');
+    expect(launcher.spareStates()).toEqual([]);
+    for (const pid of [...idle, oldest!.pid, younger!.pid, replacements[0]!.pid])
+      await waitFor(() => !isAlive(pid), { timeoutMs: 10_000, description: `process ${pid} exited` });
+    // no spare log of an idle spare is left behind, and no pid file
+    expect(readdirSync(join(dir, 'logs')).filter((f) => f.startsWith('spare-'))).toEqual([]);
+    expect(readdirSync(join(dir, 'run'))).toEqual([]);
+  });
+
+  it('a launch with no ready spare waits for the starting one rather than start a second process beside it', async () => {
+    const dir = scratch();
+    // a long replacement delay: after the first adoption, only the launch itself can start the next spare at once
+    const launcher = track(makeLauncher(dir, {}, { warmSpares: 1, spareDelayMs: 60_000 }));
+    launcher.startSpare();
+    const first = await readySpare(launcher);
+    expect((await launcher.launch({ connector: uniqueName('wait-a'), taskId: 0, generation: 1 })).instanceId).toBe(
+      first.instanceId,
+    );
+    expect(launcher.spareStates()).toEqual([]);
+    const second = await launcher.launch({ connector: uniqueName('wait-b'), taskId: 0, generation: 1 });
+    // it was started as a spare (its log was renamed after the task, no spare log is left) and taken over
+    expect(readdirSync(join(dir, 'logs')).filter((f) => f.startsWith('spare-'))).toEqual([]);
+    expect(launcher.logFile(second.instanceId)).toContain('wait-b');
+    expect((await envOf(dir, second.instanceId)).env.SKC_SPARE).toBeUndefined();
+    expect(launcher.spareStates()).toEqual([]); // the next replacement waits for its delay
+  });
+
+  it('with no spares asked for, keeps none and launches a new process', async () => {
+    const dir = scratch();
+    const launcher = track(makeLauncher(dir, {}, { warmSpares: 0 }));
+    launcher.startSpare();
+    expect(launcher.spareStates()).toEqual([]);
+    const instance = await launcher.launch({ connector: uniqueName('no-spare'), taskId: 0, generation: 1 });
+    expect((await envOf(dir, instance.instanceId)).env).toMatchObject({ SKC_TASK_ID: '0' });
+    expect(launcher.spareStates()).toEqual([]);
+    expect(() => makeLauncher(dir, {}, { warmSpares: -1 })).toThrow(/warmSpares/);
+    expect(() => makeLauncher(dir, {}, { warmSpares: 1.5 })).toThrow(/warmSpares/);
   });
 });

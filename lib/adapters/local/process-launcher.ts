@@ -42,15 +42,18 @@ export interface ProcessLauncherOptions {
    */
   readonly compileCacheDir?: string | false;
   /**
-   * Keep one warm spare task process (./spare-protocol.ts): started by startSpare(), it loads the task-runner and
-   * opens its stores ahead of need, and the next launch() hands its task to it instead of spawning a process,
-   * which saves the Node start and module loading (about half a second) of a new task. A new spare is started
-   * `spareDelayMs` after an adoption; a launch while the spare is still starting waits for it. Default false.
+   * How many warm spare task processes to keep (./spare-protocol.ts; default 0): started by startSpare(), each
+   * loads the task-runner and opens its stores ahead of need, and a launch() hands its task to the oldest ready
+   * one instead of spawning a process, which saves the Node start, the module loading and the offsets-topic store
+   * (0.5–1 s) of a new task. Each idle spare is a Node process (docs/lifecycle.md: its memory). Spares start one
+   * at a time (two Node starts side by side on few cores only slow each other down); an adopted spare is
+   * replaced `spareDelayMs` after its adoption; a launch while none is ready but one is starting waits for it.
    */
-  readonly warmSpare?: boolean;
+  readonly warmSpares?: number;
   /**
-   * How long after an adoption the next spare starts (default 250 ms): its start-up competes for CPU with the
-   * task that just took over the previous spare, which is then still starting its connector (100–200 ms).
+   * How long after an adoption its replacement starts (default 250 ms): its start-up competes for CPU with the
+   * task that just took over, which is then still starting its connector (100–200 ms). A launch finding no
+   * ready spare starts the replacement at once.
    */
   readonly spareDelayMs?: number;
 }
@@ -105,13 +108,17 @@ export class ProcessLauncher implements TaskLauncher {
   private readonly stopGraceMs: number;
   private readonly childEnv: Readonly<Record<string, string | undefined>>;
   private pollTimer: NodeJS.Timeout | undefined;
-  private spare: Spare | undefined;
+  /** idle spares, oldest first: launches take the ready ones in this order */
+  private readonly spares: Spare[] = [];
   private spareTimer: NodeJS.Timeout | undefined;
   /** spares that exited before they were adopted, in a row (their restart backs off) */
   private spareFailures = 0;
   private spareEnabled = false;
 
   constructor(private readonly options: ProcessLauncherOptions) {
+    const spares = options.warmSpares ?? 0;
+    if (!Number.isInteger(spares) || spares < 0)
+      throw new RangeError(`warmSpares must be a whole number ≥ 0: ${spares}`);
     this.history = new StoppedInstances(options.historyPerTask);
     this.stopGraceMs = options.stopGraceMs ?? 10_000;
     mkdirSync(options.runDir, { recursive: true });
@@ -168,10 +175,14 @@ export class ProcessLauncher implements TaskLauncher {
   }
 
   async launch(spec: LaunchSpec): Promise<TaskInstance> {
-    // A spare still starting is ready sooner than a new process would be, and a second Node starting beside it
-    // would only slow both down: wait for it (not past SPARE_READY_WAIT_MS: a hung spare is no reason to wait).
-    const starting = this.spare;
-    if (starting && !starting.ready) await Promise.race([starting.readyOrGone, delay(SPARE_READY_WAIT_MS)]);
+    // No spare ready: one still starting is ready sooner than a new process would be, and a second Node starting
+    // beside it would only slow both down. So start the pending replacement now and wait for the starting one (not
+    // past SPARE_READY_WAIT_MS: a hung spare is no reason to wait).
+    if (this.spareEnabled && !this.spares.some((s) => s.ready)) {
+      if (this.spareFailures === 0) this.scheduleSpare(0, true);
+      const starting = this.spares.filter((s) => !s.ready);
+      if (starting.length > 0) await Promise.race([...starting.map((s) => s.readyOrGone), delay(SPARE_READY_WAIT_MS)]);
+    }
     const adopted = this.adoptSpare(spec);
     if (adopted) return adopted;
     const instanceId = newInstanceId();
@@ -213,19 +224,18 @@ export class ProcessLauncher implements TaskLauncher {
   }
 
   /**
-   * Start keeping a warm spare (option `warmSpare`; the local stack calls this once Kafka is ready, so the spare's
-   * offsets-topic store finds the broker). No-op without the option.
+   * Start keeping the warm spares (option `warmSpares`; the local stack calls this once Kafka is ready, so a
+   * spare's offsets-topic store finds the broker). No-op without the option.
    */
   startSpare(): void {
-    if (!this.options.warmSpare) return;
+    if (!((this.options.warmSpares ?? 0) > 0)) return;
     this.spareEnabled = true;
     this.scheduleSpare(0);
   }
 
-  /** The current spare (tests, benchmarks): its pid and whether it has reported ready. */
-  spareState(): { readonly instanceId: string; readonly pid: number; readonly ready: boolean } | undefined {
-    const spare = this.spare;
-    return spare ? { instanceId: spare.instanceId, pid: spare.pid, ready: spare.ready } : undefined;
+  /** The idle spares, oldest first (tests, benchmarks): pid and whether each has reported ready. */
+  spareStates(): { readonly instanceId: string; readonly pid: number; readonly ready: boolean }[] {
+    return this.spares.map(({ instanceId, pid, ready }) => ({ instanceId, pid, ready }));
   }
 
   async stop(instanceId: string, reason: string): Promise<void> {
@@ -276,14 +286,14 @@ export class ProcessLauncher implements TaskLauncher {
   }
 
   /**
-   * Hand `spec` to the warm spare, if one is ready: it becomes this launch's instance (its instance id, chosen
+   * Hand `spec` to the oldest ready spare, if any: it becomes this launch's instance (its instance id, chosen
    * when it was spawned, is already on its command line for recover()), its log file is renamed after the task,
    * and a new spare is scheduled. Synchronous up to the send, so two launches never get the same spare.
    */
   private adoptSpare(spec: LaunchSpec): TaskInstance | undefined {
-    const spare = this.spare;
-    if (!spare?.ready || !spare.child.connected) return undefined;
-    this.spare = undefined;
+    const index = this.spares.findIndex((s) => s.ready && s.child.connected);
+    if (index < 0) return undefined;
+    const spare = this.spares.splice(index, 1)[0]!;
     this.spareFailures = 0;
     const { instanceId, pid, child } = spare;
     let logFile = this.logFileOf(spec, instanceId);
@@ -310,8 +320,19 @@ export class ProcessLauncher implements TaskLauncher {
     return { ...instance };
   }
 
-  private scheduleSpare(delayMs: number): void {
-    if (!this.spareEnabled || this.spare || this.spareTimer) return;
+  /**
+   * Start the next spare after `delayMs`, if fewer than `warmSpares` are kept and none is starting (they start one
+   * at a time: a ready spare schedules the next). `now`: a pending start happens at once.
+   */
+  private scheduleSpare(delayMs: number, now = false): void {
+    if (!this.spareEnabled || this.spares.length >= (this.options.warmSpares ?? 0)) return;
+    if (this.spares.some((s) => !s.ready) || (this.spareTimer && !now)) return;
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
+    if (now) {
+      this.spawnSpare();
+      return;
+    }
     this.spareTimer = setTimeout(() => {
       this.spareTimer = undefined;
       this.spawnSpare();
@@ -320,7 +341,7 @@ export class ProcessLauncher implements TaskLauncher {
   }
 
   private spawnSpare(): void {
-    if (!this.spareEnabled || this.spare) return;
+    if (!this.spareEnabled || this.spares.length >= (this.options.warmSpares ?? 0)) return;
     const instanceId = newInstanceId();
     const logFile = join(this.options.logDir, `spare-${instanceId}.log`);
     const fd = openSync(logFile, 'a');
@@ -358,16 +379,19 @@ export class ProcessLauncher implements TaskLauncher {
       readyOrGone: Promise.race([ready, exited]),
       exited,
     };
-    this.spare = spare;
+    this.spares.push(spare);
     child.on('message', (message) => {
-      if (!isSpareReady(message)) return;
+      if (!isSpareReady(message) || spare.ready) return;
       spare.ready = true;
+      this.spareFailures = 0;
       markReady();
+      this.scheduleSpare(0); // the next one, if more are kept
     });
     child.once('exit', () => {
       markExited();
-      if (this.spare !== spare) return;
-      this.spare = undefined;
+      const index = this.spares.indexOf(spare);
+      if (index < 0) return; // adopted (its exit is the instance's) or stopped
+      this.spares.splice(index, 1);
       rmSync(logFile, { force: true });
       this.spareExited();
     });
@@ -382,17 +406,18 @@ export class ProcessLauncher implements TaskLauncher {
     this.scheduleSpare(Math.min(60_000, 500 * 2 ** Math.min(this.spareFailures - 1, 7)));
   }
 
-  /** No more spares; SIGTERM to the idle one. Resolves when it has exited (undefined: there was none). */
+  /** No more spares; SIGTERM to the idle ones. Resolves when they have exited (undefined: there was none). */
   private stopSpares(): Promise<void> | undefined {
     this.spareEnabled = false;
     if (this.spareTimer) clearTimeout(this.spareTimer);
     this.spareTimer = undefined;
-    const spare = this.spare;
-    this.spare = undefined;
-    if (!spare) return undefined;
-    signal(spare.pid, 'SIGTERM');
-    rmSync(spare.logFile, { force: true });
-    return spare.exited;
+    const idle = this.spares.splice(0);
+    if (idle.length === 0) return undefined;
+    for (const spare of idle) {
+      signal(spare.pid, 'SIGTERM');
+      rmSync(spare.logFile, { force: true });
+    }
+    return Promise.all(idle.map((s) => s.exited)).then(() => undefined);
   }
 
   private track(instance: Mutable<TaskInstance>, pid: number, logFile: string, child?: ChildProcess): Tracked {
