@@ -165,6 +165,21 @@ const intProp = (props: Readonly<Record<string, string>>, key: string, fallback:
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 
+/**
+ * A producer key the task's batching honours only when it is set (`batch.size`, `linger.ms`): unset, the runtime
+ * batches as docs/performance.md explains. The client mapping has already rejected a value that is not a number.
+ */
+const optionalNonNegative = <K extends string>(
+  props: Readonly<Record<string, string>>,
+  key: string,
+  option: K,
+): Partial<Record<K, number>> => {
+  const raw = props[key];
+  if (raw === undefined) return {};
+  const value = Number(raw.trim());
+  return Number.isFinite(value) && value >= 0 ? ({ [option]: value } as Partial<Record<K, number>>) : {};
+};
+
 /** A plugin's version(), or null when the plugin cannot say (a throwing version() must not fail the task). */
 const pluginVersion = (plugin: { version(): string }): string | null => {
   try {
@@ -288,7 +303,9 @@ export const createWorkerTask = (
       maxInFlight: intProp(props, 'max.in.flight.requests.per.connection', 1),
       deliveryTimeoutMs: intProp(props, 'delivery.timeout.ms', DEFAULT_DELIVERY_TIMEOUT_MS),
       maxRequestBytes: intProp(props, 'max.request.size', DEFAULT_MAX_REQUEST_SIZE),
-      maxRequestRecords: MAX_RECORDS_PER_REQUEST,
+      maxRequestRecords: producer.maxRecordsPerSend ?? MAX_RECORDS_PER_REQUEST,
+      ...optionalNonNegative(props, 'batch.size', 'batchSizeBytes'),
+      ...optionalNonNegative(props, 'linger.ms', 'lingerMs'),
       ...(topicCreation ? { topicCreation } : {}),
     });
   }
