@@ -8,7 +8,12 @@
 import type { Connector, ConnectorConfigMap, SinkTask, SourceTask } from '../connect/connector';
 import type { Converter, HeaderConverter } from '../connect/converter';
 import type { SinkRecord, SourceRecord } from '../connect/records';
-import { connectorClientProps, DLQ_ADMIN_CLIENT_ID, DLQ_PRODUCER_CLIENT_ID_PREFIX } from '../config/client-config';
+import {
+  connectorClientProps,
+  DLQ_ADMIN_CLIENT_ID,
+  DLQ_PRODUCER_CLIENT_ID_PREFIX,
+  mapClientConfig,
+} from '../config/client-config';
 import { clientOverrideViolations } from '../config/override-policy';
 import { workerSecuritySettings } from '../config/worker-security';
 import { ConnectException } from '../connect/errors';
@@ -300,7 +305,11 @@ export const createWorkerTask = (
       transforms: TransformationChain.fromConfig<SourceRecord>(connectorConfig, registry),
       offsetFlushIntervalMs: worker.offsetFlushIntervalMs,
       offsetFlushTimeoutMs: worker.offsetFlushTimeoutMs,
-      maxInFlight: intProp(props, 'max.in.flight.requests.per.connection', 1),
+      // An idempotent producer (explicit enable.idempotence=true with several in flight) gets one send at a time:
+      // neither client keeps sequence numbers right over concurrent sends, and order comes first.
+      maxInFlight: mapClientConfig('producer', props, { warnUnknown: false }).producer.idempotent
+        ? 1
+        : intProp(props, 'max.in.flight.requests.per.connection', 1),
       deliveryTimeoutMs: intProp(props, 'delivery.timeout.ms', DEFAULT_DELIVERY_TIMEOUT_MS),
       maxRequestBytes: intProp(props, 'max.request.size', DEFAULT_MAX_REQUEST_SIZE),
       maxRequestRecords: producer.maxRecordsPerSend ?? MAX_RECORDS_PER_REQUEST,
