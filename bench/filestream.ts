@@ -11,8 +11,8 @@
  *     example connect-standalone.properties with bootstrap.servers replaced, a fresh offsets file, and the REST
  *     listener on 127.0.0.1 at a free port;
  *   - topic → FileStreamSink, both reading the topic our source wrote in that round.
- * Then the ceilings, in the same round: the raw kafkajs producer (the connector's batching: ≤ 1 MiB requests, one in
- * flight), the raw kafkajs consumer (the connector's fetch settings), and Kafka's ProducerPerformance with its
+ * Then the ceilings, in the same round: the raw kafkajs and @platformatic/kafka producers (the connector's batching
+ * with each client: its records per request, ≤ 1 MiB requests, one in flight, idempotent), the raw kafkajs consumer (the connector's fetch settings), and Kafka's ProducerPerformance with its
  * default batching and with a tuned batch.size/linger.ms.
  *
  * Per run: records/s at steady state (from the first record seen on the topic / in the output file to the last,
@@ -62,6 +62,7 @@ import { startServices } from '../test/services/index';
 import type { ServiceStack } from '../test/services/index';
 import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
 import { MAX_RECORDS_PER_REQUEST } from '../lib/runtime/worker';
+import { PLATFORMATIC_RECORDS_PER_SEND } from '../lib/adapters/platformatic-kafka/producer';
 import { median, num, ratioText, renderTable } from './support/stats';
 
 const LINES = Number(process.env.BENCH_FILESTREAM_LINES ?? 1_000_000);
@@ -100,8 +101,12 @@ const STANDALONE_DEFAULTS = [
 const MAX_REQUEST_BYTES = 1048576;
 const RECORD_OVERHEAD = 24;
 const BATCH_OVERHEAD = 61;
-/** the connector's cap on records per request, imported so the baseline always sends the same batches */
+/**
+ * the connector's cap on records per request with each client (the runtime's default for kafkajs, the adapter's
+ * own for @platformatic/kafka), imported so each raw ceiling always sends the batches our task sends
+ */
 const MAX_REQUEST_RECORDS = MAX_RECORDS_PER_REQUEST;
+const PLT_REQUEST_RECORDS = PLATFORMATIC_RECORDS_PER_SEND;
 /** extra worker properties (`;`-separated `key=value`), e.g. `consumer.max.poll.records=2000`, for experiments */
 const WORKER_PROPS = (process.env.BENCH_FILESTREAM_WORKER_PROPS ?? '').split(';').filter((p) => p.includes('='));
 /** our Kafka clients to run (`skc.kafka.client`), each a side of its own, with its raw ceilings */
@@ -371,11 +376,14 @@ const runStandalone = async (
   }
 };
 
-/** raw kafkajs producer, the connector's batching: ≤1 MiB requests, one in flight, acks=all. */
+/**
+ * raw kafkajs producer, the connector's batching: ≤ MAX_REQUEST_RECORDS records and ≤1 MiB per request, one in
+ * flight, acks=all, idempotent (as Connect's task producer is with its defaults).
+ */
 const benchRawProducer = async (kafka: Kafka, admin: Admin): Promise<Run & { topic: string }> => {
   const topic = unique('bench-raw');
   await createTopic(admin, topic);
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const started = process.hrtime.bigint();
   let batch: { key: null; value: Buffer }[] = [];
@@ -421,7 +429,10 @@ const benchRawConsumer = async (kafka: Kafka, topic: string): Promise<Run> => {
   return { steadySeconds: Number(finished - started) / 1e9 };
 };
 
-/** raw @platformatic/kafka producer, the same batching as the raw kafkajs one (≤1 MiB requests, one in flight). */
+/**
+ * raw @platformatic/kafka producer, the connector's batching on this client: ≤ PLT_REQUEST_RECORDS records and
+ * ≤1 MiB per request, one in flight, acks=all, idempotent (as our task's producer is with Connect's defaults).
+ */
 const benchRawPlatformaticProducer = async (bootstrap: string, admin: Admin): Promise<Run & { topic: string }> => {
   const topic = unique('bench-raw-plt');
   await createTopic(admin, topic);
@@ -429,7 +440,9 @@ const benchRawPlatformaticProducer = async (bootstrap: string, admin: Admin): Pr
     clientId: 'bench-raw-plt',
     bootstrapBrokers: [bootstrap],
     autocreateTopics: false,
-    maxInflights: 1,
+    idempotent: true,
+    producerId: -1n,
+    producerEpoch: -1,
   });
   await producer.metadata({ topics: [topic] });
   const started = process.hrtime.bigint();
@@ -438,7 +451,7 @@ const benchRawPlatformaticProducer = async (bootstrap: string, admin: Admin): Pr
   for (let i = 0; i < LINES; i++) {
     const value = Buffer.from(line(i));
     if (
-      batch.length >= MAX_REQUEST_RECORDS ||
+      batch.length >= PLT_REQUEST_RECORDS ||
       (batch.length > 0 && bytes + value.length + RECORD_OVERHEAD > MAX_REQUEST_BYTES)
     ) {
       await producer.send({ messages: batch, acks: -1 });
@@ -879,9 +892,15 @@ async function main(): Promise<void> {
       }
     }
     const ceilings: string[][] = [
-      ['raw kafkajs producer (1 in flight, ≤1 MiB requests)', num(rps('raw producer kafkajs'))],
+      [
+        `raw kafkajs producer (1 in flight, idempotent, ≤${MAX_REQUEST_RECORDS} records, ≤1 MiB per request)`,
+        num(rps('raw producer kafkajs')),
+      ],
       ['raw kafkajs consumer (1 MiB per partition)', num(rps('raw consumer kafkajs'))],
-      ['raw @platformatic/kafka producer (1 in flight, ≤1 MiB requests)', num(rps('raw producer platformatic'))],
+      [
+        `raw @platformatic/kafka producer (1 in flight, idempotent, ≤${PLT_REQUEST_RECORDS} records, ≤1 MiB per request)`,
+        num(rps('raw producer platformatic')),
+      ],
       ['raw @platformatic/kafka consumer (1 MiB per partition)', num(rps('raw consumer platformatic'))],
       ['ProducerPerformance, default batching', num(rps('pp default'))],
       [`ProducerPerformance, ${PP_TUNED.join(' ')}`, num(rps('pp tuned'))],

@@ -5,7 +5,7 @@
 import { KafkajsClientFactory } from '../lib/adapters/kafka/client-factory';
 import type { KafkajsClientFactoryOptions } from '../lib/adapters/kafka/client-factory';
 import type { PlatformaticClientFactory } from '../lib/adapters/platformatic-kafka/client-factory';
-import { kafkaClientOf } from '../lib/config/kafka-client-choice';
+import { kafkaClientsOf } from '../lib/config/kafka-client-choice';
 import { createKafkaFromProps } from '../lib/adapters/kafka/client-from-props';
 import { KafkaOffsetStore } from '../lib/adapters/kafka/offsets-topic-store';
 import { connectorClientProps, workerAdminProps } from '../lib/config/client-config';
@@ -26,20 +26,35 @@ const platformaticFactory = (): typeof PlatformaticClientFactory => {
 };
 
 /**
- * The task data path's client factory, by the worker's `skc.kafka.client`. Without worker properties: kafkajs,
- * the client of the worker's own clients (e.g. the reconciler's fencing of transactional ids, which only the
- * kafkajs adapter implements).
+ * The task data path's client factory, by the worker's `skc.kafka.client`: one client for everything when it is
+ * set; unset, producers on @platformatic/kafka and everything else on kafkajs (KAFKA_CLIENT_DEFAULTS). Without
+ * worker properties: kafkajs, the client of the worker's own clients (e.g. the reconciler's fencing of
+ * transactional ids, which only the kafkajs adapter implements).
  */
 export const kafkaClientFactory = (
-  worker: Pick<WorkerConfig, 'originals'> = { originals: {} },
+  worker?: Pick<WorkerConfig, 'originals'>,
   options: KafkajsClientFactoryOptions = {},
-): KafkaClientFactory =>
-  kafkaClientOf(worker.originals) === 'platformatic'
-    ? new (platformaticFactory())({
-        ...(options.onWarnings ? { onWarnings: options.onWarnings } : {}),
-        ...(options.retry?.retries !== undefined ? { retries: options.retry.retries } : {}),
-      })
-    : new KafkajsClientFactory(options);
+): KafkaClientFactory => {
+  const kafkajs = () => new KafkajsClientFactory(options);
+  if (worker === undefined) return kafkajs();
+  const platformatic = () =>
+    new (platformaticFactory())({
+      ...(options.onWarnings ? { onWarnings: options.onWarnings } : {}),
+      ...(options.retry?.retries !== undefined ? { retries: options.retry.retries } : {}),
+    });
+  const choice = kafkaClientsOf(worker.originals);
+  if (choice.producer === choice.consumer) return choice.producer === 'platformatic' ? platformatic() : kafkajs();
+  return splitFactory(choice.producer === 'platformatic' ? platformatic() : kafkajs(), kafkajs());
+};
+
+/** Producers from one factory, every other client from the other (the per-role default). */
+const splitFactory = (producers: KafkaClientFactory, rest: KafkaClientFactory): KafkaClientFactory => ({
+  newProducer: (props) => producers.newProducer(props),
+  newConsumer: (props) => rest.newConsumer(props),
+  newTopicAdmin: (props) => rest.newTopicAdmin(props),
+  ...(rest.newProducerFencer ? { newProducerFencer: rest.newProducerFencer.bind(rest) } : {}),
+  ...(rest.newGroupLag ? { newGroupLag: rest.newGroupLag.bind(rest) } : {}),
+});
 
 /** Apache's offsets topic (`offset.storage.*` worker keys) over the worker's connection settings; not started. */
 export function offsetsTopicStore(worker: WorkerConfig, clientId: string): OffsetStore {

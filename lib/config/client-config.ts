@@ -50,9 +50,9 @@ export interface ProducerSettings {
   /** kafkajs `send({ acks })`: -1 = all. */
   acks?: -1 | 0 | 1;
   compression?: CompressionType;
-  /** Batching hint for the runtime (kafkajs has no linger): wait up to this long to fill a batch. */
+  /** `linger.ms`; the source task's batching honours it (WorkerSourceTask: the clients have no linger of ours). */
   lingerMs?: number;
-  /** Batching hint: target batch size in bytes. */
+  /** `batch.size`; the source task caps its requests at it (WorkerSourceTask). */
   batchSizeBytes?: number;
   maxInFlightRequests?: number;
   idempotent?: boolean;

@@ -3,10 +3,11 @@
  * offsets of ACKNOWLEDGED records only are flushed to the OffsetStore every `offset.flush.interval.ms` and on
  * stop, so a crash can replay records but never skip one.
  *
- * Batching: records are grouped into produce requests of at most `max.request.size` bytes; up to
- * `max.in.flight.requests.per.connection` requests are in flight (Apache forces 1, which keeps order across
- * retries). While requests are in flight the loop keeps polling and converting the next batch, which is what
- * Java's producer accumulator gives Apache.
+ * Batching: records are grouped into produce requests of at most `max.request.size` bytes (and `batch.size`
+ * bytes when it is set, below); up to `max.in.flight.requests.per.connection` requests are in flight (Connect sets
+ * 1, which keeps order across retries). While requests are in flight the loop keeps polling and converting the
+ * next batch, which is what Java's producer accumulator gives Apache. With `linger.ms` set, a request that is not
+ * full waits up to that long after its first record for more (Java's linger), unless a flush, pause or stop sends it.
  */
 import { SourceTask } from '../connect/connector';
 import type { ConnectorConfigMap } from '../connect/connector';
@@ -54,6 +55,14 @@ export interface WorkerSourceTaskOptions {
   readonly maxRequestBytes: number;
   /** upper bound of records in one produce request (see MAX_RECORDS_PER_REQUEST in worker.ts) */
   readonly maxRequestRecords?: number;
+  /**
+   * Java's `batch.size`, when the connector's producer sets it: at most this many bytes of records per request
+   * (Java: per partition per request; our partitioners spread a request over partitions, so the cap applies to the
+   * whole request, which is never larger than Java's). 0 disables batching: one record per request.
+   */
+  readonly batchSizeBytes?: number;
+  /** Java's `linger.ms`, when set: how long a request that is not full waits for more records (see above) */
+  readonly lingerMs?: number;
   readonly listener: TaskStateListener;
   readonly log?: (message: string) => void;
   /** the Java class names error reports name as executing each stage (Apache's `__connect.errors.class.name`) */
@@ -90,6 +99,8 @@ interface Chunk {
   /** last offset per source partition in this chunk (the current run of one partition is kept in `last`) */
   readonly offsets: Map<string, SourceOffsetEntry>;
   last: SourceRecord | undefined;
+  /** when the chunk was started (linger.ms counts from there) */
+  readonly createdAt: number;
   /** when the first produce request of this chunk was made (delivery.timeout.ms counts from there) */
   firstSentAt: number;
   /** failed produce requests so far (the backoff grows with them) */
@@ -114,6 +125,10 @@ export class WorkerSourceTask extends WorkerTask {
   /** records acknowledged by Kafka (for tests and benchmarks) */
   recordsAcked = 0;
   private readonly maxRequestRecords: number;
+  private readonly maxRequestBytes: number;
+  private readonly lingerMs: number;
+  /** pump() again when the oldest lingering chunk is due */
+  private lingerTimer: NodeJS.Timeout | undefined;
   private readonly deliveryTimeoutMs: number;
 
   constructor(options: WorkerSourceTaskOptions) {
@@ -121,6 +136,11 @@ export class WorkerSourceTask extends WorkerTask {
     this.o = options;
     this.log = options.log ?? ((m) => console.error(m));
     this.maxRequestRecords = options.maxRequestRecords ?? Number.MAX_SAFE_INTEGER;
+    this.maxRequestBytes =
+      options.batchSizeBytes === undefined
+        ? options.maxRequestBytes
+        : Math.min(options.maxRequestBytes, BATCH_OVERHEAD + options.batchSizeBytes);
+    this.lingerMs = options.lingerMs ?? 0;
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? 2147483647;
     // commitRecord() per record only when the task overrides the SPI's no-op (FileStream does not).
     const commitRecord = (options.task as Partial<SourceTask>).commitRecord;
@@ -292,7 +312,7 @@ export class WorkerSourceTask extends WorkerTask {
       if (
         produced &&
         chunk.records.length > 0 &&
-        (chunk.bytes + size > this.o.maxRequestBytes || chunk.records.length >= this.maxRequestRecords)
+        (chunk.bytes + size > this.maxRequestBytes || chunk.records.length >= this.maxRequestRecords)
       ) {
         chunk = this.newChunk();
       }
@@ -430,6 +450,7 @@ export class WorkerSourceTask extends WorkerTask {
       records: [],
       bytes: BATCH_OVERHEAD,
       offsets: new Map(),
+      createdAt: this.lingerMs > 0 ? Date.now() : 0,
       last: undefined,
       firstSentAt: 0,
       attempts: 0,
@@ -455,7 +476,7 @@ export class WorkerSourceTask extends WorkerTask {
    */
   private async dispatch(all: boolean): Promise<void> {
     for (;;) {
-      this.pump();
+      this.pump(all);
       const waiting = this.queue.length > 1 || (this.queue.length > 0 && (all || this.isFull(this.queue[0] as Chunk)));
       if (this.inFlight.size === 0 || (!waiting && !all)) return;
       await Promise.race(this.inFlight.values());
@@ -466,12 +487,27 @@ export class WorkerSourceTask extends WorkerTask {
 
   /** No further record fits into the chunk (polling more would only start the next one). */
   private isFull(chunk: Chunk): boolean {
-    return chunk.records.length >= this.maxRequestRecords || chunk.bytes + RECORD_OVERHEAD >= this.o.maxRequestBytes;
+    return chunk.records.length >= this.maxRequestRecords || chunk.bytes + RECORD_OVERHEAD >= this.maxRequestBytes;
   }
 
-  /** Send queued chunks while there is room in flight (also called on each acknowledgement, like Java's sender). */
-  private pump(): void {
+  /**
+   * Send queued chunks while there is room in flight (also called on each acknowledgement, like Java's sender).
+   * With linger.ms, the last chunk (the one being filled) waits until it is full or has lingered long enough,
+   * unless `all` (a flush, pause or stop); a timer sends it then, even while poll() waits for data.
+   */
+  private pump(all = false): void {
     while (this.queue.length > 0 && this.inFlight.size < this.o.maxInFlight && this.sendError === undefined) {
+      const chunk = this.queue[0] as Chunk;
+      if (this.lingerMs > 0 && !all && this.queue.length === 1 && !this.isFull(chunk)) {
+        const due = chunk.createdAt + this.lingerMs - Date.now();
+        if (due > 0) {
+          this.lingerTimer ??= setTimeout(() => {
+            this.lingerTimer = undefined;
+            this.pump();
+          }, due);
+          return;
+        }
+      }
       this.send(this.queue.shift() as Chunk);
     }
   }
@@ -653,6 +689,7 @@ export class WorkerSourceTask extends WorkerTask {
   /** Stop polling, send what was converted, wait for acks, flush offsets, close the producer. */
   private async shutdown(failed: boolean): Promise<void> {
     await this.stopTask();
+    clearTimeout(this.lingerTimer);
     if (this.o.transactions) {
       await this.shutdownTransactional(this.o.transactions, failed);
       return;

@@ -8,7 +8,12 @@
 import type { Connector, ConnectorConfigMap, SinkTask, SourceTask } from '../connect/connector';
 import type { Converter, HeaderConverter } from '../connect/converter';
 import type { SinkRecord, SourceRecord } from '../connect/records';
-import { connectorClientProps, DLQ_ADMIN_CLIENT_ID, DLQ_PRODUCER_CLIENT_ID_PREFIX } from '../config/client-config';
+import {
+  connectorClientProps,
+  DLQ_ADMIN_CLIENT_ID,
+  DLQ_PRODUCER_CLIENT_ID_PREFIX,
+  mapClientConfig,
+} from '../config/client-config';
 import { clientOverrideViolations } from '../config/override-policy';
 import { workerSecuritySettings } from '../config/worker-security';
 import { ConnectException } from '../connect/errors';
@@ -165,6 +170,21 @@ const intProp = (props: Readonly<Record<string, string>>, key: string, fallback:
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 
+/**
+ * A producer key the task's batching honours only when it is set (`batch.size`, `linger.ms`): unset, the runtime
+ * batches as docs/performance.md explains. The client mapping has already rejected a value that is not a number.
+ */
+const optionalNonNegative = <K extends string>(
+  props: Readonly<Record<string, string>>,
+  key: string,
+  option: K,
+): Partial<Record<K, number>> => {
+  const raw = props[key];
+  if (raw === undefined) return {};
+  const value = Number(raw.trim());
+  return Number.isFinite(value) && value >= 0 ? ({ [option]: value } as Partial<Record<K, number>>) : {};
+};
+
 /** A plugin's version(), or null when the plugin cannot say (a throwing version() must not fail the task). */
 const pluginVersion = (plugin: { version(): string }): string | null => {
   try {
@@ -285,10 +305,16 @@ export const createWorkerTask = (
       transforms: TransformationChain.fromConfig<SourceRecord>(connectorConfig, registry),
       offsetFlushIntervalMs: worker.offsetFlushIntervalMs,
       offsetFlushTimeoutMs: worker.offsetFlushTimeoutMs,
-      maxInFlight: intProp(props, 'max.in.flight.requests.per.connection', 1),
+      // An idempotent producer (explicit enable.idempotence=true with several in flight) gets one send at a time:
+      // neither client keeps sequence numbers right over concurrent sends, and order comes first.
+      maxInFlight: mapClientConfig('producer', props, { warnUnknown: false }).producer.idempotent
+        ? 1
+        : intProp(props, 'max.in.flight.requests.per.connection', 1),
       deliveryTimeoutMs: intProp(props, 'delivery.timeout.ms', DEFAULT_DELIVERY_TIMEOUT_MS),
       maxRequestBytes: intProp(props, 'max.request.size', DEFAULT_MAX_REQUEST_SIZE),
-      maxRequestRecords: MAX_RECORDS_PER_REQUEST,
+      maxRequestRecords: producer.maxRecordsPerSend ?? MAX_RECORDS_PER_REQUEST,
+      ...optionalNonNegative(props, 'batch.size', 'batchSizeBytes'),
+      ...optionalNonNegative(props, 'linger.ms', 'lingerMs'),
       ...(topicCreation ? { topicCreation } : {}),
     });
   }

@@ -21,6 +21,11 @@ export interface ProducerRecord {
 }
 
 export interface ProducerPort {
+  /**
+   * The most records one send() should carry, where the client's cost per request makes it matter (kafkajs'
+   * grouping is quadratic in a request's records); undefined: the runtime's default (MAX_RECORDS_PER_REQUEST).
+   */
+  readonly maxRecordsPerSend?: number;
   connect(): Promise<void>;
   /**
    * Send a batch; resolves when every record is acknowledged (per the producer's `acks`), with the metadata of

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigException } from '../../lib/connect/errors';
-import { kafkaClientOf } from '../../lib/config/kafka-client-choice';
+import { kafkaClientsOf } from '../../lib/config/kafka-client-choice';
 import {
   distributedConfigDef,
   loadWorkerConfig,
@@ -72,10 +72,20 @@ describe('worker config', () => {
     ).not.toThrow();
   });
 
-  it('skc.kafka.client selects the data path client (kafkajs by default) and rejects other values', () => {
+  it('skc.kafka.client selects the data path client (unset: producers platformatic, consumers kafkajs) and rejects other values', () => {
     const base = { 'key.converter': 'A', 'value.converter': 'B', 'offset.storage.file.filename': '/tmp/x' };
-    expect(kafkaClientOf(parseWorkerConfig(base, 'standalone').originals)).toBe('kafkajs');
-    expect(kafkaClientOf({ ...base, 'skc.kafka.client': 'Platformatic' })).toBe('platformatic');
+    expect(kafkaClientsOf(parseWorkerConfig(base, 'standalone').originals)).toEqual({
+      producer: 'platformatic',
+      consumer: 'kafkajs',
+    });
+    expect(kafkaClientsOf({ ...base, 'skc.kafka.client': 'Platformatic' })).toEqual({
+      producer: 'platformatic',
+      consumer: 'platformatic',
+    });
+    expect(kafkaClientsOf({ ...base, 'skc.kafka.client': 'kafkajs' })).toEqual({
+      producer: 'kafkajs',
+      consumer: 'kafkajs',
+    });
     expect(() => parseWorkerConfig({ ...base, 'skc.kafka.client': 'librdkafka' }, 'standalone')).toThrow(
       'Invalid value librdkafka for configuration skc.kafka.client: String must be one of (case insensitive): KAFKAJS, PLATFORMATIC',
     );

@@ -75,6 +75,8 @@ const setup = (
     tolerance?: 'all';
     flushMs?: number;
     maxRequestBytes?: number;
+    batchSizeBytes?: number;
+    lingerMs?: number;
     transforms?: TransformationChain<SourceRecord>;
   } = {},
 ) => {
@@ -99,6 +101,8 @@ const setup = (
     offsetFlushTimeoutMs: 5000,
     maxInFlight: 1,
     maxRequestBytes: overrides.maxRequestBytes ?? 1048576,
+    ...(overrides.batchSizeBytes !== undefined ? { batchSizeBytes: overrides.batchSizeBytes } : {}),
+    ...(overrides.lingerMs !== undefined ? { lingerMs: overrides.lingerMs } : {}),
     listener: (state, trace) => states.push([state, trace]),
     log: () => undefined,
   });
@@ -124,6 +128,44 @@ describe('WorkerSourceTask', () => {
     expect(task.committed[94]).toEqual(['v94', { topic: 'out', partition: 0, offset: 94 }]);
     expect(task.stopped).toBe(true);
     expect(producer.closed).toBe(true);
+  });
+
+  it('caps each request at batch.size bytes; batch.size=0 sends one record per request (Java: no batching)', async () => {
+    const capped = setup(new ListSourceTask(values(10), 10), { batchSizeBytes: 3 * 26 });
+    const run = capped.worker.run();
+    await waitFor(() => capped.log.values('out').length === 10);
+    capped.worker.stop();
+    await run;
+    expect(capped.log.values('out')).toEqual(values(10));
+    expect(Math.max(...capped.producer.sends)).toBe(3);
+
+    const single = setup(new ListSourceTask(values(4), 4), { batchSizeBytes: 0 });
+    const run2 = single.worker.run();
+    await waitFor(() => single.log.values('out').length === 4);
+    single.worker.stop();
+    await run2;
+    expect(single.producer.sends).toEqual([1, 1, 1, 1]);
+  });
+
+  it('linger.ms: records polled within the linger go out in one request, sent when the linger ends', async () => {
+    // One record per poll: without linger the first would leave alone, as soon as it is converted.
+    const { log, worker, producer } = setup(new ListSourceTask(values(3), 1), { lingerMs: 300 });
+    const run = worker.run();
+    await waitFor(() => log.values('out').length === 3);
+    expect(producer.sends).toEqual([3]);
+    worker.stop();
+    await run;
+  });
+
+  it('linger.ms: a stop sends what is lingering at once, and its offsets are committed', async () => {
+    const { log, worker, producer, stored } = setup(new ListSourceTask(values(3), 1), { lingerMs: 600_000 });
+    const run = worker.run();
+    await staysTrue(() => producer.sends.length === 0, 200, 'nothing sent while lingering');
+    worker.stop();
+    await run;
+    expect(log.values('out')).toEqual(values(3));
+    expect(producer.sends).toEqual([3]);
+    expect(await stored()).toEqual([{ i: 3 }]);
   });
 
   it('never stores the offset of a record that was not acknowledged', async () => {

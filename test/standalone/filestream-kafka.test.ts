@@ -40,7 +40,7 @@ const start = async (args: string[], cwd: string): Promise<RunningCli> => {
 };
 
 /** Worker + source + sink property files for one unique pipeline in a temp dir. */
-const pipeline = (options: { flushMs?: number; converter?: string; client?: string } = {}) => {
+const pipeline = (options: { flushMs?: number; converter?: string; client?: string | undefined } = {}) => {
   const dir = mkdtempSync(join(tmpdir(), 'standalone-'));
   const topic = uniqueName('fs');
   const converter = options.converter ?? 'org.apache.kafka.connect.json.JsonConverter';
@@ -117,8 +117,10 @@ describe('connect-standalone with the FileStream connectors on a real broker', (
     rmSync('/tmp/connect.offsets', { force: true });
   });
 
-  // The at-least-once guarantees hold with either Kafka client of the data path (skc.kafka.client).
-  describe.each(['kafkajs', 'platformatic'])('with skc.kafka.client=%s', (client) => {
+  // The at-least-once guarantees hold with either Kafka client of the data path (skc.kafka.client), and with the
+  // per-role default when it is unset (producer @platformatic/kafka, consumer kafkajs).
+  describe.each(['kafkajs', 'platformatic', 'unset'])('with skc.kafka.client=%s', (choice) => {
+    const client = choice === 'unset' ? undefined : choice;
     it('moves 100,000 lines byte-identically; SIGTERM then restart duplicates nothing and resumes exactly', async () => {
       const p = pipeline({ client });
       const first = makeLines(0, 100000);

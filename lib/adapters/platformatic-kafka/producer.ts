@@ -1,7 +1,9 @@
 /**
  * `@platformatic/kafka` adapter of the runtime's ProducerPort. One `send()` is one `producer.send()` (one produce
  * request per leader, the client builds the record batches itself); keyed records go to Java's partition
- * (`toPositive(murmur2(key)) % n`: the client's own default drops the sign differently), null keys round-robin.
+ * (`toPositive(murmur2(key)) % n`: the client's own default drops the sign differently); null keys stick to one
+ * partition per send and topic, the next partition on the next send (Java's sticky partitioner, KIP-794, moves on
+ * per batch too): one record batch per request instead of one per partition, and no per-record choice.
  */
 import { Producer } from '@platformatic/kafka';
 import type { BaseOptions, MessageToProduce, ProduceResult } from '@platformatic/kafka';
@@ -53,7 +55,17 @@ export const asProduceError = (error: unknown): unknown =>
     ? error
     : new RetriableException(`Failed to send records: ${(error as { message?: unknown }).message}`, { cause: error });
 
+/**
+ * Records per send, measured for this client (its cost per record does not grow with the request, unlike
+ * kafkajs'). Raw client, 300k × 100 B, acks=all, one request in flight, idempotent, loaded 2-core machine:
+ * 500 → 60k rec/s, 2000 → 70k, 5000 → 66k: within the machine's noise. Our source task with 2000 peaked at
+ * 256–282 MiB RSS against 176–236 MiB with 500 (more records and their encoded copies alive per request), so it
+ * stays at the runtime's 500: no measured gain pays for memory over the 200 MiB budget.
+ */
+export const PLATFORMATIC_RECORDS_PER_SEND = 500;
+
 export class PlatformaticProducer implements ProducerPort {
+  readonly maxRecordsPerSend = PLATFORMATIC_RECORDS_PER_SEND;
   protected readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>;
   private readonly acks: -1 | 0 | 1;
   private readonly compression: NonNullable<ProducerSettings['compression']>;
@@ -111,8 +123,12 @@ export class PlatformaticProducer implements ProducerPort {
       messages[i] = message;
     }
     // The partitions chosen for this send's records without one, in record order (the client calls the
-    // partitioner synchronously, record by record).
+    // partitioner synchronously, record by record); only kept when the caller wants metadata.
+    const wantsMetadata = options?.metadata !== false;
     const chosen: number[] = [];
+    // The null-key partition of this send, per topic (sticky for the whole send).
+    let stickyTopic: string | undefined;
+    let stickyPartition = 0;
     let result: ProduceResult;
     try {
       result = await this.sender().send({
@@ -120,21 +136,31 @@ export class PlatformaticProducer implements ProducerPort {
         acks: this.acks,
         compression: this.compression,
         partitioner: (message: Message, key: Buffer | undefined) => {
-          const partition = this.partitionOf(message.topic, key);
-          chosen.push(partition);
+          let partition: number;
+          if (key !== undefined && key !== null) partition = murmur2(key) & 0x7fffffff;
+          else if (message.topic === stickyTopic) partition = stickyPartition;
+          else {
+            partition = this.nextSticky(message.topic);
+            stickyTopic = message.topic;
+            stickyPartition = partition;
+          }
+          if (wantsMetadata) chosen.push(partition);
           return partition;
         },
       });
     } catch (error) {
       throw asProduceError(error);
     }
-    if (options?.metadata === false) return [];
+    if (!wantsMetadata) return [];
     return this.metadataOf(records, chosen, result);
   }
 
-  /** Java's choice for keyed records; round-robin per topic for null keys (the client applies `% partitions`). */
-  private partitionOf(topic: string, key: Buffer | undefined): number {
-    if (key !== undefined && key !== null) return murmur2(key) & 0x7fffffff;
+  /**
+   * The null-key partition of a send: the topic's next one (a random start per topic). A send with null-key
+   * records of several interleaved topics asks again on each change; each call moves on, which only spreads more.
+   * The client applies `% partitions`.
+   */
+  private nextSticky(topic: string): number {
     const partition = ((this.roundRobin.get(topic) ?? Math.floor(Math.random() * 0x7fff)) + 1) & 0x7fffffff;
     this.roundRobin.set(topic, partition);
     return partition;
