@@ -51,10 +51,12 @@ async function createTopic(topic: string, partitions: number): Promise<void> {
   try {
     await admin.createTopics({
       topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-      waitForLeaders: false,
+      waitForLeaders: true,
     });
-    // kafkajs' waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded broker answers for a moment
-    // after the creation: poll the metadata instead.
+  } catch (error) {
+    // kafkajs' waitForLeaders gives up on the UNKNOWN_TOPIC_OR_PARTITION a loaded broker answers for a moment after
+    // the creation: poll the metadata then.
+    if ((error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
     await waitFor(
       async () => {
         const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
@@ -528,11 +530,18 @@ describe.each(FACTORIES)("Kafka port contract, the worker's clients: %s adapter"
     const offsets = factory.newGroupOffsets(props);
     await offsets.alter(group, [{ partition: { topic, partition: 0 }, offset: 1 }]);
     await offsets.close();
+    // The end offsets as the broker reports them (3 and 2, unless a producer retry on a loaded broker wrote more).
+    const admin = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'test-admin' }).admin();
+    await admin.connect();
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+    await admin.disconnect();
+    const [end0, end1] = [ends.get(0) ?? -1, ends.get(1) ?? -1];
+    expect([end0 >= 3, end1 >= 2]).toEqual([true, true]);
     const lag = factory.newGroupLag(props);
     try {
       expect(await lag.lag(group, [topic, uniqueName('contract-lag-missing')])).toEqual([
-        { topic, partition: 0, committed: 1, end: 3, lag: 2 },
-        { topic, partition: 1, committed: null, end: 2, lag: 2 },
+        { topic, partition: 0, committed: 1, end: end0, lag: end0 - 1 },
+        { topic, partition: 1, committed: null, end: end1, lag: end1 },
       ]);
     } finally {
       await lag.close();

@@ -35,10 +35,8 @@ export async function ensureTopic(kafka: Kafka, topic: string, options: EnsureTo
     if (existing.includes(topic)) return false;
     const configEntries = Object.entries(options.configEntries ?? {}).map(([name, value]) => ({ name, value }));
     try {
-      // Not kafkajs' waitForLeaders: it gives up on the UNKNOWN_TOPIC_OR_PARTITION a loaded broker answers for a
-      // moment after the creation; waitForPartitionLeaders polls instead.
       const created = await admin.createTopics({
-        waitForLeaders: false,
+        waitForLeaders: true,
         topics: [
           {
             topic,
@@ -61,7 +59,7 @@ export async function ensureTopic(kafka: Kafka, topic: string, options: EnsureTo
 }
 
 /**
- * kafkajs's `waitForLeaders` settles on the first metadata answer naming leaders (and fails on an unknown topic); a broker can still answer
+ * kafkajs's `waitForLeaders` settles on the first metadata answer naming leaders; a broker can still answer
  * UNKNOWN_TOPIC_OR_PARTITION to the next request for a just-created topic (KRaft metadata propagates to the
  * request handlers asynchronously). Wait until a fresh metadata request shows every partition led, so the
  * caller's next produce, fetch or offset commit does not fail on it. Bounded: a topic that exists is enough.
