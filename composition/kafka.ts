@@ -1,16 +1,16 @@
 /**
- * Kafka-backed adapters of a task-runner: the data path's client factory (the client `skc.kafka.client` selects,
- * docs/kafka-client-port.md) and the offsets-topic store.
+ * Kafka-backed adapters of the worker: the client factory `skc.kafka.client` selects (docs/kafka-client-port.md) —
+ * for the task data path and the worker's own clients alike (offsets topic, group offsets, cluster id, group lag,
+ * zombie fencing) — and the offsets-topic store on it.
  */
 import { KafkajsClientFactory } from '../lib/adapters/kafka/client-factory';
 import type { KafkajsClientFactoryOptions } from '../lib/adapters/kafka/client-factory';
 import type { PlatformaticClientFactory } from '../lib/adapters/platformatic-kafka/client-factory';
 import { kafkaClientsOf } from '../lib/config/kafka-client-choice';
-import { createKafkaFromProps } from '../lib/adapters/kafka/client-from-props';
-import { KafkaOffsetStore } from '../lib/adapters/kafka/offsets-topic-store';
 import { connectorClientProps, workerAdminProps } from '../lib/config/client-config';
 import { offsetStorageTopicSettings, type WorkerConfig } from '../lib/config/worker-config';
-import type { KafkaClientFactory } from '../lib/storage/kafka-ports';
+import type { WorkerKafkaClientFactory } from '../lib/storage/kafka-ports';
+import { OffsetsTopicStore } from '../lib/storage/offsets-topic-store';
 import type { OffsetStore } from '../lib/storage/ports';
 
 /**
@@ -26,15 +26,15 @@ const platformaticFactory = (): typeof PlatformaticClientFactory => {
 };
 
 /**
- * The task data path's client factory, by the worker's `skc.kafka.client`: one client for everything when it is
- * set; unset, producers on @platformatic/kafka and everything else on kafkajs (KAFKA_CLIENT_DEFAULTS). Without
- * worker properties: kafkajs, the client of the worker's own clients (e.g. the reconciler's fencing of
- * transactional ids, which only the kafkajs adapter implements).
+ * The Kafka client factory of the worker's `skc.kafka.client`, for the task data path and the worker's own clients
+ * (offsets topic, group offsets, cluster id, group lag, zombie fencing): one client for everything when it is set;
+ * unset, producers on @platformatic/kafka and everything else on kafkajs (KAFKA_CLIENT_DEFAULTS). Without worker
+ * properties: kafkajs.
  */
 export const kafkaClientFactory = (
   worker?: Pick<WorkerConfig, 'originals'>,
   options: KafkajsClientFactoryOptions = {},
-): KafkaClientFactory => {
+): WorkerKafkaClientFactory => {
   const kafkajs = () => new KafkajsClientFactory(options);
   if (worker === undefined) return kafkajs();
   const platformatic = () =>
@@ -48,12 +48,17 @@ export const kafkaClientFactory = (
 };
 
 /** Producers from one factory, every other client from the other (the per-role default). */
-const splitFactory = (producers: KafkaClientFactory, rest: KafkaClientFactory): KafkaClientFactory => ({
+const splitFactory = (
+  producers: WorkerKafkaClientFactory,
+  rest: WorkerKafkaClientFactory,
+): WorkerKafkaClientFactory => ({
   newProducer: (props) => producers.newProducer(props),
   newConsumer: (props) => rest.newConsumer(props),
   newTopicAdmin: (props) => rest.newTopicAdmin(props),
-  ...(rest.newProducerFencer ? { newProducerFencer: rest.newProducerFencer.bind(rest) } : {}),
-  ...(rest.newGroupLag ? { newGroupLag: rest.newGroupLag.bind(rest) } : {}),
+  newLogReader: (props, options) => rest.newLogReader(props, options),
+  newGroupOffsets: (props) => rest.newGroupOffsets(props),
+  newGroupLag: (props) => rest.newGroupLag(props),
+  newProducerFencer: (props) => rest.newProducerFencer(props),
 });
 
 /** Apache's offsets topic (`offset.storage.*` worker keys) over the worker's connection settings; not started. */
@@ -91,8 +96,10 @@ function offsetsStoreOn(
   const props = worker.originals;
   const partitions = props['offset.storage.partitions'];
   const replicationFactor = props['offset.storage.replication.factor'];
-  return new KafkaOffsetStore({
-    kafka: createKafkaFromProps('admin', { ...clientProps, 'client.id': clientId }),
+  return new OffsetsTopicStore({
+    // No warnings callback: the worker's admin settings carry every un-prefixed worker key (as in Apache).
+    clients: kafkaClientFactory(worker),
+    props: { ...clientProps, 'client.id': clientId },
     topic,
     ...(partitions ? { partitions: Number(partitions) } : {}),
     ...(replicationFactor ? { replicationFactor: Number(replicationFactor) } : {}),

@@ -78,9 +78,8 @@ async function zombieFencing(
     import('./kafka-auth'),
     import('./kafka'),
   ]);
-  const kafka = kafkaClientFactory();
-  const newProducerFencer = kafka.newProducerFencer?.bind(kafka);
-  if (!newProducerFencer) throw new Error('the Kafka client adapter cannot fence producers (exactly-once source)');
+  const kafka = kafkaClientFactory({ originals: workerConfig });
+  const newProducerFencer = kafka.newProducerFencer.bind(kafka);
   return {
     zombieFencing: new ZombieFencing({
       workerConfig: workerProperties(env, await kafkaAuthProperties(env)),

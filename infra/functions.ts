@@ -35,6 +35,12 @@ export class FunctionBundling {
         forceDockerBundling: false,
         minify: true,
         sourceMap: true,
+        // @platformatic/kafka (`skc.kafka.client=platformatic`, loaded only when selected) is ESM and reads
+        // `import.meta.url`: in a CommonJS bundle that is the bundle's own URL, and its WebAssembly helpers come
+        // inlined, as scripts/build.mjs does for the task-runner.
+        banner: 'var __skc_import_meta_url = require("url").pathToFileURL(__filename).href;',
+        define: { 'import.meta.url': '__skc_import_meta_url' },
+        esbuildArgs: { '--alias:@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
         ...(withPlugins && this.pluginDirs.length > 0 ? { commandHooks: copyPluginsHooks(this.pluginDirs) } : {}),
       },
     };

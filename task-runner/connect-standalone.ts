@@ -12,7 +12,6 @@
  */
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
-import { createKafkaFromProps } from '../lib/adapters/kafka/client-from-props';
 import type { KafkaClientLogger } from '../lib/adapters/kafka/client';
 import { FileOffsetStore } from '../lib/adapters/local/file-offset-store';
 import { InProcessLauncher, offsetsAfterStops } from '../lib/adapters/local/in-process-launcher';
@@ -83,22 +82,21 @@ const BROKER_RETRY = { retries: 4, initialRetryTime: 500, maxRetryTime: 4000 };
 /** Apache's `ConnectUtils.lookupKafkaClusterId`: fail fast and clearly when the broker is not there. */
 const lookupKafkaClusterId = async (worker: WorkerConfig): Promise<string> => {
   // With the worker's security settings, as Apache's lookup uses the worker's admin client config.
-  const kafka = createKafkaFromProps(
-    'admin',
-    { ...workerAdminProps(worker.originals), 'bootstrap.servers': worker.bootstrapServers.join(',') },
-    {
-      clientId: 'connect-standalone-cluster-id',
-      logger: kafkaLogger,
-      logLevel: 'nothing',
-      connectionTimeoutMs: 3000,
-      retry: BROKER_RETRY,
-    },
-  );
-  const admin = kafka.admin();
+  // Silent: a broker that is not there is reported once, below, not per retry.
+  const quiet: KafkaClientLogger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  };
+  const admin = kafkaClientFactory(worker, { logger: quiet, retry: BROKER_RETRY }).newGroupOffsets({
+    ...workerAdminProps(worker.originals),
+    'bootstrap.servers': worker.bootstrapServers.join(','),
+    'client.id': 'connect-standalone-cluster-id',
+    'socket.connection.setup.timeout.ms': '3000',
+  });
   try {
-    await admin.connect();
-    const { clusterId } = await admin.describeCluster();
-    return clusterId;
+    return await admin.clusterId();
   } catch (error) {
     throw new StandaloneError(
       `Failed to connect to and describe Kafka cluster at bootstrap.servers=${worker.bootstrapServers.join(',')}. ` +
@@ -107,7 +105,7 @@ const lookupKafkaClusterId = async (worker: WorkerConfig): Promise<string> => {
       { cause: error },
     );
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close().catch(() => undefined);
   }
 };
 

@@ -1,19 +1,20 @@
 /**
- * Kafka-backed adapters of the API, loaded on demand (offsets routes and `GET /` only): one kafkajs client built
- * from the worker's admin settings (`bootstrap.servers`, `security.protocol`, `sasl.*`, `ssl.*`, `admin.*` as
- * Apache's admin client inherits them), the offsets-topic store for source offsets and the consumer-group admin
- * for sink offsets.
+ * Kafka-backed adapters of the API, loaded on demand (offsets routes and `GET /` only), on the client the worker's
+ * `skc.kafka.client` selects (composition/kafka.ts), with the worker's admin settings (`bootstrap.servers`,
+ * `security.protocol`, `sasl.*`, `ssl.*`, `admin.*` as Apache's admin client inherits them): the offsets-topic
+ * store for source offsets, the consumer-group admin for sink offsets and the cluster id.
  */
-import { createKafkaFromProps } from '../../lib/adapters/kafka/client-from-props';
-import { KafkaGroupOffsets } from '../../lib/adapters/kafka/group-offsets';
 import { workerAdminProps } from '../../lib/config/client-config';
 import { offsetStorageTopicSettings } from '../../lib/config/worker-config';
 import { connectorOffsetsTopic, offsetsTopicWorker } from '../../lib/runtime/connector-offsets-topic';
 import { ConnectorOffsetStore } from '../../lib/storage/connector-offset-store';
+import type { GroupOffsetsAdminPort } from '../../lib/storage/kafka-ports';
+import { OffsetsTopicStore } from '../../lib/storage/offsets-topic-store';
 import type { OffsetStore } from '../../lib/storage/ports';
+import { kafkaClientFactory } from '../kafka';
 
 export interface KafkaAdapters {
-  readonly groupOffsets: KafkaGroupOffsets;
+  readonly groupOffsets: GroupOffsetsAdminPort;
   /** the worker's offsets topic, or a ConnectorOffsetStore for a connector with its own (offsets.storage.topic) */
   offsetStore(connectorConfig: Readonly<Record<string, string>>): Promise<OffsetStore>;
 }
@@ -23,12 +24,9 @@ export async function connectKafka(
   worker: Readonly<Record<string, string>>,
   closers: (() => Promise<void>)[],
 ): Promise<KafkaAdapters> {
-  const kafka = createKafkaFromProps('admin', {
-    'client.id': 'skc-api',
-    ...workerAdminProps(worker),
-    'bootstrap.servers': bootstrapServers,
-  });
-  const groupOffsets = new KafkaGroupOffsets(kafka);
+  const clients = kafkaClientFactory({ originals: worker });
+  const props = { 'client.id': 'skc-api', ...workerAdminProps(worker), 'bootstrap.servers': bootstrapServers };
+  const groupOffsets = clients.newGroupOffsets(props);
   closers.push(() => groupOffsets.close());
   const stores = new Map<string, Promise<OffsetStore>>();
   // One started store per topic, kept for the life of the process (a Lambda container): the worker's topic and
@@ -37,11 +35,11 @@ export async function connectKafka(
     let store = stores.get(topic);
     if (!store) {
       store = (async () => {
-        const { KafkaOffsetStore } = await import('../../lib/adapters/kafka/offsets-topic-store');
         const partitions = worker['offset.storage.partitions'];
         const replicationFactor = worker['offset.storage.replication.factor'];
-        const offsets = new KafkaOffsetStore({
-          kafka,
+        const offsets = new OffsetsTopicStore({
+          clients,
+          props,
           topic,
           ...(partitions ? { partitions: Number(partitions) } : {}),
           ...(replicationFactor ? { replicationFactor: Number(replicationFactor) } : {}),

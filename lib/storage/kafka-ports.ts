@@ -3,6 +3,7 @@
  * tasks). Records are already converted to bytes; the adapter (lib/adapters/kafka) owns the client library.
  */
 import type { RecordMetadata, TimestampType, TopicPartition } from '../connect/records';
+import type { SinkOffsets } from './sink-offsets';
 
 export interface KafkaHeader {
   readonly key: string;
@@ -174,4 +175,74 @@ export interface TopicAdminPort {
    * success). Resolves true when this call created it.
    */
   ensureTopic(topic: string, settings: TopicSettings): Promise<boolean>;
+}
+
+// ------------------------------------------------------------------------------------------ the worker's clients
+// What the worker itself needs of Kafka besides the task data path (the offsets topic, the REST API's group-offset
+// admin and cluster id, group lag, zombie fencing), so that `skc.kafka.client` selects the client of all of it.
+
+/** One record of a topic read by a TopicLogReaderPort: control records and aborted records are never passed on. */
+export interface LogRecord {
+  readonly offset: number;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+}
+
+export interface TopicLogReaderOptions {
+  readonly topic: string;
+  /** What the topic is, for error messages (`Timed out … reading <description> <topic> to its end`). */
+  readonly description?: string;
+  /**
+   * Records of one partition in offset order, called before the reader's position moves past them; a partition
+   * reset to its earliest offset (OFFSET_OUT_OF_RANGE) is read again, like Apache's log with
+   * `auto.offset.reset=earliest`.
+   */
+  readonly onRecords: (partition: number, records: readonly LogRecord[]) => void;
+  /** How long the broker holds a Fetch on an idle tail (Fetch `max_wait_ms`); also bounds `stop()`. Default 500. */
+  readonly maxWaitMs?: number;
+}
+
+/**
+ * Apache Kafka Connect's `KafkaBasedLog` reader: group-less (no JoinGroup, no group left behind), every partition
+ * from its earliest offset, read_committed, tailing while it runs.
+ */
+export interface TopicLogReaderPort {
+  /** Connects and starts reading in the background; retries retriable errors until `timeoutMs` has passed. */
+  start(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once every record written (and committed) before this call has been passed to `onRecords`; rejects
+   * if the reader failed or stopped, or after `timeoutMs`.
+   */
+  readToEnd(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The topic admin the worker's offsets topic needs on top of `ensureTopic`. */
+export interface WorkerTopicAdminPort extends TopicAdminPort {
+  /**
+   * The value of one topic config (e.g. `cleanup.policy`); undefined when the broker does not say or describing
+   * configs is not allowed (Apache logs a warning and goes on then).
+   */
+  topicConfig(topic: string, name: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+/**
+ * The admin reads and writes of a sink connector's consumer-group offsets (KIP-875, `SinkOffsets`) and the
+ * cluster id (`GET /`, `connect-standalone`'s start-up check), as Apache's worker does them with its admin client.
+ */
+export interface GroupOffsetsAdminPort extends SinkOffsets {
+  clusterId(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Every Kafka client the worker uses: the data path's and its own. Both adapters' factories implement it. */
+export interface WorkerKafkaClientFactory extends KafkaClientFactory {
+  newTopicAdmin(props: ClientProps): WorkerTopicAdminPort;
+  /** a group-less reader of a whole topic with a consumer's client properties */
+  newLogReader(props: ClientProps, options: TopicLogReaderOptions): TopicLogReaderPort;
+  /** group offsets and cluster id with an admin client's properties */
+  newGroupOffsets(props: ClientProps): GroupOffsetsAdminPort;
+  newGroupLag(props: ClientProps): GroupLagPort;
+  newProducerFencer(props: ClientProps): ProducerFencingPort;
 }

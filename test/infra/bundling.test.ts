@@ -47,6 +47,16 @@ describe('Lambda bundles (local esbuild; synth never calls Docker)', () => {
     },
   );
 
+  it('gives @platformatic/kafka (skc.kafka.client=platformatic) the bundle URL as import.meta.url', () => {
+    for (const fn of ['ApiFunction', 'ReconcilerFunction']) {
+      const bundle = readFileSync(join(functionAssetDir(fn), 'index.js'), 'utf8');
+      expect(bundle.startsWith('var __skc_import_meta_url = require("url").pathToFileURL(__filename).href;')).toBe(
+        true,
+      );
+      expect(bundle).toContain('PLT_KFK_'); // the client's error codes: it is in the bundle
+    }
+  });
+
   it('copies plug-in directories into the API and reconciler bundles and points SKC_PLUGIN_PATH there', () => {
     for (const fn of ['ApiFunction', 'ReconcilerFunction']) {
       expect(readdirSync(join(functionAssetDir(fn), 'plugins', '0'))).toEqual(['index.js']);

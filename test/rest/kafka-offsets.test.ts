@@ -1,7 +1,8 @@
 /**
  * Offsets routes and `GET /` with the API wired to a real Apache Kafka 4.3.1 broker (`SKC_BOOTSTRAP_SERVERS`):
- * sink offsets are the consumer group `connect-<name>`'s commits (KafkaGroupOffsets), source offsets live in
- * the offsets topic (KafkaOffsetStore), the cluster id comes from the broker.
+ * sink offsets are the consumer group `connect-<name>`'s commits (GroupOffsetsAdminPort), source offsets live in
+ * the offsets topic (OffsetsTopicStore), the cluster id comes from the broker; on each Kafka client
+ * (`skc.kafka.client`).
  */
 import { InMemoryConfigStore, InMemoryStatusStore } from '../../lib/adapters/local/memory-stores';
 import { ensureTopic } from '../../lib/adapters/kafka/admin';
@@ -14,7 +15,7 @@ import { converge } from './reconciler-stub';
 
 requireServices('kafka');
 
-describe('offsets over a real Kafka broker', () => {
+describe.each(['kafkajs', 'platformatic'])('offsets over a real Kafka broker (skc.kafka.client=%s)', (client) => {
   let composition: ApiComposition;
   let call: Call;
   const configStore = new InMemoryConfigStore();
@@ -30,6 +31,7 @@ describe('offsets over a real Kafka broker', () => {
           'offset.storage.topic': uniqueName('offsets'),
           'offset.storage.partitions': '3',
           'offset.storage.replication.factor': '1',
+          'skc.kafka.client': client,
         },
       },
       { configStore, statusStore },
@@ -47,8 +49,8 @@ describe('offsets over a real Kafka broker', () => {
   });
 
   it('alters, lists, deletes and resets sink offsets of the connect-<name> group', async () => {
-    const topic = uniqueName('sink-topic');
-    const name = uniqueName('sink');
+    const topic = uniqueName(`sink-topic-${client}`);
+    const name = uniqueName(`sink-${client}`);
     await ensureTopic(kafka(), topic, { partitions: 3, replicationFactor: 1 });
     const config = { 'connector.class': 'FileStreamSink', topics: topic, file: '/tmp/kafka-offsets.txt' };
     expect((await call('PUT', `/connectors/${name}/config`, { body: config })).status).toBe(201);
@@ -97,7 +99,7 @@ describe('offsets over a real Kafka broker', () => {
   });
 
   it('alters and resets source offsets in the offsets topic', async () => {
-    const name = uniqueName('source');
+    const name = uniqueName(`source-${client}`);
     const config = { 'connector.class': 'FileStreamSource', topic: 't', file: '/tmp/kafka-offsets-in.txt' };
     expect((await call('POST', '/connectors', { body: { name, config, initial_state: 'STOPPED' } })).status).toBe(201);
     await converge({ configStore, statusStore }, name);

@@ -11,8 +11,10 @@ import type {
   ConsumerPort,
   ConsumerRecord,
   KafkaClientFactory,
+  LogRecord,
   ProducerRecord,
   RebalanceListener,
+  WorkerKafkaClientFactory,
 } from '../../lib/storage/kafka-ports';
 import { isTransactionalProducer } from '../../lib/storage/kafka-ports';
 import { murmur2 } from '../../lib/storage/offsets-codec';
@@ -20,7 +22,7 @@ import { kafkaBootstrap, requireServices, staysTrue, uniqueName, waitFor } from 
 
 requireServices('kafka');
 
-const FACTORIES: [string, KafkaClientFactory][] = [
+const FACTORIES: [string, WorkerKafkaClientFactory][] = [
   ['kafkajs', new KafkajsClientFactory()],
   ['platformatic', new PlatformaticClientFactory()],
 ];
@@ -46,11 +48,25 @@ const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null
 async function createTopic(topic: string, partitions: number): Promise<void> {
   const admin = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'test-admin' }).admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-    waitForLeaders: true,
-  });
-  await admin.disconnect();
+  try {
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+  } catch (error) {
+    // kafkajs' waitForLeaders gives up on the UNKNOWN_TOPIC_OR_PARTITION a loaded broker answers for a moment after
+    // the creation: poll the metadata then.
+    if ((error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+    await waitFor(
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        return (topics[0]?.partitions ?? []).filter((p) => p.leader >= 0).length === partitions;
+      },
+      { description: `leaders of ${topic}` },
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function committedOffsets(group: string, topic: string): Promise<Map<number, string>> {
@@ -372,5 +388,184 @@ describe('Kafka port contract: the two adapters interoperate', () => {
     const got = await pollUntil(consumer, 2);
     await consumer.close();
     expect(got.map((r) => text(r.value))).toEqual([`${codec}-1`, `${codec}-2`]);
+  });
+});
+
+/** The worker's own clients (offsets-topic reader, topic configs, group offsets, cluster id, lag, fencing). */
+describe.each(FACTORIES)("Kafka port contract, the worker's clients: %s adapter", (name, factory) => {
+  const props = { 'bootstrap.servers': kafkaBootstrap(), 'client.id': `test-worker-${name}` };
+
+  async function groupsOnBroker(): Promise<string[]> {
+    const admin = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'test-admin' }).admin();
+    await admin.connect();
+    const { groups } = await admin.listGroups();
+    await admin.disconnect();
+    return groups.map((g) => g.groupId);
+  }
+
+  it('reads a whole topic group-less, to its end, skipping aborted and control records (log reader)', async () => {
+    const topic = uniqueName(`contract-log-${name}`);
+    await createTopic(topic, 2);
+    const stamped = (value: string | null, key: string, partition: number): ProducerRecord => ({
+      ...record(topic, value, key, []),
+      partition,
+      timestamp: Date.now(),
+    });
+    await produce(factory, [stamped('a1', 'a', 0), stamped('b1', 'b', 1), stamped(null, 'a', 0)]);
+    const txn = factory.newProducer({ ...props, 'transactional.id': uniqueName(`contract-log-txn-${name}`) });
+    if (!isTransactionalProducer(txn)) throw new Error('expected a transactional producer');
+    await txn.connect();
+    await txn.initTransactions(30_000);
+    await txn.send([stamped('aborted', 'a', 0), stamped('aborted', 'b', 1)]);
+    await txn.abortTransaction();
+    await txn.send([stamped('committed', 'a', 0)]);
+    await txn.commitTransaction();
+
+    const seen: [number, number, string | null, string | null][] = [];
+    const groupsBefore = await groupsOnBroker();
+    const reader = factory.newLogReader(props, {
+      topic,
+      onRecords: (partition: number, records: readonly LogRecord[]) =>
+        seen.push(
+          ...records.map((r): [number, number, string | null, string | null] => [
+            partition,
+            r.offset,
+            text(r.key),
+            text(r.value),
+          ]),
+        ),
+    });
+    await reader.start(30_000);
+    try {
+      await reader.readToEnd(30_000);
+      const byPartition = (p: number) => seen.filter((s) => s[0] === p).map((s) => [s[1], s[2], s[3]]);
+      expect(byPartition(0)).toEqual([
+        [0, 'a', 'a1'],
+        [1, 'a', null],
+        [4, 'a', 'committed'], // 2 aborted, 3 its abort marker, 5 the commit marker
+      ]);
+      expect(byPartition(1)).toEqual([[0, 'b', 'b1']]);
+      // Keeps tailing: a later write is seen by the next readToEnd.
+      await produce(factory, [stamped('b2', 'b', 1)]);
+      await reader.readToEnd(30_000);
+      expect(seen.at(-1)).toEqual([1, 3, 'b', 'b2']);
+      expect(seen).toHaveLength(5);
+    } finally {
+      await reader.stop();
+    }
+    await expect(reader.readToEnd(1_000)).rejects.toThrow('stopped');
+    // No consumer group was made for reading.
+    expect((await groupsOnBroker()).filter((g) => !groupsBefore.includes(g) && g.includes(topic))).toEqual([]);
+  });
+
+  it('describes a topic config (cleanup.policy)', async () => {
+    const admin = factory.newTopicAdmin(props);
+    const compacted = uniqueName(`contract-config-${name}`);
+    await admin.ensureTopic(compacted, {
+      partitions: 1,
+      replicationFactor: 1,
+      configs: { 'cleanup.policy': 'compact' },
+    });
+    const plain = uniqueName(`contract-config-plain-${name}`);
+    await admin.ensureTopic(plain, { partitions: 1, replicationFactor: 1 });
+    expect(await admin.topicConfig(compacted, 'cleanup.policy')).toBe('compact');
+    expect(await admin.topicConfig(plain, 'cleanup.policy')).toBe('delete');
+    await admin.close();
+  });
+
+  it("lists, alters, deletes and resets a group's committed offsets; answers the cluster id", async () => {
+    const topic = uniqueName(`contract-groupoffsets-${name}`);
+    await createTopic(topic, 3);
+    const group = uniqueName(`connect-contract-${name}`);
+    const offsets = factory.newGroupOffsets(props);
+    try {
+      expect(await offsets.list(group)).toEqual([]);
+      await offsets.alter(group, [
+        { partition: { topic, partition: 2 }, offset: 7 },
+        { partition: { topic, partition: 0 }, offset: 0 },
+        { partition: { topic, partition: 1 }, offset: 3 },
+      ]);
+      expect(await offsets.list(group)).toEqual([
+        { partition: { topic, partition: 0 }, offset: 0 },
+        { partition: { topic, partition: 1 }, offset: 3 },
+        { partition: { topic, partition: 2 }, offset: 7 },
+      ]);
+      expect(await committedOffsets(group, topic)).toEqual(
+        new Map([
+          [0, '0'],
+          [1, '3'],
+          [2, '7'],
+        ]),
+      );
+      // null deletes one partition's offset and keeps the others.
+      await offsets.alter(group, [
+        { partition: { topic, partition: 1 }, offset: null },
+        { partition: { topic, partition: 2 }, offset: 9 },
+      ]);
+      expect(await offsets.list(group)).toEqual([
+        { partition: { topic, partition: 0 }, offset: 0 },
+        { partition: { topic, partition: 2 }, offset: 9 },
+      ]);
+      await offsets.reset(group);
+      expect(await offsets.list(group)).toEqual([]);
+      await offsets.reset(uniqueName('connect-never-existed')); // already reset
+      const admin = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'test-admin' }).admin();
+      await admin.connect();
+      const { clusterId } = await admin.describeCluster();
+      await admin.disconnect();
+      expect(await offsets.clusterId()).toBe(clusterId);
+    } finally {
+      await offsets.close();
+    }
+  });
+
+  it("reports a group's lag per partition, from the log start where nothing was committed", async () => {
+    const topic = uniqueName(`contract-lag-${name}`);
+    await createTopic(topic, 2);
+    await produce(
+      factory,
+      [0, 0, 0, 1, 1].map((p, i) => ({ ...record(topic, `v${i}`), partition: p })),
+    );
+    const group = uniqueName(`contract-lag-group-${name}`);
+    const offsets = factory.newGroupOffsets(props);
+    await offsets.alter(group, [{ partition: { topic, partition: 0 }, offset: 1 }]);
+    await offsets.close();
+    // The end offsets as the broker reports them (3 and 2, unless a producer retry on a loaded broker wrote more).
+    const admin = createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'test-admin' }).admin();
+    await admin.connect();
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+    await admin.disconnect();
+    const [end0, end1] = [ends.get(0) ?? -1, ends.get(1) ?? -1];
+    expect([end0 >= 3, end1 >= 2]).toEqual([true, true]);
+    const lag = factory.newGroupLag(props);
+    try {
+      expect(await lag.lag(group, [topic, uniqueName('contract-lag-missing')])).toEqual([
+        { topic, partition: 0, committed: 1, end: end0, lag: end0 - 1 },
+        { topic, partition: 1, committed: null, end: end1, lag: end1 },
+      ]);
+    } finally {
+      await lag.close();
+    }
+  });
+
+  it('fences a transactional id: the holder can no longer commit (zombie fencing)', async () => {
+    const topic = uniqueName(`contract-fence-${name}`);
+    await createTopic(topic, 1);
+    const transactionalId = uniqueName(`contract-fence-id-${name}`);
+    const zombie = factory.newProducer({ ...props, 'transactional.id': transactionalId });
+    if (!isTransactionalProducer(zombie)) throw new Error('expected a transactional producer');
+    await zombie.connect();
+    await zombie.initTransactions(30_000);
+    await zombie.send([{ ...recordOf(topic, 'zombie'), timestamp: Date.now() }]);
+    const fencer = factory.newProducerFencer(props);
+    await fencer.fenceProducers([transactionalId], 30_000);
+    await fencer.close();
+    await expect(zombie.commitTransaction()).rejects.toThrow();
+    await zombie.close().catch(() => undefined);
+    // Nothing of the fenced transaction is visible to read_committed.
+    const end = factory.newLogReader(props, { topic, onRecords: (_p, records) => expect(records).toEqual([]) });
+    await end.start(30_000);
+    await end.readToEnd(30_000);
+    await end.stop();
   });
 });

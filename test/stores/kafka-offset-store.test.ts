@@ -1,8 +1,11 @@
 import type { Kafka } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { createKafka } from '../../lib/adapters/kafka/client';
-import { KafkaOffsetStore } from '../../lib/adapters/kafka/offsets-topic-store';
+import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
+import { PlatformaticClientFactory } from '../../lib/adapters/platformatic-kafka/client-factory';
+import type { WorkerKafkaClientFactory } from '../../lib/storage/kafka-ports';
 import { partitionForKey, partitionKey } from '../../lib/storage/offsets-codec';
+import { OffsetsTopicStore } from '../../lib/storage/offsets-topic-store';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import { describeOffsetStoreContract } from './offset-store.contract';
 
@@ -13,9 +16,24 @@ let kafka: Kafka | undefined;
 const client = (): Kafka =>
   (kafka ??= createKafka({ bootstrapServers: kafkaBootstrap(), clientId: 'skc-offsets-test', logLevel: 'nothing' }));
 
-const opened: KafkaOffsetStore[] = [];
-async function openStore(topic: string): Promise<KafkaOffsetStore> {
-  const store = new KafkaOffsetStore({ kafka: client(), topic, partitions: PARTITIONS, replicationFactor: 1 });
+/** The store on each Kafka client adapter (`skc.kafka.client`), as composition/kafka.ts builds it. */
+const CLIENTS: [string, WorkerKafkaClientFactory][] = [
+  ['kafkajs', new KafkajsClientFactory()],
+  ['platformatic', new PlatformaticClientFactory()],
+];
+
+const storeOn = (clients: WorkerKafkaClientFactory, topic: string, partitions?: number): OffsetsTopicStore =>
+  new OffsetsTopicStore({
+    clients,
+    props: { 'bootstrap.servers': kafkaBootstrap(), 'client.id': 'skc-offsets-test' },
+    topic,
+    ...(partitions !== undefined ? { partitions } : {}),
+    replicationFactor: 1,
+  });
+
+const opened: OffsetsTopicStore[] = [];
+async function openStore(topic: string, clients: WorkerKafkaClientFactory): Promise<OffsetsTopicStore> {
+  const store = storeOn(clients, topic, PARTITIONS);
   opened.push(store);
   await store.start();
   return store;
@@ -24,11 +42,13 @@ afterAll(async () => {
   await Promise.all(opened.map((s) => s.stop()));
 });
 
-const contractTopic = uniqueName('connect-offsets');
-describeOffsetStoreContract('Kafka offsets topic', {
-  open: () => openStore(contractTopic),
-  reopen: () => openStore(contractTopic),
-});
+for (const [name, clients] of CLIENTS) {
+  const contractTopic = uniqueName(`connect-offsets-${name}`);
+  describeOffsetStoreContract(`Kafka offsets topic (${name})`, {
+    open: () => openStore(contractTopic, clients),
+    reopen: () => openStore(contractTopic, clients),
+  });
+}
 
 /** Every raw record of `topic`, read with a plain consumer (no codec of ours involved). */
 async function readRaw(topic: string, expected: number) {
@@ -56,10 +76,10 @@ async function readRaw(topic: string, expected: number) {
   return records;
 }
 
-describe('KafkaOffsetStore: Apache offsets-topic format', () => {
+describe.each(CLIENTS)('offsets topic store on %s: Apache offsets-topic format', (name, clients) => {
   it('writes byte-identical keys and values, tombstones as null, partitioned like Java', async () => {
-    const topic = uniqueName('connect-offsets-bytes');
-    const store = await openStore(topic);
+    const topic = uniqueName(`connect-offsets-bytes-${name}`);
+    const store = await openStore(topic, clients);
     await store.put('local-file-source', [{ partition: { filename: 'test.txt' }, offset: { position: 30 } }]);
     await store.put('local-file-source', [{ partition: { filename: 'test.txt' }, offset: null }]);
     await store.put('mm2', [
@@ -103,8 +123,8 @@ describe('KafkaOffsetStore: Apache offsets-topic format', () => {
   });
 
   it('ignores malformed records written by others and reads offsets written by another writer', async () => {
-    const topic = uniqueName('connect-offsets-foreign');
-    const store = await openStore(topic);
+    const topic = uniqueName(`connect-offsets-foreign-${name}`);
+    const store = await openStore(topic, clients);
     const producer = client().producer();
     await producer.connect();
     try {
@@ -130,8 +150,8 @@ describe('KafkaOffsetStore: Apache offsets-topic format', () => {
   });
 
   it('creates the topic compacted with the configured partition count', async () => {
-    const topic = uniqueName('connect-offsets-created');
-    await openStore(topic);
+    const topic = uniqueName(`connect-offsets-created-${name}`);
+    await openStore(topic, clients);
     const admin = client().admin();
     await admin.connect();
     try {
@@ -148,7 +168,7 @@ describe('KafkaOffsetStore: Apache offsets-topic format', () => {
   });
 
   it("refuses an existing offsets topic that is not compacted, with Apache's message", async () => {
-    const topic = uniqueName('connect-offsets-delete');
+    const topic = uniqueName(`connect-offsets-delete-${name}`);
     const admin = client().admin();
     await admin.connect();
     try {
@@ -159,7 +179,7 @@ describe('KafkaOffsetStore: Apache offsets-topic format', () => {
     } finally {
       await admin.disconnect();
     }
-    const store = new KafkaOffsetStore({ kafka: client(), topic, replicationFactor: 1 });
+    const store = storeOn(clients, topic);
     await expect(store.start()).rejects.toThrow(
       `Topic '${topic}' supplied via the 'offset.storage.topic' property is required to have 'cleanup.policy=compact' ` +
         'to guarantee consistency and durability of source connector offsets, but found the topic currently has ' +

@@ -1,5 +1,7 @@
 /** Small admin helpers on top of the client factory: topics, and waiting for a broker to answer. */
+import { ConfigResourceTypes } from 'kafkajs';
 import type { Admin, Kafka } from 'kafkajs';
+import type { WorkerTopicAdminPort } from '../../storage/kafka-ports';
 import { createKafka } from './client';
 import type { KafkaClientOptions } from './client';
 
@@ -75,6 +77,36 @@ async function waitForPartitionLeaders(admin: Admin, topic: string, partitions: 
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
+
+/**
+ * The value of one topic config, or undefined when the broker does not say, describing configs is not allowed or
+ * the broker is too old (Apache logs a warning and goes on then).
+ */
+export async function topicConfig(admin: Admin, topic: string, name: string): Promise<string | undefined> {
+  try {
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [name] }],
+    });
+    return described.resources[0]?.configEntries.find((e) => e.configName === name)?.configValue;
+  } catch (error) {
+    const type = String((error as { type?: unknown }).type ?? '');
+    if (type.includes('AUTHORIZATION') || type === 'UNSUPPORTED_VERSION') return undefined;
+    throw error;
+  }
+}
+
+/** WorkerTopicAdminPort on a kafkajs client: each call opens and closes its own admin connection. */
+export const kafkajsTopicAdmin = (kafka: Kafka): WorkerTopicAdminPort => ({
+  ensureTopic: (topic, settings) =>
+    ensureTopic(kafka, topic, {
+      partitions: settings.partitions,
+      replicationFactor: settings.replicationFactor,
+      ...(settings.configs ? { configEntries: settings.configs } : {}),
+    }),
+  topicConfig: (topic, name) => withAdmin(kafka, (admin) => topicConfig(admin, topic, name)),
+  close: async () => undefined,
+});
 
 export interface ClusterInfo {
   clusterId: string;

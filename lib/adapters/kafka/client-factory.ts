@@ -7,22 +7,27 @@ import type {
   ClientProps,
   ConsumerPort,
   GroupLagPort,
-  KafkaClientFactory,
+  GroupOffsetsAdminPort,
   ProducerFencingPort,
   ProducerPort,
-  TopicAdminPort,
+  TopicLogReaderOptions,
+  TopicLogReaderPort,
+  WorkerKafkaClientFactory,
+  WorkerTopicAdminPort,
 } from '../../storage/kafka-ports';
-import { ensureTopic } from './admin';
+import { kafkajsTopicAdmin } from './admin';
 import { createKafkaFromProps } from './client-from-props';
 import type { KafkaClientFromPropsOptions } from './client-from-props';
 import { KafkajsConsumer } from './consumer';
 import { KafkajsGroupLag } from './group-lag';
+import { KafkaGroupOffsets } from './group-offsets';
+import { KafkaLogReader } from './log-reader';
 import { KafkajsProducer, KafkajsTransactionalProducer } from './producer';
 import { KafkajsProducerFencer } from './producer-fencing';
 
 export type KafkajsClientFactoryOptions = KafkaClientFromPropsOptions;
 
-export class KafkajsClientFactory implements KafkaClientFactory {
+export class KafkajsClientFactory implements WorkerKafkaClientFactory {
   constructor(private readonly options: KafkajsClientFactoryOptions = {}) {}
 
   newProducer(props: ClientProps): ProducerPort {
@@ -46,17 +51,20 @@ export class KafkajsClientFactory implements KafkaClientFactory {
     return new KafkajsConsumer(createKafkaFromProps('consumer', props, this.options, mapping), mapping.consumer);
   }
 
-  newTopicAdmin(props: ClientProps): TopicAdminPort {
+  newTopicAdmin(props: ClientProps): WorkerTopicAdminPort {
     const mapping = mapClientConfig('admin', props);
-    const kafka = createKafkaFromProps('admin', props, this.options, mapping);
-    return {
-      ensureTopic: (topic, settings) =>
-        ensureTopic(kafka, topic, {
-          partitions: settings.partitions,
-          replicationFactor: settings.replicationFactor,
-          ...(settings.configs ? { configEntries: settings.configs } : {}),
-        }),
-    };
+    return kafkajsTopicAdmin(createKafkaFromProps('admin', props, this.options, mapping));
+  }
+
+  newLogReader(props: ClientProps, options: TopicLogReaderOptions): TopicLogReaderPort {
+    // Apache's KafkaBasedLog reads with a consumer: the consumer's client settings, security included.
+    const mapping = mapClientConfig('consumer', props, { warnUnknown: false });
+    return new KafkaLogReader({ kafka: createKafkaFromProps('consumer', props, this.options, mapping), ...options });
+  }
+
+  newGroupOffsets(props: ClientProps): GroupOffsetsAdminPort {
+    const mapping = mapClientConfig('admin', props, { warnUnknown: false });
+    return new KafkaGroupOffsets(createKafkaFromProps('admin', props, this.options, mapping));
   }
 
   newProducerFencer(props: ClientProps): ProducerFencingPort {

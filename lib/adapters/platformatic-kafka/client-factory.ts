@@ -3,35 +3,30 @@
  * docs/kafka-client-port.md): Kafka-style client properties → this client's producer, consumer and admin,
  * wrapped in the port adapters. Never imports the kafkajs adapter.
  */
-import { Admin } from '@platformatic/kafka';
 import { mapClientConfig } from '../../config/client-config';
 import type {
   ClientProps,
   ConsumerPort,
-  KafkaClientFactory,
+  GroupLagPort,
+  GroupOffsetsAdminPort,
+  ProducerFencingPort,
   ProducerPort,
-  TopicAdminPort,
-  TopicSettings,
+  TopicLogReaderOptions,
+  TopicLogReaderPort,
+  WorkerKafkaClientFactory,
+  WorkerTopicAdminPort,
 } from '../../storage/kafka-ports';
+import { PlatformaticGroupLag, PlatformaticGroupOffsets, PlatformaticTopicAdmin } from './admin';
 import { baseOptions } from './client-options';
 import type { PlatformaticOptionsContext } from './client-options';
 import { PlatformaticConsumer } from './consumer';
+import { PlatformaticLogReader } from './log-reader';
 import { PlatformaticProducer, PlatformaticTransactionalProducer } from './producer';
+import { PlatformaticProducerFencer } from './producer-fencing';
 
 export type PlatformaticClientFactoryOptions = PlatformaticOptionsContext;
 
-const alreadyExists = (error: unknown): boolean => {
-  let current: unknown = error;
-  for (let depth = 0; typeof current === 'object' && current !== null && depth < 8; depth++) {
-    const link = current as { apiId?: unknown; errors?: unknown; cause?: unknown };
-    if (link.apiId === 'TOPIC_ALREADY_EXISTS') return true;
-    if (Array.isArray(link.errors) && link.errors.some(alreadyExists)) return true;
-    current = link.cause;
-  }
-  return false;
-};
-
-export class PlatformaticClientFactory implements KafkaClientFactory {
+export class PlatformaticClientFactory implements WorkerKafkaClientFactory {
   constructor(private readonly options: PlatformaticClientFactoryOptions = {}) {}
 
   newProducer(props: ClientProps): ProducerPort {
@@ -54,32 +49,29 @@ export class PlatformaticClientFactory implements KafkaClientFactory {
     return new PlatformaticConsumer(baseOptions(props, mapping, this.options), mapping.consumer);
   }
 
-  newTopicAdmin(props: ClientProps): TopicAdminPort {
-    const mapping = mapClientConfig('admin', props);
-    const base = baseOptions(props, mapping, this.options);
-    return {
-      ensureTopic: async (topic: string, settings: TopicSettings) => {
-        const admin = new Admin(base);
-        try {
-          const existing = await admin.listTopics({ includeInternals: true });
-          if (existing.includes(topic)) return false;
-          try {
-            await admin.createTopics({
-              topics: [topic],
-              partitions: settings.partitions,
-              replicas: settings.replicationFactor,
-              configs: Object.entries(settings.configs ?? {}).map(([name, value]) => ({ name, value })),
-            });
-            return true;
-          } catch (error) {
-            // Lost a race with another creator: the topic exists, which is all we asked for.
-            if (alreadyExists(error)) return false;
-            throw error;
-          }
-        } finally {
-          await admin.close().catch(() => undefined);
-        }
-      },
-    };
+  newTopicAdmin(props: ClientProps): WorkerTopicAdminPort {
+    return new PlatformaticTopicAdmin(baseOptions(props, mapClientConfig('admin', props), this.options));
+  }
+
+  newLogReader(props: ClientProps, options: TopicLogReaderOptions): TopicLogReaderPort {
+    // Apache's KafkaBasedLog reads with a consumer: the consumer's client settings, security included.
+    const mapping = mapClientConfig('consumer', props, { warnUnknown: false });
+    return new PlatformaticLogReader(baseOptions(props, mapping, this.options), options);
+  }
+
+  newGroupOffsets(props: ClientProps): GroupOffsetsAdminPort {
+    const mapping = mapClientConfig('admin', props, { warnUnknown: false });
+    return new PlatformaticGroupOffsets(baseOptions(props, mapping, this.options));
+  }
+
+  newGroupLag(props: ClientProps): GroupLagPort {
+    // The consumer's own client settings (security, bootstrap), so lag is read with the access the task has.
+    return new PlatformaticGroupLag(baseOptions(props, mapClientConfig('consumer', props), this.options));
+  }
+
+  newProducerFencer(props: ClientProps): ProducerFencingPort {
+    // Apache fences with an admin client (`Worker.fenceZombies`): the admin settings, security included.
+    const mapping = mapClientConfig('admin', props, { warnUnknown: false });
+    return new PlatformaticProducerFencer(baseOptions(props, mapping, this.options));
   }
 }
