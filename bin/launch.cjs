@@ -14,7 +14,7 @@ const MIN_NODE_MAJOR = 22;
 const root = join(__dirname, '..');
 
 /** The Node flags of local processes that run tasks (LOCAL_TASK_PROCESS_NODE_FLAGS, lib/runtime/task-process.ts). */
-const NODE_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=512'];
+const NODE_FLAGS = ['--max-semi-space-size=32', '--max-old-space-size=512'];
 
 module.exports = function launch(name) {
   const script = join(root, 'dist', `${name}.js`);

@@ -78,7 +78,7 @@ if (Object.keys(present).length > 0 && !upToDate()) {
     // @platformatic/kafka is ESM and reads `import.meta.url` (an optional native CRC32C through createRequire):
     // in a CommonJS bundle that is the bundle's own URL, and its WebAssembly helpers come inlined (`/bundled`).
     banner: {
-      js: '#!/usr/bin/env -S node --max-semi-space-size=16 --max-old-space-size=512\nvar __skc_import_meta_url = require("url").pathToFileURL(__filename).href;',
+      js: '#!/usr/bin/env -S node --max-semi-space-size=32 --max-old-space-size=512\nvar __skc_import_meta_url = require("url").pathToFileURL(__filename).href;',
     },
     define: { 'import.meta.url': '__skc_import_meta_url' },
     alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },

@@ -2,14 +2,12 @@
  * Node flags of every process that runs connector tasks: the distributed task-runner (local child processes and
  * the container's CMD in task-runner/Dockerfile) and `connect-standalone` (its shebang, scripts/build.mjs).
  *
- * Young generation. A sink keeps each fetched record alive from fetch to put(), and a source from poll() to the
- * broker's ack. With V8's 16 MiB default semi-space, an older version of those loops had most records survive a
- * scavenge and was slower than with 32 MiB. Today's loops make a record only when it is handed on (no buffered
- * ConsumerRecords, backpressure to one request in flight and one ready): the measured scavenge time and CPU
- * per run are the same at 16 as at 32 (docs/performance.md, "Peak RSS"), while a semi-space pair of 2 × 32 MiB
- * stays committed for the whole run. 16 saves those 32 MiB of a busy task's peak RSS.
+ * A sink keeps each fetched record alive from fetch to put(), and a source from poll() to the broker's ack:
+ * with V8's default 16 MiB semi-space more records survive a scavenge and are copied into the old generation.
+ * 32 MiB lets them die young. Re-measured with the old-generation ceiling below (docs/performance.md, "Peak RSS
+ * of a busy task"): 16 saves 32 MiB of RSS but cost 20–45 % of the kafkajs records/s on a quiet machine.
  */
-export const TASK_PROCESS_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+export const TASK_PROCESS_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
 
 /**
  * Plus, for task processes with no memory limit of their own (`npm start`'s task processes, `connect-standalone`,
