@@ -60,7 +60,7 @@ import { projectRoot, servicePaths } from '../test/services/paths';
 import { PLATFORMATIC_BUNDLE_OPTIONS } from '../test/services/bundle-options';
 import { startServices } from '../test/services/index';
 import type { ServiceStack } from '../test/services/index';
-import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
+import { LOCAL_TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
 import { MAX_RECORDS_PER_REQUEST } from '../lib/runtime/worker';
 import { PLATFORMATIC_RECORDS_PER_SEND } from '../lib/adapters/platformatic-kafka/producer';
 import { median, num, ratioText, renderTable } from './support/stats';
@@ -116,7 +116,7 @@ const CLIENTS = (process.env.BENCH_KAFKA_CLIENTS ?? 'kafkajs,platformatic')
   .filter((c) => c !== '');
 // The connector process gets the flags its `connect-standalone` shebang gives it, plus any extra ones.
 const NODE_ARGS = [
-  ...TASK_PROCESS_NODE_FLAGS,
+  ...LOCAL_TASK_PROCESS_NODE_FLAGS,
   ...(process.env.BENCH_FILESTREAM_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
 ];
 /**

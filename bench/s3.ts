@@ -20,7 +20,7 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { build } from 'esbuild';
 import type { Kafka } from 'kafkajs';
 import { createKafka } from '../lib/adapters/kafka/client';
-import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
+import { LOCAL_TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
 import { startServices } from '../test/services/index';
 import { projectRoot } from '../test/services/paths';
 
@@ -166,7 +166,7 @@ async function sink(
   const started = process.hrtime.bigint();
   const child: ChildProcess = spawn(
     process.execPath,
-    [...TASK_PROCESS_NODE_FLAGS, ...NODE_ARGS, cli, '--override', 'listeners=http://127.0.0.1:0', worker, props],
+    [...LOCAL_TASK_PROCESS_NODE_FLAGS, ...NODE_ARGS, cli, '--override', 'listeners=http://127.0.0.1:0', worker, props],
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';

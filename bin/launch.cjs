@@ -13,8 +13,8 @@ const { join } = require('node:path');
 const MIN_NODE_MAJOR = 22;
 const root = join(__dirname, '..');
 
-/** The Node flags of every process that runs tasks (lib/runtime/task-process.ts; a test keeps them in sync). */
-const NODE_FLAGS = ['--max-semi-space-size=32'];
+/** The Node flags of local processes that run tasks (LOCAL_TASK_PROCESS_NODE_FLAGS, lib/runtime/task-process.ts). */
+const NODE_FLAGS = ['--max-semi-space-size=32', '--max-old-space-size=512'];
 
 module.exports = function launch(name) {
   const script = join(root, 'dist', `${name}.js`);

@@ -20,7 +20,7 @@ import { startHttpServer } from './http-server';
 import { allowedHostNames, guards, hostCheck, restExtensionGuard } from '../lib/rest/local-rest-security';
 import { commonEnvSchema, parseEnv } from './env';
 import { createReconciler } from './reconciler';
-import { TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
+import { LOCAL_TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
 import { JvmCatalog } from '../lib/adapters/jvm/jvm-catalog';
 import { hasJavaPlugins } from '../lib/plugins/java-plugins';
 import { workerProperties as workerPropertiesOf } from './worker-config';
@@ -129,7 +129,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // The reconcile loop needs the reconciler, which needs the launcher: its exit hook is bound late.
   let trigger: (name?: string) => void = () => undefined;
   const launcher = new ProcessLauncher({
-    args: ['--enable-source-maps', ...TASK_PROCESS_NODE_FLAGS, options.taskRunnerScript ?? defaultTaskRunnerScript()],
+    args: [
+      '--enable-source-maps',
+      ...LOCAL_TASK_PROCESS_NODE_FLAGS,
+      options.taskRunnerScript ?? defaultTaskRunnerScript(),
+    ],
     env: { ...process.env, ...rawEnv },
     runDir: join(stateDir, 'run'),
     logDir: join(stateDir, 'logs'),

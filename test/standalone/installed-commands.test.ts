@@ -47,6 +47,14 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+it('runs bundles of ASCII only, which V8 holds as one byte per character of source', () => {
+  // eslint-disable-next-line no-control-regex
+  const nonAscii = /[^\x00-\x7f]/;
+  for (const name of ['task-runner', 'connect-standalone', 'connect-distributed']) {
+    expect(nonAscii.test(readFileSync(join(projectRoot(), 'dist', `${name}.js`), 'utf8'))).toBe(false);
+  }
+});
+
 /** A folder outside the clone, as a user's. */
 const userFolder = (): string => {
   const dir = mkdtempSync(join(tmpdir(), 'skc-user-folder-'));

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { TASK_PROCESS_NODE_FLAGS } from '../../lib/runtime/task-process';
+import { LOCAL_TASK_PROCESS_NODE_FLAGS, TASK_PROCESS_NODE_FLAGS } from '../../lib/runtime/task-process';
 
 const root = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -12,15 +12,23 @@ const shebang = (): string | undefined => /banner: \{\s*js: '(#![^\\']+)/.exec(r
 
 /** Every process that runs tasks starts with the same Node flags; three places name them outside TypeScript. */
 describe('Node flags of task processes', () => {
-  it('are in the task-runner image command and the connect-standalone shebang', () => {
-    const cmd = read('task-runner/Dockerfile')
+  it('are in the task-runner image commands and the connect-standalone shebang and launcher', () => {
+    const cmds = read('task-runner/Dockerfile')
       .split('\n')
-      .find((line) => line.startsWith('CMD '));
-    const banner = shebang();
-    for (const flag of TASK_PROCESS_NODE_FLAGS) {
-      expect(cmd).toContain(`"${flag}"`);
-      expect(banner?.split(' ')).toContain(flag);
+      .filter((line) => line.startsWith('CMD ["node"'));
+    expect(cmds.length).toBeGreaterThan(0);
+    for (const cmd of cmds) {
+      for (const flag of TASK_PROCESS_NODE_FLAGS) expect(cmd).toContain(`"${flag}"`);
+      // In a container Node sizes the old generation from the task's memory: no fixed ceiling there.
+      expect(cmd).not.toContain('--max-old-space-size');
     }
+    const local = [
+      shebang()?.split(' '),
+      read('bin/connect-standalone.cjs').split('\n')[0]?.split(' '),
+      read('bin/connect-distributed.cjs').split('\n')[0]?.split(' '),
+      /const NODE_FLAGS = \[([^\]]*)\]/.exec(read('bin/launch.cjs'))?.[1]?.match(/--[^']+/g),
+    ];
+    for (const flags of local) expect(flags).toEqual(expect.arrayContaining([...LOCAL_TASK_PROCESS_NODE_FLAGS]));
   });
 
   it('start connect-standalone through its shebang, run directly as an installed bin is', async () => {
@@ -42,6 +50,6 @@ describe('Node flags of task processes', () => {
     const run = spawnSync(bin, [], { encoding: 'utf8', env: { ...process.env, PATH: path } });
     rmSync(dir, { recursive: true, force: true });
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual(expect.arrayContaining([...TASK_PROCESS_NODE_FLAGS]));
+    expect(JSON.parse(run.stdout)).toEqual(expect.arrayContaining([...LOCAL_TASK_PROCESS_NODE_FLAGS]));
   });
 });
