@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafka } from '../../lib/adapters/kafka/client';
 import { KafkajsClientFactory } from '../../lib/adapters/kafka/client-factory';
+import { PlatformaticClientFactory } from '../../lib/adapters/platformatic-kafka/client-factory';
+import type { KafkaClientFactory } from '../../lib/storage/kafka-ports';
 import { InMemoryOffsetStore } from '../../lib/adapters/local/memory-stores';
 import { parseWorkerConfig } from '../../lib/config/worker-config';
 import { PluginRegistry } from '../../lib/plugins/registry';
@@ -48,7 +50,12 @@ const readTopic = async (topic: string, expected: number): Promise<Consumed[]> =
   return out;
 };
 
-describe('a sink with a dead letter queue', () => {
+const CLIENTS: [string, () => KafkaClientFactory][] = [
+  ['kafkajs', () => new KafkajsClientFactory()],
+  ['platformatic', () => new PlatformaticClientFactory()],
+];
+
+describe.each(CLIENTS)('a sink with a dead letter queue (%s client)', (_client, factory) => {
   it('puts exactly the malformed records, bytes unchanged and with context headers, in the DLQ', async () => {
     const topic = uniqueName('dlq-in');
     const dlq = uniqueName('dlq-out');
@@ -93,7 +100,7 @@ describe('a sink with a dead letter queue', () => {
       {
         worker,
         registry,
-        kafka: new KafkajsClientFactory(),
+        kafka: factory(),
         offsetStore: new InMemoryOffsetStore(),
         log: () => undefined,
       },
