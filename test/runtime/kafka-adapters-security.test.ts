@@ -16,10 +16,17 @@ import { uniqueName, waitFor } from '../services/env';
 
 // No shared service: the file starts its own broker (SKC_SERVICES=none is enough).
 
-/** Few retries: a refused connection or login must surface quickly. */
-const FACTORIES: [string, KafkaClientFactory][] = [
-  ['kafkajs', new KafkajsClientFactory({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 } })],
-  ['platformatic', new PlatformaticClientFactory({ retries: 1 })],
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Each adapter with its default retries (a first TLS handshake on a loaded machine may need them), and with few. */
+const FACTORIES: [string, KafkaClientFactory, KafkaClientFactory][] = [
+  [
+    'kafkajs',
+    new KafkajsClientFactory(),
+    // Quiet: kafkajs logs each refused attempt at ERROR, and these cases are refused on purpose.
+    new KafkajsClientFactory({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 }, logger: quiet }),
+  ],
+  ['platformatic', new PlatformaticClientFactory(), new PlatformaticClientFactory({ retries: 1 })],
 ];
 
 const jaas = (
@@ -162,7 +169,7 @@ async function sendOne(factory: KafkaClientFactory, props: Props, topic: string)
   }
 }
 
-describe.each(FACTORIES)('Kafka port security contract: %s adapter', (name, factory) => {
+describe.each(FACTORIES)('Kafka port security contract: %s adapter', (name, factory, fewRetries) => {
   it.each(CONNECTS)('creates a topic, produces and consumes over %s', async (label, listener, settings) => {
     const props = clientProps(listener, settings(secure().material));
     const topic = uniqueName(`secure-${name}`);
@@ -194,7 +201,7 @@ describe.each(FACTORIES)('Kafka port security contract: %s adapter', (name, fact
       'a wrong PLAIN password',
       'SASL',
       () => ({ 'sasl.jaas.config': jaas('plain.PlainLoginModule', { ...USERS.plain, password: 'wrong' }) }),
-      /auth/i,
+      /authentication failed/i,
     ],
     [
       'a wrong SCRAM-SHA-256 password',
@@ -203,7 +210,7 @@ describe.each(FACTORIES)('Kafka port security contract: %s adapter', (name, fact
         'sasl.mechanism': 'SCRAM-SHA-256',
         'sasl.jaas.config': jaas('scram.ScramLoginModule', { ...USERS.scram256, password: 'wrong' }),
       }),
-      /auth/i,
+      /authentication failed/i,
     ],
     [
       'an unknown SCRAM-SHA-512 user over SASL_SSL',
@@ -214,20 +221,22 @@ describe.each(FACTORIES)('Kafka port security contract: %s adapter', (name, fact
         'ssl.truststore.type': 'PEM',
         'ssl.truststore.location': m.caPem,
       }),
-      /auth/i,
+      /authentication failed/i,
     ],
     [
       // What Node trusts by default: the broker's test CA is not among them.
       'a broker certificate the truststore does not trust',
       'SSL',
       () => ({}),
-      /certificate|self[- ]signed|verify/i,
+      /self-signed certificate in certificate chain/,
     ],
     [
       'no client certificate on a listener that requires one',
       'MTLS',
       (m) => ({ 'ssl.truststore.type': 'PEM', 'ssl.truststore.location': m.caPem }),
-      /certificate|handshake|alert|closed|ECONNRESET|socket|connect/i,
+      // TLS 1.3: the broker's alert comes after the client's handshake ended; kafkajs reads it ("bad certificate"),
+      // @platformatic/kafka only sees the connection close.
+      /bad certificate|Connection closed/,
     ],
     [
       'AWS_MSK_IAM’s signed token on a broker that validates unsecured JWS only',
@@ -237,11 +246,12 @@ describe.each(FACTORIES)('Kafka port security contract: %s adapter', (name, fact
         'sasl.jaas.config': 'software.amazon.msk.auth.iam.IAMLoginModule required;',
         'sasl.client.callback.handler.class': 'software.amazon.msk.auth.iam.IAMClientCallbackHandler',
       }),
-      /auth|token/i,
+      /the broker refused the token \(\{"status":"invalid_token"\}\)/,
     ],
   ])('fails with a clear error on %s', async (_label, listener, settings, message) => {
     const props = clientProps(listener, settings(secure().material));
-    await expect(sendOne(factory, props, uniqueName(`secure-refused-${name}`))).rejects.toThrow(message);
+    // Few retries keep the case quick (the default policies only retry the same refusal longer).
+    await expect(sendOne(fewRetries, props, uniqueName(`secure-refused-${name}`))).rejects.toThrow(message);
   });
 
   it.each<[string, Props, RegExp]>([

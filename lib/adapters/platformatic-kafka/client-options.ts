@@ -40,9 +40,11 @@ export function withRootCauses(error: unknown): unknown {
   const leaves = new Set<string>();
   const walk = (current: unknown, depth: number): void => {
     if (typeof current !== 'object' || current === null || depth > 10) return;
-    const link = current as { message?: unknown; errors?: unknown; cause?: unknown };
+    const link = current as { message?: unknown; errors?: unknown; cause?: unknown; serverErrorMessage?: unknown };
     const children = [...(Array.isArray(link.errors) ? link.errors : []), ...(link.cause ? [link.cause] : [])];
-    if (children.length === 0 && typeof link.message === 'string') leaves.add(link.message);
+    // The broker's own words (e.g. "Authentication failed: Invalid username or password") beat the code's name.
+    if (typeof link.serverErrorMessage === 'string') leaves.add(link.serverErrorMessage);
+    else if (children.length === 0 && typeof link.message === 'string') leaves.add(link.message);
     for (const child of children) walk(child, depth + 1);
   };
   walk(error, 0);
