@@ -30,6 +30,8 @@ const INTEGRATION = [
   'standalone/bad-input',
   // a broker of its own, stopped and restarted
   'runtime/source-broker-outage',
+  // a broker of its own with TLS and SASL listeners
+  'runtime/kafka-adapters-security',
 ];
 /** One regular expression over absolute test paths: `<root>/test/(<one of the above>).test.ts`. */
 const integrationTests = `^${__dirname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/test/(${INTEGRATION.join('|')})\\.test\\.ts$`;

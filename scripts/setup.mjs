@@ -1,6 +1,7 @@
 // Idempotent set-up of everything outside node_modules that the tests, `npm start` and the benchmarks need:
-//   - prerequisites: java >= 17, mvn (only when Maven has work to do), python3 >= 3.9 with venv (only when the
-//     venv has to be made); a missing one fails with the command that installs it;
+//   - prerequisites: java >= 17, openssl and keytool (with the `kafka` step), mvn (only when Maven has work to
+//     do), python3 >= 3.9 with venv (only when the venv has to be made); a missing one fails with the command that
+//     installs it;
 //   - Maven classpaths (tools/maven/pom.xml) written into .cache/maven/, resolved into the default ~/.m2;
 //   - a project-local Python venv (.venv) with moto[server] and schemathesis.
 // Each step is skipped when its result is present and was made from the same inputs (pom hash, pinned
@@ -99,6 +100,8 @@ const INSTALL_HINTS = {
   java: 'install a JDK or JRE 17+, e.g. `apt-get install -y openjdk-17-jre-headless` (or set JAVA_HOME)',
   mvn: 'install Maven 3.6+, e.g. `apt-get install -y maven`',
   python3: 'install Python 3.9+ with venv, e.g. `apt-get install -y python3 python3-venv` (or set PYTHON)',
+  openssl: 'install OpenSSL, e.g. `apt-get install -y openssl`',
+  keytool: 'install a JDK or JRE 17+ that has keytool, e.g. `apt-get install -y openjdk-17-jre-headless`',
 };
 
 export class SetupError extends Error {}
@@ -126,6 +129,19 @@ function checkJava() {
   if (major === 1 && match?.[2]) major = Number(match[2]); // "1.8.0_…"
   if (!(major >= 17)) return `java: version 17+ needed, found ${match ? match[0] : text.trim()}; ${INSTALL_HINTS.java}`;
   return null;
+}
+
+/**
+ * The secure-listener broker of the Kafka clients' security tests (test/services/secure-kafka.ts) makes its CA,
+ * certificates and stores at test time with `openssl` and the JDK's `keytool` (beside java): nothing is committed.
+ */
+function checkTlsTools() {
+  const problems = [];
+  if (run('openssl', ['version']).status !== 0) problems.push(`openssl: not found; ${INSTALL_HINTS.openssl}`);
+  const java = javaBin();
+  const keytool = java === 'java' ? 'keytool' : join(dirname(java), 'keytool');
+  if (run(keytool, ['-help']).status !== 0) problems.push(`keytool: not found (${keytool}); ${INSTALL_HINTS.keytool}`);
+  return problems.join('\n  - ') || null;
 }
 
 function checkMaven() {
@@ -355,6 +371,7 @@ export async function setup({ log = (line) => console.log(`[setup] ${line}`), on
   const jvmHostStale = only.includes('jvm-host') && !jvmHostUpToDate();
 
   const problems = [checkJava()];
+  if (only.includes('kafka')) problems.push(checkTlsTools());
   if (staleProfiles.length > 0 || jvmHostStale) problems.push(checkMaven());
   if (venv !== 'ok') problems.push(checkPython());
   const missing = problems.filter(Boolean);

@@ -20,7 +20,17 @@ export interface SslSettings {
   key?: string;
   /** File holding the PEM client key and certificate, from `ssl.keystore.location` with type PEM. */
   keyStoreFile?: string;
+  /** A PKCS12 keystore (client key and chain), from `ssl.keystore.location` with `ssl.keystore.type=PKCS12`. */
+  pkcs12KeyStoreFile?: string;
+  /** A JKS truststore, from `ssl.truststore.location` with `ssl.truststore.type=JKS` (Java's default type). */
+  jksTrustStoreFile?: string;
+  /** `ssl.truststore.password`: checks the JKS truststore's integrity (as Java does when it is given). */
+  trustStorePassword?: string;
+  /** `ssl.key.password`, else `ssl.keystore.password`: decrypts the PEM key or opens the PKCS12 keystore. */
   passphrase?: string;
+  /** From `ssl.enabled.protocols` (TLSv1.2, TLSv1.3): Node's `minVersion`/`maxVersion`. */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** False when `ssl.endpoint.identification.algorithm` is empty (Java: no hostname verification). */
   checkHostname: boolean;
 }
@@ -31,6 +41,12 @@ export interface SaslSettings {
   mechanism: SaslMechanism;
   username?: string;
   password?: string;
+  /**
+   * OAUTHBEARER with Apache's default login (`OAuthBearerLoginModule` and its unsecured login callback handler):
+   * the `unsecuredLogin*` options of `sasl.jaas.config`, from which an unsecured JWS is made per login
+   * (lib/config/client-security.ts `unsecuredJws`).
+   */
+  unsecuredLogin?: Readonly<Record<string, string>>;
 }
 
 /** Options of the kafkajs `Kafka` constructor. */
@@ -122,7 +138,9 @@ const bool = (name: string, value: string): boolean => parseType(name, value, 'B
  * `org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";`.
  * Returns null when no username/password options are present.
  */
-export function parseJaasConfig(jaas: string): { loginModule: string; username?: string; password?: string } | null {
+export function parseJaasConfig(
+  jaas: string,
+): { loginModule: string; username?: string; password?: string; options: Record<string, string> } | null {
   const module = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b/.exec(jaas);
   if (!module?.[1]) return null;
   const options: Record<string, string> = {};
@@ -131,10 +149,44 @@ export function parseJaasConfig(jaas: string): { loginModule: string; username?:
     const [, key = '', quoted, bare] = m;
     options[key] = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : (bare ?? '');
   }
-  const result: { loginModule: string; username?: string; password?: string } = { loginModule: module[1] };
+  const result: { loginModule: string; username?: string; password?: string; options: Record<string, string> } = {
+    loginModule: module[1],
+    options,
+  };
   if (options.username !== undefined) result.username = options.username;
   if (options.password !== undefined) result.password = options.password;
   return result;
+}
+
+export const OAUTHBEARER_LOGIN_MODULE = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule';
+
+/**
+ * What Java's login would refuse as well, refused when the client is made (not at the first connection, and never
+ * by falling back to empty credentials): PLAIN/SCRAM need `username`/`password` in `sasl.jaas.config`, OAUTHBEARER
+ * needs `OAuthBearerLoginModule` with at least the principal claim of an unsecured token.
+ */
+function checkSaslCredentials(sasl: SaslSettings, props: Readonly<Record<string, string>>): void {
+  const jaas = props['sasl.jaas.config'];
+  const mechanism = props['sasl.mechanism'] ?? 'PLAIN';
+  const fail = (why: string) => {
+    throw new ConfigException('sasl.jaas.config', jaas === undefined ? undefined : '[hidden]', why);
+  };
+  if (sasl.mechanism === 'plain' || sasl.mechanism.startsWith('scram')) {
+    if (sasl.username === undefined || sasl.password === undefined)
+      fail(
+        `sasl.mechanism=${mechanism} needs sasl.jaas.config with username and password (e.g. ` +
+          `org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";)`,
+      );
+  } else if (sasl.mechanism === 'oauthbearer') {
+    const principal = sasl.unsecuredLogin?.['unsecuredLoginPrincipalClaimName'] ?? 'sub';
+    if (sasl.unsecuredLogin?.[`unsecuredLoginStringClaim_${principal}`] === undefined)
+      fail(
+        `sasl.mechanism=OAUTHBEARER needs sasl.jaas.config=${OAUTHBEARER_LOGIN_MODULE} required ` +
+          `unsecuredLoginStringClaim_${principal}="…"; (Apache's unsecured token; use AWS_MSK_IAM for Amazon MSK)`,
+      );
+    const extension = Object.keys(sasl.unsecuredLogin ?? {}).find((k) => k.startsWith('unsecuredLoginExtension_'));
+    if (extension) fail(`${extension} in sasl.jaas.config is not supported by the Node Kafka clients`);
+  }
 }
 
 const SASL_MECHANISMS: Record<string, SaslMechanism> = {
@@ -165,6 +217,14 @@ export function mapClientConfig(
       warnings.push(`${type} config '${key}' has no kafkajs equivalent and is ignored`);
   };
   const ssl: SslSettings = { checkHostname: true };
+  // A security key the Node clients cannot honour fails the client (never accepted and ignored), but only when
+  // security.protocol uses it: Java ignores ssl.* on PLAINTEXT and sasl.* without SASL too.
+  const sslIssues: ConfigException[] = [];
+  const saslIssues: ConfigException[] = [];
+  const issue = (into: ConfigException[]) => (key: string, value: string, why: string) =>
+    into.push(new ConfigException(key, value, `${key}=${value} is not supported by the Node Kafka clients: ${why}`));
+  const sslIssue = issue(sslIssues);
+  const saslIssue = issue(saslIssues);
   // Java only uses ssl.* / sasl.* when security.protocol asks for them (default PLAINTEXT).
   const protocol = (props['security.protocol'] ?? 'PLAINTEXT').trim().toUpperCase();
   let truststoreType = (props['ssl.truststore.type'] ?? 'JKS').toUpperCase();
@@ -204,7 +264,17 @@ export function mapClientConfig(
         break;
       case 'sasl.client.callback.handler.class':
         // MSK IAM's Java callback handler: its job (signing with AWS credentials) is the 'aws' mechanism's here.
-        if (!value.includes(MSK_IAM_CALLBACK_HANDLER)) noEquivalent(key);
+        if (!value.includes(MSK_IAM_CALLBACK_HANDLER))
+          saslIssue(key, value, `only MSK IAM's ${MSK_IAM_CALLBACK_HANDLER} is supported`);
+        break;
+      case 'sasl.login.callback.handler.class':
+        // Apache's OIDC handler (client credentials against sasl.oauthbearer.token.endpoint.url) and custom ones.
+        if (value.trim() !== '')
+          saslIssue(key, value, "only Apache's unsecured OAUTHBEARER login and AWS_MSK_IAM are supported");
+        break;
+      case 'sasl.oauthbearer.token.endpoint.url':
+        if (value.trim() !== '')
+          saslIssue(key, value, 'OAUTHBEARER tokens from an OIDC token endpoint are not supported');
         break;
       case 'security.protocol':
         if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
@@ -217,8 +287,7 @@ export function mapClientConfig(
         break;
       case 'sasl.mechanism': {
         const mechanism = SASL_MECHANISMS[value.trim().toUpperCase()];
-        if (!mechanism)
-          warnings.push(`${type} config 'sasl.mechanism=${value}' is not supported by kafkajs and is ignored`);
+        if (!mechanism) saslIssue(key, value, `supported: ${Object.keys(SASL_MECHANISMS).join(', ')}`);
         else client.sasl = { ...client.sasl, mechanism };
         break;
       }
@@ -226,9 +295,12 @@ export function mapClientConfig(
         const jaas = parseJaasConfig(value);
         // MSK IAM's login module takes no credentials: the mechanism signs with the AWS credentials.
         if (value.includes(MSK_IAM_LOGIN_MODULE)) break;
-        if (jaas?.username === undefined || jaas.password === undefined) {
-          warnings.push(`${type} config 'sasl.jaas.config' has no username/password options kafkajs can use`);
-        } else {
+        if (jaas?.loginModule === OAUTHBEARER_LOGIN_MODULE) {
+          const unsecuredLogin = Object.fromEntries(
+            Object.entries(jaas.options).filter(([option]) => option.startsWith('unsecuredLogin')),
+          );
+          client.sasl = { mechanism: client.sasl?.mechanism ?? 'plain', ...client.sasl, unsecuredLogin };
+        } else if (jaas?.username !== undefined && jaas.password !== undefined) {
           client.sasl = {
             mechanism: client.sasl?.mechanism ?? 'plain',
             ...client.sasl,
@@ -238,23 +310,19 @@ export function mapClientConfig(
         }
         break;
       }
-      // ---- ssl (PEM material only: kafkajs uses Node's TLS, which cannot read JKS/PKCS12 stores)
+      // ---- ssl: Node's TLS reads PEM and PKCS12 (keystores); JKS truststores are read here (client-security.ts).
       case 'ssl.truststore.location':
         if (truststoreType === 'PEM') ssl.caFile = value;
-        else
-          warnings.push(
-            `${type} config 'ssl.truststore.location' of type ${truststoreType} cannot be used by kafkajs (use PEM)`,
-          );
+        else if (truststoreType === 'JKS') ssl.jksTrustStoreFile = value;
+        else sslIssue('ssl.truststore.type', truststoreType, 'truststores must be PEM or JKS');
         break;
       case 'ssl.truststore.certificates':
         ssl.ca = value;
         break;
       case 'ssl.keystore.location':
         if (keystoreType === 'PEM') ssl.keyStoreFile = value;
-        else
-          warnings.push(
-            `${type} config 'ssl.keystore.location' of type ${keystoreType} cannot be used by kafkajs (use PEM)`,
-          );
+        else if (keystoreType === 'PKCS12') ssl.pkcs12KeyStoreFile = value;
+        else sslIssue('ssl.keystore.type', keystoreType, 'keystores must be PEM or PKCS12');
         break;
       case 'ssl.keystore.certificate.chain':
         ssl.cert = value;
@@ -266,14 +334,44 @@ export function mapClientConfig(
         ssl.passphrase = value;
         break;
       case 'ssl.keystore.password':
+        if (ssl.passphrase === undefined) ssl.passphrase = value;
+        break;
       case 'ssl.truststore.password':
-        if (ssl.passphrase === undefined && key === 'ssl.keystore.password') ssl.passphrase = value;
+        ssl.trustStorePassword = value;
         break;
       case 'ssl.truststore.type':
       case 'ssl.keystore.type':
+        if (!['PEM', 'JKS', 'PKCS12'].includes(value.trim().toUpperCase()))
+          sslIssue(key, value, 'supported: PEM, JKS (truststores), PKCS12 (keystores)');
         break;
       case 'ssl.endpoint.identification.algorithm':
         ssl.checkHostname = value.trim() !== '';
+        break;
+      case 'ssl.protocol':
+        // Java's SSLContext protocol; the versions actually offered are ssl.enabled.protocols.
+        if (!['TLS', 'TLSV1.2', 'TLSV1.3'].includes(value.trim().toUpperCase()))
+          sslIssue(key, value, 'supported: TLSv1.2, TLSv1.3');
+        break;
+      case 'ssl.enabled.protocols': {
+        const versions = (parseType(key, value, 'LIST') as string[]).map((v) => v.toUpperCase());
+        const known = versions.filter((v) => v === 'TLSV1.2' || v === 'TLSV1.3');
+        if (known.length === 0 || known.length !== versions.length) sslIssue(key, value, 'supported: TLSv1.2, TLSv1.3');
+        else {
+          ssl.minVersion = known.includes('TLSV1.2') ? 'TLSv1.2' : 'TLSv1.3';
+          ssl.maxVersion = known.includes('TLSV1.3') ? 'TLSv1.3' : 'TLSv1.2';
+        }
+        break;
+      }
+      case 'ssl.cipher.suites':
+      case 'ssl.provider':
+      case 'ssl.engine.factory.class':
+        if (value.trim() !== '') sslIssue(key, value, "Node's TLS chooses its ciphers and engine itself");
+        break;
+      case 'ssl.keymanager.algorithm':
+      case 'ssl.trustmanager.algorithm':
+        // Java's defaults (SunX509, PKIX) are what Node's TLS does; another algorithm cannot be honoured.
+        if (!['SUNX509', 'PKIX', 'X509'].includes(value.trim().toUpperCase()))
+          sslIssue(key, value, 'only the defaults SunX509 and PKIX are supported');
         break;
       // ---- producer
       case 'acks':
@@ -409,11 +507,17 @@ export function mapClientConfig(
     }
   }
   if (protocol === 'SSL' || protocol === 'SASL_SSL') {
+    const [issue] = sslIssues;
+    if (issue) throw issue;
     const hasMaterial = Object.keys(ssl).some((k) => k !== 'checkHostname');
     client.ssl = hasMaterial || !ssl.checkHostname ? ssl : true;
   }
-  if (protocol.startsWith('SASL_')) client.sasl = { mechanism: 'plain', ...client.sasl };
-  else delete client.sasl;
+  if (protocol.startsWith('SASL_')) {
+    const [issue] = saslIssues;
+    if (issue) throw issue;
+    client.sasl = { mechanism: 'plain', ...client.sasl };
+    checkSaslCredentials(client.sasl, props);
+  } else delete client.sasl;
   if (type === 'producer' && producer.idempotent === undefined) {
     // Kafka's producer is idempotent by default (3.0+) unless acks, retries or in-flight requests conflict, so
     // Connect's task producers (acks=all, one request in flight) write idempotently: a retried request cannot

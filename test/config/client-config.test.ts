@@ -5,6 +5,7 @@ import {
   mapConnectorClient,
   parseJaasConfig,
 } from '../../lib/config/client-config';
+import { unsecuredJws } from '../../lib/config/client-security';
 import { parseWorkerConfig } from '../../lib/config/worker-config';
 
 const worker = (extra: Record<string, string> = {}) =>
@@ -27,11 +28,17 @@ describe('parseJaasConfig', () => {
         loginModule: 'org.apache.kafka.common.security.plain.PlainLoginModule',
         username: 'alice',
         password: 'a-secret',
+        options: { username: 'alice', password: 'a-secret' },
       },
     ],
     [
       'org.apache.kafka.common.security.scram.ScramLoginModule required\n  username=bob\n  password="p\\"w;d";',
-      { loginModule: 'org.apache.kafka.common.security.scram.ScramLoginModule', username: 'bob', password: 'p"w;d' },
+      {
+        loginModule: 'org.apache.kafka.common.security.scram.ScramLoginModule',
+        username: 'bob',
+        password: 'p"w;d',
+        options: { username: 'bob', password: 'p"w;d' },
+      },
     ],
   ])('%s', (jaas, expected) => {
     expect(parseJaasConfig(jaas)).toEqual(expected);
@@ -127,7 +134,7 @@ describe('mapClientConfig', () => {
     expect(client).toEqual({ ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } });
   });
 
-  it('SSL with PEM material and hostname verification off; JKS stores are warned about', () => {
+  it('SSL with PEM material and hostname verification off; JKS truststores, PKCS12 keystores', () => {
     const { client, warnings } = mapClientConfig('producer', {
       'security.protocol': 'SSL',
       'ssl.truststore.type': 'PEM',
@@ -145,10 +152,64 @@ describe('mapClientConfig', () => {
       checkHostname: false,
     });
     expect(warnings).toEqual([]);
-    const jks = mapClientConfig('producer', { 'security.protocol': 'SSL', 'ssl.truststore.location': '/etc/t.jks' });
-    expect(jks.warnings).toEqual([
-      "producer config 'ssl.truststore.location' of type JKS cannot be used by kafkajs (use PEM)",
-    ]);
+    // Java's default store type is JKS; keystores may be PKCS12 (Node's `pfx`).
+    const stores = mapClientConfig('producer', {
+      'security.protocol': 'SSL',
+      'ssl.truststore.location': '/etc/t.jks',
+      'ssl.truststore.password': 'tp',
+      'ssl.keystore.type': 'PKCS12',
+      'ssl.keystore.location': '/etc/k.p12',
+      'ssl.keystore.password': 'kp',
+      'ssl.enabled.protocols': 'TLSv1.3',
+    });
+    expect(stores.client.ssl).toEqual({
+      jksTrustStoreFile: '/etc/t.jks',
+      trustStorePassword: 'tp',
+      pkcs12KeyStoreFile: '/etc/k.p12',
+      passphrase: 'kp',
+      minVersion: 'TLSv1.3',
+      maxVersion: 'TLSv1.3',
+      checkHostname: true,
+    });
+    expect(stores.warnings).toEqual([]);
+  });
+
+  it('refuses security keys the Node clients cannot honour, only when security.protocol uses them', () => {
+    const p12 = { 'ssl.truststore.type': 'PKCS12', 'ssl.truststore.location': '/etc/t.p12' };
+    expect(() => mapClientConfig('producer', { 'security.protocol': 'SSL', ...p12 })).toThrow(
+      'ssl.truststore.type=PKCS12 is not supported by the Node Kafka clients: truststores must be PEM or JKS',
+    );
+    expect(() => mapClientConfig('producer', { 'security.protocol': 'SASL_PLAINTEXT', ...p12 })).toThrow(
+      'sasl.mechanism=PLAIN needs sasl.jaas.config with username and password',
+    );
+    expect(mapClientConfig('producer', { 'sasl.mechanism': 'GSSAPI', ...p12 }).client).toEqual({});
+    expect(() =>
+      mapClientConfig('consumer', {
+        'security.protocol': 'SASL_SSL',
+        'sasl.mechanism': 'OAUTHBEARER',
+        'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+      }),
+    ).toThrow('sasl.mechanism=OAUTHBEARER needs sasl.jaas.config=');
+  });
+
+  it('OAUTHBEARER with the unsecured login: the claims of an unsecured JWS', () => {
+    const { client } = mapClientConfig('consumer', {
+      'security.protocol': 'SASL_PLAINTEXT',
+      'sasl.mechanism': 'OAUTHBEARER',
+      'sasl.jaas.config':
+        'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required ' +
+        'unsecuredLoginStringClaim_sub="bob" unsecuredLoginListClaim_scope=",a,b" unsecuredLoginLifetimeSeconds="60";',
+    });
+    const sasl = client.sasl as { unsecuredLogin: Record<string, string> };
+    const [header, claims, signature] = unsecuredJws(sasl.unsecuredLogin, 1_700_000_000_000).split('.');
+    expect(JSON.parse(Buffer.from(header as string, 'base64url').toString())).toEqual({ alg: 'none' });
+    expect(JSON.parse(Buffer.from(claims as string, 'base64url').toString())).toEqual({
+      sub: 'bob',
+      scope: ['a', 'b'],
+      iat: 1_700_000_000,
+      exp: 1_700_000_060,
+    });
+    expect(signature).toBe('');
   });
 
   it('PLAINTEXT ignores sasl.* and ssl.* as the Java client does', () => {

@@ -1,5 +1,6 @@
 import { createKafkaFromProps, mskIamOAuthBearer } from '../../lib/adapters/kafka/client-from-props';
 import { connectorClientProps, mapClientConfig, workerAdminProps } from '../../lib/config/client-config';
+import { mskIamAuthToken } from '../../lib/config/client-security';
 import { kafkaAuthProperties } from '../../composition/kafka-auth';
 import { distributedWorkerConfig } from '../../composition/worker-config';
 import { commonEnvSchema } from '../../composition/env';
@@ -91,9 +92,8 @@ describe('SKC_KAFKA_AUTH', () => {
       AWS_SECRET_ACCESS_KEY: 'secret',
     });
     try {
-      const sasl = mskIamOAuthBearer();
-      expect(sasl.mechanism).toBe('oauthbearer');
-      const { value } = await (sasl as { oauthBearerProvider: () => Promise<{ value: string }> }).oauthBearerProvider();
+      expect(mskIamOAuthBearer().mechanism).toBe('OAUTHBEARER');
+      const value = await mskIamAuthToken();
       // base64url of a presigned kafka-cluster:Connect URL for the region
       const url = Buffer.from(value, 'base64url').toString('utf8');
       expect(url).toMatch(/^https:\/\/kafka\.eu-west-1\.amazonaws\.com\/\?Action=kafka-cluster%3AConnect/);

@@ -5,10 +5,11 @@
  * API bundle does not carry the producer and consumer adapters.
  */
 import type { ConnectionOptions } from 'node:tls';
-import type { SASLOptions } from 'kafkajs';
+import { KafkaJSSASLAuthenticationError } from 'kafkajs';
+import type { Mechanism, SASLOptions } from 'kafkajs';
 import { mapClientConfig } from '../../config/client-config';
 import type { ClientConfigMapping, ClientType, KafkaClientSettings } from '../../config/client-config';
-import { mskIamAuthToken, tlsConnectionOptions } from '../../config/client-security';
+import { mskIamAuthToken, oauthBearerTokenProvider, tlsConnectionOptions } from '../../config/client-security';
 import type { ClientProps } from '../../storage/kafka-ports';
 import { createKafka } from './client';
 import type { Kafka, KafkaClientLogger, KafkaClientOptions } from './client';
@@ -25,21 +26,55 @@ const sslOptions = (ssl: KafkaClientSettings['ssl']): boolean | ConnectionOption
   ssl === undefined || typeof ssl === 'boolean' ? ssl : tlsConnectionOptions(ssl);
 
 /**
+ * SASL/OAUTHBEARER (RFC 7628) with a token provider. Not kafkajs' own OAUTHBEARER: when the broker refuses the token
+ * it answers with an error challenge (`{"status":"invalid_token"}`) that the client must acknowledge with a lone
+ * SOH before the broker fails the exchange; kafkajs does not, so its next request met ILLEGAL_SASL_STATE ("Request
+ * is not valid given the current SASL state") instead of an authentication error. This one acknowledges it and
+ * fails with the broker's reason.
+ */
+/** kafkajs hands SASL bytes around as Kafka BYTES: a 4-byte length, then the bytes. */
+const kafkaBytes = (text: string): Buffer => {
+  const bytes = Buffer.from(text);
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+};
+
+export const oauthBearerMechanism = (token: () => Promise<string>): Mechanism => ({
+  mechanism: 'OAUTHBEARER',
+  authenticationProvider: ({ host, port, saslAuthenticate }) => ({
+    authenticate: async () => {
+      const initial = kafkaBytes(`n,,\u0001auth=Bearer ${await token()}\u0001\u0001`);
+      const challenge = await saslAuthenticate<Buffer>({
+        request: { encode: () => initial },
+        response: { decode: (bytes: Buffer) => bytes.subarray(4), parse: (bytes: Buffer) => bytes },
+      });
+      if (challenge && challenge.length > 0) {
+        await saslAuthenticate({ request: { encode: () => kafkaBytes('\u0001') } }).catch(() => undefined);
+        // Non-retriable in kafkajs (its types omit the message argument its constructor takes).
+        const AuthenticationError = KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error;
+        throw new AuthenticationError(
+          `SASL OAUTHBEARER authentication failed at ${host}:${port}: the broker refused the token (${challenge.toString()})`,
+        );
+      }
+    },
+  }),
+});
+
+/**
  * `sasl.mechanism=AWS_MSK_IAM`: kafkajs has no such mechanism, so it authenticates with OAUTHBEARER and a token
  * signed with the process's AWS credentials (lib/config/client-security.ts).
  */
-export const mskIamOAuthBearer = (): SASLOptions => ({
-  mechanism: 'oauthbearer',
-  oauthBearerProvider: async () => ({ value: await mskIamAuthToken() }),
-});
+export const mskIamOAuthBearer = (): Mechanism => oauthBearerMechanism(mskIamAuthToken);
 
-const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | undefined => {
+const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | Mechanism | undefined => {
   if (!sasl) return undefined;
   const { mechanism, username = '', password = '' } = sasl;
   if (mechanism === 'plain' || mechanism === 'scram-sha-256' || mechanism === 'scram-sha-512') {
     return { mechanism, username, password } as SASLOptions;
   }
-  if (mechanism === 'aws') return mskIamOAuthBearer();
+  const token = oauthBearerTokenProvider(sasl);
+  if (token) return oauthBearerMechanism(token);
   throw new Error(`SASL mechanism '${mechanism}' needs a provider this runtime does not configure from properties`);
 };
 

@@ -4,7 +4,7 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel } from 'kafkajs';
-import type { KafkaConfig, LogEntry, RetryOptions, SASLOptions, logCreator } from 'kafkajs';
+import type { KafkaConfig, LogEntry, Mechanism, RetryOptions, SASLOptions, logCreator } from 'kafkajs';
 
 export type { Kafka } from 'kafkajs';
 
@@ -23,7 +23,7 @@ export interface KafkaClientOptions {
   bootstrapServers: readonly string[] | string;
   clientId: string;
   ssl?: boolean | ConnectionOptions;
-  sasl?: SASLOptions;
+  sasl?: SASLOptions | Mechanism;
   /** Where kafkajs' own log lines go; default: warnings and errors to stderr. */
   logger?: KafkaClientLogger;
   /** Least severe kafkajs level passed on to the logger; default `warn`. */

@@ -332,6 +332,20 @@ export interface KafkaBrokerOptions {
    * resolving, so that the first consumer group and idempotent producer start cleanly. Default true.
    */
   warmUp?: boolean;
+  /**
+   * More client listeners beside PLAINTEXT (which stays the inter-broker listener and the readiness probe's),
+   * each on a free port, e.g. `{ name: 'SASL', protocol: 'SASL_PLAINTEXT' }`; their settings
+   * (`listener.name.sasl.…`) go into {@link config}. The test suite of secure client options uses them.
+   */
+  listeners?: readonly KafkaListener[];
+  /** Extra `kafka-storage format` arguments, e.g. `--add-scram SCRAM-SHA-256=[name=u,password=p]`. */
+  formatArgs?: readonly string[];
+}
+
+export interface KafkaListener {
+  /** Listener name (letters, digits, `_`), not PLAINTEXT or CONTROLLER. */
+  name: string;
+  protocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 }
 
 export interface KafkaBroker {
@@ -342,6 +356,8 @@ export interface KafkaBroker {
   readonly host: string;
   readonly port: number;
   readonly controllerPort: number;
+  /** `host:port` of each extra listener ({@link KafkaBrokerOptions.listeners}), by name. */
+  readonly listeners: Readonly<Record<string, string>>;
   readonly clusterId: string;
   readonly workDir: string;
   /** The broker's log4j output. */
@@ -376,14 +392,17 @@ function serverProperties(
   controllerPort: number,
   dataDir: string,
   extra: Readonly<Record<string, string | number | boolean>>,
+  listeners: readonly (KafkaListener & { port: number })[] = [],
 ): string {
+  const more = (render: (l: KafkaListener & { port: number }) => string) =>
+    listeners.map((l) => `,${render(l)}`).join('');
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${host}:${controllerPort}`,
-    listeners: `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${host}:${port}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    listeners: `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}${more((l) => `${l.name}://${host}:${l.port}`)}`,
+    'advertised.listeners': `PLAINTEXT://${host}:${port}${more((l) => `${l.name}://${host}:${l.port}`)}`,
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${more((l) => `${l.name}:${l.protocol}`)}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': dataDir,
@@ -441,10 +460,13 @@ async function startOnce(options: KafkaBrokerOptions, started: number): Promise<
   const classpath = options.classpath ?? resolveKafkaClasspath();
   const java = options.java ?? javaBin();
   const host = options.host ?? '127.0.0.1';
-  const needed = (options.port === undefined ? 1 : 0) + (options.controllerPort === undefined ? 1 : 0);
+  const extraListeners = options.listeners ?? [];
+  const needed =
+    (options.port === undefined ? 1 : 0) + (options.controllerPort === undefined ? 1 : 0) + extraListeners.length;
   const free = needed > 0 ? await freePorts(needed, host) : [];
   const port = options.port ?? (free.shift() as number);
   const controllerPort = options.controllerPort ?? (free.shift() as number);
+  const listeners = extraListeners.map((l) => ({ ...l, port: free.shift() as number }));
   const temporary = options.workDir === undefined;
   const workDir = options.workDir ?? makeScratchDir('kafka');
   mkdirSync(workDir, { recursive: true });
@@ -453,7 +475,7 @@ async function startOnce(options: KafkaBrokerOptions, started: number): Promise<
   const log4jFile = join(workDir, 'log4j2.properties');
   const logFile = join(workDir, 'server.log');
   const stdoutFile = join(workDir, 'stdout.log');
-  writeFileSync(propertiesFile, serverProperties(host, port, controllerPort, dataDir, options.config ?? {}));
+  writeFileSync(propertiesFile, serverProperties(host, port, controllerPort, dataDir, options.config ?? {}, listeners));
   writeFileSync(log4jFile, LOG4J2);
   const jvm = [`-Dkafka.logs.dir=${workDir}`, `-Dlog4j2.configurationFile=${log4jFile}`, '-Djava.awt.headless=true'];
 
@@ -476,6 +498,7 @@ async function startOnce(options: KafkaBrokerOptions, started: number): Promise<
         clusterId,
         '-c',
         propertiesFile,
+        ...(options.formatArgs ?? []),
       ],
       workDir,
     );
@@ -540,6 +563,7 @@ async function startOnce(options: KafkaBrokerOptions, started: number): Promise<
     host,
     port,
     controllerPort,
+    listeners: Object.fromEntries(listeners.map((l) => [l.name, `${host}:${l.port}`])),
     clusterId,
     workDir,
     logFile,

@@ -6,7 +6,7 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import type { ClientConfigMapping, KafkaClientSettings } from '../../config/client-config';
-import { mskIamAuthToken, tlsConnectionOptions } from '../../config/client-security';
+import { oauthBearerTokenProvider, tlsConnectionOptions } from '../../config/client-security';
 import type { ClientProps } from '../../storage/kafka-ports';
 
 export interface PlatformaticOptionsContext {
@@ -21,13 +21,48 @@ export const tlsOptions = (ssl: KafkaClientSettings['ssl']): TlsOptions | undefi
   return ssl === true ? {} : tlsConnectionOptions(ssl);
 };
 
+/**
+ * A refused OAUTHBEARER token comes back as an error challenge (`{"status":"invalid_token"}`, RFC 7628) rather than
+ * an error code; without this check the client went on and met ILLEGAL_SASL_STATE on its next request.
+ */
+const refusedToken = (authBytes: Buffer, callback: (error: Error | null, bytes?: Buffer) => void): void => {
+  if (authBytes.length === 0) callback(null, authBytes);
+  else callback(new Error(`SASL OAUTHBEARER: the broker refused the token (${authBytes.toString()})`));
+};
+
+/**
+ * The client reports a failed connection as nested AggregateErrors ("metadata failed 2 times." → "Cannot connect
+ * to any broker." → "Connection to … failed." → cause "SASL authentication failed." …): the root causes are what a
+ * user needs, so they are appended to the message (the original stays the `cause`).
+ */
+export function withRootCauses(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const leaves = new Set<string>();
+  const walk = (current: unknown, depth: number): void => {
+    if (typeof current !== 'object' || current === null || depth > 10) return;
+    const link = current as { message?: unknown; errors?: unknown; cause?: unknown; serverErrorMessage?: unknown };
+    const children = [...(Array.isArray(link.errors) ? link.errors : []), ...(link.cause ? [link.cause] : [])];
+    // The broker's own words (e.g. "Authentication failed: Invalid username or password") beat the code's name.
+    if (typeof link.serverErrorMessage === 'string') leaves.add(link.serverErrorMessage);
+    else if (children.length === 0 && typeof link.message === 'string') leaves.add(link.message);
+    for (const child of children) walk(child, depth + 1);
+  };
+  walk(error, 0);
+  leaves.delete(error.message);
+  if (leaves.size === 0) return error;
+  const clear = new Error(`${error.message} (${[...leaves].join('; ')})`, { cause: error });
+  clear.name = error.name;
+  return Object.assign(clear, { canRetry: (error as { canRetry?: unknown }).canRetry });
+}
+
 export const saslOptions = (sasl: KafkaClientSettings['sasl']): SASLOptions | undefined => {
   if (!sasl) return undefined;
   const { mechanism, username = '', password = '' } = sasl;
   if (mechanism === 'plain') return { mechanism: 'PLAIN', username, password };
   if (mechanism === 'scram-sha-256') return { mechanism: 'SCRAM-SHA-256', username, password };
   if (mechanism === 'scram-sha-512') return { mechanism: 'SCRAM-SHA-512', username, password };
-  if (mechanism === 'aws') return { mechanism: 'OAUTHBEARER', token: mskIamAuthToken };
+  const token = oauthBearerTokenProvider(sasl);
+  if (token) return { mechanism: 'OAUTHBEARER', token, authBytesValidator: refusedToken };
   throw new Error(`SASL mechanism '${mechanism}' needs a provider this runtime does not configure from properties`);
 };
 

@@ -9,6 +9,7 @@ import { Producer } from '@platformatic/kafka';
 import type { BaseOptions, MessageToProduce, ProduceResult } from '@platformatic/kafka';
 import type { ProducerSettings } from '../../config/client-config';
 import { RetriableException } from '../../connect/errors';
+import { withRootCauses } from './client-options';
 import type { RecordMetadata } from '../../connect/records';
 import { awaitInitProducerId } from '../../storage/init-transactions';
 import type { KafkaHeader, ProducerPort, ProducerRecord, TransactionalProducerPort } from '../../storage/kafka-ports';
@@ -52,7 +53,7 @@ const isRetriableCause = (error: unknown): boolean => {
 /** The port's contract: a rejected send is `retriable` when sending the same records again may succeed. */
 export const asProduceError = (error: unknown): unknown =>
   error instanceof RetriableException || !isRetriableCause(error)
-    ? error
+    ? withRootCauses(error)
     : new RetriableException(`Failed to send records: ${(error as { message?: unknown }).message}`, { cause: error });
 
 /**
@@ -98,7 +99,9 @@ export class PlatformaticProducer implements ProducerPort {
 
   async connect(): Promise<void> {
     // The client connects lazily: one Metadata request proves the brokers answer (as kafkajs' connect() does).
-    await this.producer.metadata({ topics: [] });
+    await this.producer.metadata({ topics: [] }).catch((error: unknown) => {
+      throw withRootCauses(error);
+    });
   }
 
   async send(records: readonly ProducerRecord[], options?: { readonly metadata?: boolean }): Promise<RecordMetadata[]> {
