@@ -17,9 +17,15 @@
  * records/s to the last line in the file (its line count polled; also from the first line, which takes
  * ConnectStandalone's start out), peak RSS and, for the host, start-to-RUNNING.
  * Each run has its own topic, file and connector name (so its own consumer group `connect-<name>`).
- * BENCH_JVM_PHASES=source|sink picks one phase (default both).
+ * BENCH_JVM_PHASES=source|sink|start picks phases (default source,sink).
+ *
+ * The start phase (docs/java-plugins.md, "Start time"): BENCH_JVM_STARTS (default 5) alternating starts of the
+ * task host (spawn → RUNNING of a FileStreamSource task) and of the catalog (spawn → the reply to `init`, the
+ * plug-in scan and the cluster id) without and with an AppCDS archive (`-XX:SharedArchiveFile`, made first by one
+ * training run per role with `-XX:ArchiveClassesAtExit`): wall time, the JVM's CPU time (user+sys, steadier than
+ * wall time on a shared machine) and RSS at that point.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   cpSync,
@@ -33,7 +39,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JvmHost, resolveJvmHostClasspath } from '../lib/adapters/jvm/jvm-host';
+import { DEFAULT_JVM_FLAGS, JvmHost, resolveJvmHostClasspath } from '../lib/adapters/jvm/jvm-host';
 import { createKafka } from '../lib/adapters/kafka/client';
 import { ensureTopic } from '../lib/adapters/kafka/admin';
 import { startServices } from '../test/services/index';
@@ -44,6 +50,7 @@ const LINES = Number(process.env.BENCH_JVM_LINES ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_JVM_ROUNDS ?? 2);
 const CONVERTER = 'org.apache.kafka.connect.storage.StringConverter';
 const PHASES = (process.env.BENCH_JVM_PHASES ?? 'source,sink').split(',').map((p) => p.trim());
+const STARTS = Number(process.env.BENCH_JVM_STARTS ?? 5);
 
 /**
  * Counts the lines of a file that a sink appends to, reading only what was added since the last call (the file
@@ -80,6 +87,32 @@ const peakRssMiB = (pid: number | undefined): number | undefined => {
   } catch {
     return undefined;
   }
+};
+
+/** CPU time (user+sys) of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+const cpuMs = (pid: number | undefined): number | undefined => {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+};
+
+const rssMiB = (pid: number | undefined): number | undefined => {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
 
 async function main(): Promise<void> {
@@ -191,6 +224,101 @@ async function main(): Promise<void> {
 
   const rows: string[] = [];
   try {
+    if (PHASES.includes('start')) {
+      const input1 = join(dir, 'start-input.txt');
+      writeFileSync(input1, `${line}\n`);
+      const startTopic = `bench-jvm-start-${Date.now()}`;
+      await ensureTopic(kafka, startTopic, { partitions: 1 });
+      const props = (n: string) => ({ ...worker(n), 'plugin.discovery': 'service_load' });
+      /** spawn → RUNNING of a FileStreamSource task; returns wall ms, CPU ms and RSS at RUNNING */
+      const startTask = async (flags: readonly string[], n: string) => {
+        const started = Date.now();
+        const host = new JvmHost({ role: 'task', jvmFlags: flags });
+        let running: { wall: number; cpu: number; rss: number } | undefined;
+        host.onEvent((e) => {
+          if (e.event === 'state' && e.state === 'RUNNING' && !running) {
+            running = { wall: Date.now() - started, cpu: cpuMs(host.pid) ?? NaN, rss: rssMiB(host.pid) ?? NaN };
+          }
+        });
+        await host.request('init', { worker: props(n), workerId: 'bench' });
+        const config = { ...connector('bench-start', startTopic), file: input1 };
+        await host.request('startTask', {
+          connector: 'bench-start',
+          taskId: 0,
+          connectorConfig: config,
+          taskConfig: { ...config, 'task.class': 'org.apache.kafka.connect.file.FileStreamSourceTask' },
+          taskCount: 1,
+        });
+        await waitFor(() => running !== undefined, { timeoutMs: 120_000, description: 'RUNNING' });
+        const exit = await host.stop(30_000);
+        if (exit.code !== 0) throw new Error(`task host exited ${exit.code}: ${exit.stderrTail}`);
+        return running!;
+      };
+      /** spawn → init reply of the catalog (plug-in scan, cluster id), then a validation and the task configs */
+      const startCatalog = async (flags: readonly string[], n: string) => {
+        const started = Date.now();
+        const host = new JvmHost({ role: 'catalog', jvmFlags: flags });
+        await host.request('init', { worker: props(n), workerId: 'bench-catalog' });
+        const ready = { wall: Date.now() - started, cpu: cpuMs(host.pid) ?? NaN, rss: rssMiB(host.pid) ?? NaN };
+        const config = { ...connector('bench-catalog', startTopic), file: input1 };
+        await host.request('validate', { config });
+        await host.request('taskConfigs', { connector: 'bench-catalog', config });
+        const exit = await host.stop(30_000);
+        if (exit.code !== 0) throw new Error(`catalog exited ${exit.code}: ${exit.stderrTail}`);
+        return ready;
+      };
+      // The class list of one training run per role (-XX:DumpLoadedClassList), merged, dumped into a static
+      // AppCDS archive as scripts/setup.mjs does from jvm-host/src/cds/classes.txt (BENCH_JVM_CLASS_LIST_OUT writes
+      // the merged list there, to refresh the committed one after a dependency change).
+      const lists = { task: join(dir, 'task.classlist'), catalog: join(dir, 'catalog.classlist') };
+      const t0 = Date.now();
+      await startTask([...DEFAULT_JVM_FLAGS, `-XX:DumpLoadedClassList=${lists.task}`], 'train-task');
+      await startCatalog([...DEFAULT_JVM_FLAGS, `-XX:DumpLoadedClassList=${lists.catalog}`], 'train-catalog');
+      const merged = [
+        ...new Set([lists.task, lists.catalog].flatMap((f) => readFileSync(f, 'utf8').split('\n'))),
+      ].filter((l) => l && !l.startsWith('#'));
+      const classList = process.env.BENCH_JVM_CLASS_LIST_OUT ?? join(dir, 'classes.txt');
+      writeFileSync(classList, `${merged.join('\n')}\n`);
+      const archive = join(dir, 'host.jsa');
+      const dump = spawnSync(
+        'java',
+        [
+          '-Xshare:dump',
+          `-XX:SharedClassListFile=${classList}`,
+          `-XX:SharedArchiveFile=${archive}`,
+          '-cp',
+          resolveJvmHostClasspath(),
+        ],
+        { encoding: 'utf8' },
+      );
+      if (dump.status !== 0) throw new Error(`CDS dump failed: ${dump.stdout}${dump.stderr}`);
+      console.log(`AppCDS: ${merged.length} classes listed, training and dump ${Date.now() - t0} ms`);
+      const archives = { task: archive, catalog: archive };
+      const results: Record<string, { wall: number; cpu: number; rss: number }[]> = {};
+      const record = (key: string, r: { wall: number; cpu: number; rss: number }) => {
+        (results[key] ??= []).push(r);
+        console.log(`${key}: ${r.wall} ms wall, ${r.cpu} ms CPU, RSS ${r.rss} MiB`);
+      };
+      for (let i = 1; i <= STARTS; i++) {
+        record('task, default', await startTask(DEFAULT_JVM_FLAGS, `t${i}a`));
+        record(
+          'task, AppCDS',
+          await startTask([...DEFAULT_JVM_FLAGS, `-XX:SharedArchiveFile=${archives.task}`], `t${i}b`),
+        );
+        record('catalog, default', await startCatalog(DEFAULT_JVM_FLAGS, `c${i}a`));
+        const withArchive = [...DEFAULT_JVM_FLAGS, `-XX:SharedArchiveFile=${archives.catalog}`];
+        record('catalog, AppCDS', await startCatalog(withArchive, `c${i}b`));
+      }
+      for (const [key, list] of Object.entries(results)) {
+        rows.push(
+          `start ${key} (${list.length} runs, median [min–max]): ${median(list.map((r) => r.wall))} ms wall ` +
+            `[${Math.min(...list.map((r) => r.wall))}–${Math.max(...list.map((r) => r.wall))}], ` +
+            `${median(list.map((r) => r.cpu))} ms CPU [${Math.min(...list.map((r) => r.cpu))}–${Math.max(...list.map((r) => r.cpu))}], ` +
+            `RSS ${median(list.map((r) => r.rss))} MiB`,
+        );
+      }
+    }
+
     for (let round = 1; PHASES.includes('source') && round <= ROUNDS; round++) {
       for (const discovery of ['service_load', 'hybrid_warn']) {
         const n = `${round}-${discovery}-${Date.now()}`;

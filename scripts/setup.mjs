@@ -78,6 +78,9 @@ export const paths = {
   jvmHostDir: join(cacheDir, 'jvm-host'),
   jvmHostJar: join(cacheDir, 'jvm-host', 'target', 'jvm-host.jar'),
   jvmHostClasspathFile: join(cacheDir, 'jvm-host', 'host.classpath'),
+  /** Its AppCDS archive (docs/java-plugins.md, "Start time"), from the committed class list. */
+  jvmHostCdsArchive: join(cacheDir, 'jvm-host', 'host.jsa'),
+  jvmHostClassList: join(root, 'jvm-host', 'src', 'cds', 'classes.txt'),
 };
 
 const MAVEN_PROFILES = [
@@ -340,7 +343,39 @@ async function buildJvmHost() {
   const { code, output } = await spawnCollect('mvn', args, { cwd: root });
   if (code !== 0)
     throw new SetupError(`mvn package (jvm-host) failed (exit ${code}):\n${output.replace(ANSI_COLOUR, '')}`);
+  await dumpJvmHostCdsArchive();
   writeFileSync(jvmHostStampFile, `${jvmHostInputsHash()}\n`);
+}
+
+/**
+ * The host's AppCDS archive: the classes of jvm-host/src/cds/classes.txt (the JDK's, Apache's runtime and the
+ * host's, as a task host and a catalog load them; `BENCH_JVM_CLASS_LIST_OUT` of `npm run bench -- jvm-host`
+ * refreshes it) dumped for exactly the host's class path, which lib/adapters/jvm starts the JVMs with. Written
+ * aside and renamed, so a JVM starting meanwhile sees the old archive or none. Not fatal: without it (or with an
+ * archive the JVM rejects) the hosts start as before, only slower.
+ */
+async function dumpJvmHostCdsArchive() {
+  const classpath = `${paths.jvmHostJar}:${readFileSync(paths.jvmHostClasspathFile, 'utf8').trim()}`;
+  const partial = `${paths.jvmHostCdsArchive}.partial`;
+  rmSync(paths.jvmHostCdsArchive, { force: true });
+  const { code, output } = await spawnCollect(
+    javaBin(),
+    [
+      '-Xlog:disable',
+      '-Xlog:all=error:stderr',
+      '-Xshare:dump',
+      `-XX:SharedClassListFile=${paths.jvmHostClassList}`,
+      `-XX:SharedArchiveFile=${partial}`,
+      '-cp',
+      classpath,
+    ],
+    { cwd: root },
+  );
+  if (code === 0 && existsSync(partial)) renameSync(partial, paths.jvmHostCdsArchive);
+  else {
+    rmSync(partial, { force: true });
+    console.warn(`[setup] jvm-host: no AppCDS archive (java -Xshare:dump exit ${code}): ${output.trim()}`);
+  }
 }
 
 // ----------------------------------------------------------------------------------------------------------- venv

@@ -58,7 +58,10 @@ function startRuntime(lambda: LambdaStandIn, handler: string): { child: ChildPro
       ...process.env,
       // the image's ENV (task-runner/Dockerfile, target task-runner-jvm), here the local JDK and jars
       JAVA_HOME: javaHome(),
-      SKC_JVM_HOST_CLASSPATH: resolveJvmHostClasspath(),
+      SKC_JVM_HOST_CLASSPATH: resolveJvmHostClasspath({}),
+      SKC_JVM_HOST_CDS_ARCHIVE: join(projectRoot(), '.cache', 'jvm-host', 'host.jsa'),
+      // The archive must fit the function's class path (the host's, then the runtime client's): fail otherwise.
+      JAVA_TOOL_OPTIONS: '-Xshare:on',
       SKC_LAMBDA_RIC_CLASSPATH: lambdaClasspath,
       // what Lambda sets for a function (docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html)
       AWS_LAMBDA_RUNTIME_API: lambda.runtimeApi,
