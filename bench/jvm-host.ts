@@ -21,11 +21,12 @@
  *
  * The start phase (docs/java-plugins.md, "Start time"): BENCH_JVM_STARTS (default 5) alternating starts of the
  * task host (spawn → RUNNING of a FileStreamSource task) and of the catalog (spawn → the reply to `init`, the
- * plug-in scan and the cluster id) without and with an AppCDS archive (`-XX:SharedArchiveFile`, made first by one
- * training run per role with `-XX:ArchiveClassesAtExit`): wall time, the JVM's CPU time (user+sys, steadier than
- * wall time on a shared machine) and RSS at that point.
+ * plug-in scan and the cluster id) without (the JDK's own CDS archive only) and with the host's AppCDS archive
+ * (scripts/setup.mjs; every JvmHost of the other phases has it too): wall time, the JVM's CPU time (user+sys,
+ * steadier than wall time on a shared machine) and RSS at that point. BENCH_JVM_CLASS_LIST_OUT=<file> first writes
+ * the class list of one training run per role (-XX:DumpLoadedClassList), to refresh jvm-host/src/cds/classes.txt.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   closeSync,
   cpSync,
@@ -39,7 +40,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_JVM_FLAGS, JvmHost, resolveJvmHostClasspath } from '../lib/adapters/jvm/jvm-host';
+import { DEFAULT_JVM_FLAGS, JvmHost, jvmHostFlags, resolveJvmHostClasspath } from '../lib/adapters/jvm/jvm-host';
 import { createKafka } from '../lib/adapters/kafka/client';
 import { ensureTopic } from '../lib/adapters/kafka/admin';
 import { startServices } from '../test/services/index';
@@ -267,33 +268,22 @@ async function main(): Promise<void> {
         if (exit.code !== 0) throw new Error(`catalog exited ${exit.code}: ${exit.stderrTail}`);
         return ready;
       };
-      // The class list of one training run per role (-XX:DumpLoadedClassList), merged, dumped into a static
-      // AppCDS archive as scripts/setup.mjs does from jvm-host/src/cds/classes.txt (BENCH_JVM_CLASS_LIST_OUT writes
-      // the merged list there, to refresh the committed one after a dependency change).
-      const lists = { task: join(dir, 'task.classlist'), catalog: join(dir, 'catalog.classlist') };
-      const t0 = Date.now();
-      await startTask([...DEFAULT_JVM_FLAGS, `-XX:DumpLoadedClassList=${lists.task}`], 'train-task');
-      await startCatalog([...DEFAULT_JVM_FLAGS, `-XX:DumpLoadedClassList=${lists.catalog}`], 'train-catalog');
-      const merged = [
-        ...new Set([lists.task, lists.catalog].flatMap((f) => readFileSync(f, 'utf8').split('\n'))),
-      ].filter((l) => l && !l.startsWith('#'));
-      const classList = process.env.BENCH_JVM_CLASS_LIST_OUT ?? join(dir, 'classes.txt');
-      writeFileSync(classList, `${merged.join('\n')}\n`);
-      const archive = join(dir, 'host.jsa');
-      const dump = spawnSync(
-        'java',
-        [
-          '-Xshare:dump',
-          `-XX:SharedClassListFile=${classList}`,
-          `-XX:SharedArchiveFile=${archive}`,
-          '-cp',
-          resolveJvmHostClasspath(),
-        ],
-        { encoding: 'utf8' },
-      );
-      if (dump.status !== 0) throw new Error(`CDS dump failed: ${dump.stdout}${dump.stderr}`);
-      console.log(`AppCDS: ${merged.length} classes listed, training and dump ${Date.now() - t0} ms`);
-      const archives = { task: archive, catalog: archive };
+      // With the archive scripts/setup.mjs dumped (jvmHostFlags), against the JDK's own CDS only.
+      const withArchive = jvmHostFlags();
+      if (!withArchive.some((f) => f.startsWith('-XX:SharedArchiveFile='))) {
+        throw new Error('no AppCDS archive: run `node scripts/setup.mjs jvm-host`');
+      }
+      if (process.env.BENCH_JVM_CLASS_LIST_OUT) {
+        // Refreshes jvm-host/src/cds/classes.txt: one training run per role (-XX:DumpLoadedClassList), merged.
+        const lists = { task: join(dir, 'task.classlist'), catalog: join(dir, 'catalog.classlist') };
+        await startTask([...DEFAULT_JVM_FLAGS, `-XX:DumpLoadedClassList=${lists.task}`], 'train-task');
+        await startCatalog([...DEFAULT_JVM_FLAGS, `-XX:DumpLoadedClassList=${lists.catalog}`], 'train-catalog');
+        const merged = [
+          ...new Set([lists.task, lists.catalog].flatMap((f) => readFileSync(f, 'utf8').split('\n'))),
+        ].filter((l) => l && !l.startsWith('#'));
+        writeFileSync(process.env.BENCH_JVM_CLASS_LIST_OUT, `${merged.join('\n')}\n`);
+        console.log(`${merged.length} classes listed in ${process.env.BENCH_JVM_CLASS_LIST_OUT}`);
+      }
       const results: Record<string, { wall: number; cpu: number; rss: number }[]> = {};
       const record = (key: string, r: { wall: number; cpu: number; rss: number }) => {
         (results[key] ??= []).push(r);
@@ -301,12 +291,8 @@ async function main(): Promise<void> {
       };
       for (let i = 1; i <= STARTS; i++) {
         record('task, default', await startTask(DEFAULT_JVM_FLAGS, `t${i}a`));
-        record(
-          'task, AppCDS',
-          await startTask([...DEFAULT_JVM_FLAGS, `-XX:SharedArchiveFile=${archives.task}`], `t${i}b`),
-        );
+        record('task, AppCDS', await startTask(withArchive, `t${i}b`));
         record('catalog, default', await startCatalog(DEFAULT_JVM_FLAGS, `c${i}a`));
-        const withArchive = [...DEFAULT_JVM_FLAGS, `-XX:SharedArchiveFile=${archives.catalog}`];
         record('catalog, AppCDS', await startCatalog(withArchive, `c${i}b`));
       }
       for (const [key, list] of Object.entries(results)) {
