@@ -351,7 +351,7 @@ async function buildJvmHost() {
  * The host's AppCDS archive: the classes of jvm-host/src/cds/classes.txt (the JDK's, Apache's runtime and the
  * host's, as a task host and a catalog load them; `BENCH_JVM_CLASS_LIST_OUT` of `npm run bench -- jvm-host`
  * refreshes it) dumped for exactly the host's class path, which lib/adapters/jvm starts the JVMs with. Written
- * aside and renamed, so a JVM starting meanwhile sees the old archive or none. Not fatal: without it (or with an
+ * aside and renamed, so a JVM starting meanwhile sees none or the whole new one. Not fatal: without it (or with an
  * archive the JVM rejects) the hosts start as before, only slower.
  */
 async function dumpJvmHostCdsArchive() {
