@@ -17,7 +17,14 @@
  * records/s to the last line in the file (its line count polled; also from the first line, which takes
  * ConnectStandalone's start out), peak RSS and, for the host, start-to-RUNNING.
  * Each run has its own topic, file and connector name (so its own consumer group `connect-<name>`).
- * BENCH_JVM_PHASES=source|sink picks one phase (default both).
+ * BENCH_JVM_PHASES=source|sink|start picks phases (default source,sink).
+ *
+ * The start phase (docs/java-plugins.md, "Start time"): BENCH_JVM_STARTS (default 5) alternating starts of the
+ * task host (spawn → RUNNING of a FileStreamSource task) and of the catalog (spawn → the reply to `init`, the
+ * plug-in scan and the cluster id) without (the JDK's own CDS archive only) and with the host's AppCDS archive
+ * (scripts/setup.mjs; every JvmHost of the other phases has it too): wall time, the JVM's CPU time (user+sys,
+ * steadier than wall time on a shared machine) and RSS at that point. BENCH_JVM_CLASS_LIST_OUT=<file> first writes
+ * the class list of one training run per role (-XX:DumpLoadedClassList), to refresh jvm-host/src/cds/classes.txt.
  */
 import { spawn } from 'node:child_process';
 import {
@@ -33,7 +40,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JvmHost, resolveJvmHostClasspath } from '../lib/adapters/jvm/jvm-host';
+import { DEFAULT_JVM_FLAGS, JvmHost, jvmHostFlags, resolveJvmHostClasspath } from '../lib/adapters/jvm/jvm-host';
 import { createKafka } from '../lib/adapters/kafka/client';
 import { ensureTopic } from '../lib/adapters/kafka/admin';
 import { startServices } from '../test/services/index';
@@ -44,6 +51,7 @@ const LINES = Number(process.env.BENCH_JVM_LINES ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_JVM_ROUNDS ?? 2);
 const CONVERTER = 'org.apache.kafka.connect.storage.StringConverter';
 const PHASES = (process.env.BENCH_JVM_PHASES ?? 'source,sink').split(',').map((p) => p.trim());
+const STARTS = Number(process.env.BENCH_JVM_STARTS ?? 5);
 
 /**
  * Counts the lines of a file that a sink appends to, reading only what was added since the last call (the file
@@ -80,6 +88,32 @@ const peakRssMiB = (pid: number | undefined): number | undefined => {
   } catch {
     return undefined;
   }
+};
+
+/** CPU time (user+sys) of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+const cpuMs = (pid: number | undefined): number | undefined => {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+};
+
+const rssMiB = (pid: number | undefined): number | undefined => {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
 
 async function main(): Promise<void> {
@@ -191,6 +225,86 @@ async function main(): Promise<void> {
 
   const rows: string[] = [];
   try {
+    if (PHASES.includes('start')) {
+      const input1 = join(dir, 'start-input.txt');
+      writeFileSync(input1, `${line}\n`);
+      const startTopic = `bench-jvm-start-${Date.now()}`;
+      await ensureTopic(kafka, startTopic, { partitions: 1 });
+      const props = (n: string) => ({ ...worker(n), 'plugin.discovery': 'service_load' });
+      /** spawn → RUNNING of a FileStreamSource task; returns wall ms, CPU ms and RSS at RUNNING */
+      const startTask = async (flags: readonly string[], n: string) => {
+        const started = Date.now();
+        const host = new JvmHost({ role: 'task', jvmFlags: flags });
+        let running: { wall: number; cpu: number; rss: number } | undefined;
+        host.onEvent((e) => {
+          if (e.event === 'state' && e.state === 'RUNNING' && !running) {
+            running = { wall: Date.now() - started, cpu: cpuMs(host.pid) ?? NaN, rss: rssMiB(host.pid) ?? NaN };
+          }
+        });
+        await host.request('init', { worker: props(n), workerId: 'bench' });
+        const config = { ...connector('bench-start', startTopic), file: input1 };
+        await host.request('startTask', {
+          connector: 'bench-start',
+          taskId: 0,
+          connectorConfig: config,
+          taskConfig: { ...config, 'task.class': 'org.apache.kafka.connect.file.FileStreamSourceTask' },
+          taskCount: 1,
+        });
+        await waitFor(() => running !== undefined, { timeoutMs: 120_000, description: 'RUNNING' });
+        const exit = await host.stop(30_000);
+        if (exit.code !== 0) throw new Error(`task host exited ${exit.code}: ${exit.stderrTail}`);
+        return running!;
+      };
+      /** spawn → init reply of the catalog (plug-in scan, cluster id), then a validation and the task configs */
+      const startCatalog = async (flags: readonly string[], n: string) => {
+        const started = Date.now();
+        const host = new JvmHost({ role: 'catalog', jvmFlags: flags });
+        await host.request('init', { worker: props(n), workerId: 'bench-catalog' });
+        const ready = { wall: Date.now() - started, cpu: cpuMs(host.pid) ?? NaN, rss: rssMiB(host.pid) ?? NaN };
+        const config = { ...connector('bench-catalog', startTopic), file: input1 };
+        await host.request('validate', { config });
+        await host.request('taskConfigs', { connector: 'bench-catalog', config });
+        const exit = await host.stop(30_000);
+        if (exit.code !== 0) throw new Error(`catalog exited ${exit.code}: ${exit.stderrTail}`);
+        return ready;
+      };
+      // With the archive scripts/setup.mjs dumped (jvmHostFlags), against the JDK's own CDS only.
+      const withArchive = jvmHostFlags();
+      if (!withArchive.some((f) => f.startsWith('-XX:SharedArchiveFile='))) {
+        throw new Error('no AppCDS archive: run `node scripts/setup.mjs jvm-host`');
+      }
+      if (process.env.BENCH_JVM_CLASS_LIST_OUT) {
+        // Refreshes jvm-host/src/cds/classes.txt: one training run per role (-XX:DumpLoadedClassList), merged.
+        const lists = { task: join(dir, 'task.classlist'), catalog: join(dir, 'catalog.classlist') };
+        await startTask([...DEFAULT_JVM_FLAGS, `-XX:DumpLoadedClassList=${lists.task}`], 'train-task');
+        await startCatalog([...DEFAULT_JVM_FLAGS, `-XX:DumpLoadedClassList=${lists.catalog}`], 'train-catalog');
+        const merged = [
+          ...new Set([lists.task, lists.catalog].flatMap((f) => readFileSync(f, 'utf8').split('\n'))),
+        ].filter((l) => l && !l.startsWith('#'));
+        writeFileSync(process.env.BENCH_JVM_CLASS_LIST_OUT, `${merged.join('\n')}\n`);
+        console.log(`${merged.length} classes listed in ${process.env.BENCH_JVM_CLASS_LIST_OUT}`);
+      }
+      const results: Record<string, { wall: number; cpu: number; rss: number }[]> = {};
+      const record = (key: string, r: { wall: number; cpu: number; rss: number }) => {
+        (results[key] ??= []).push(r);
+        console.log(`${key}: ${r.wall} ms wall, ${r.cpu} ms CPU, RSS ${r.rss} MiB`);
+      };
+      for (let i = 1; i <= STARTS; i++) {
+        record('task, default', await startTask(DEFAULT_JVM_FLAGS, `t${i}a`));
+        record('task, AppCDS', await startTask(withArchive, `t${i}b`));
+        record('catalog, default', await startCatalog(DEFAULT_JVM_FLAGS, `c${i}a`));
+        record('catalog, AppCDS', await startCatalog(withArchive, `c${i}b`));
+      }
+      for (const [key, list] of Object.entries(results)) {
+        rows.push(
+          `start ${key} (${list.length} runs, median [min–max]): ${median(list.map((r) => r.wall))} ms wall ` +
+            `[${Math.min(...list.map((r) => r.wall))}–${Math.max(...list.map((r) => r.wall))}], ` +
+            `${median(list.map((r) => r.cpu))} ms CPU [${Math.min(...list.map((r) => r.cpu))}–${Math.max(...list.map((r) => r.cpu))}], ` +
+            `RSS ${median(list.map((r) => r.rss))} MiB`,
+        );
+      }
+    }
+
     for (let round = 1; PHASES.includes('source') && round <= ROUNDS; round++) {
       for (const discovery of ['service_load', 'hybrid_warn']) {
         const n = `${round}-${discovery}-${Date.now()}`;

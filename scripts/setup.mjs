@@ -16,6 +16,8 @@
 //   dynamodb  DynamoDB Local (Maven profile `dynamodb`);
 //   venv      the Python venv (moto, schemathesis, the S3 sink's independent readers);
 //   java-plugins, debezium  Java connector plug-ins for the tests (tools/maven/pom.xml profiles) in .cache/maven/plugins/;
+//   lambda-ric  AWS's Java runtime interface client (Maven profile `lambda-ric`): the catalog Lambda's entry point,
+//             which test/jvm/lambda-runtime-client.test.ts runs as the jvm-catalog image does;
 //   jvm-host  the JVM task host (jvm-host/, `mvn -q package`) into .cache/jvm-host/;
 //   apache-connect  Apache Kafka Connect 4.3.1 itself (Maven profile `apache-connect`), never by default: only the
 //             filestream benchmark runs it, and asks for it (`node scripts/setup.mjs apache-connect`).
@@ -62,6 +64,8 @@ export const paths = {
   dynamodbClasspathFile: join(mavenCacheDir, 'dynamodb.classpath'),
   /** sqlite4java's native library, for -Djava.library.path. */
   dynamodbNativeDir: join(mavenCacheDir, 'dynamodb-native'),
+  /** AWS's Java runtime interface client and the jars the jvm-catalog image keeps beside it, one line. */
+  lambdaRicClasspathFile: join(mavenCacheDir, 'lambda-ric.classpath'),
   /** Apache Kafka Connect 4.3.1 (connect-runtime + connect-file + log4j2), for the benchmarks only. */
   apacheConnectClasspathFile: join(mavenCacheDir, 'apache-connect.classpath'),
   venvDir,
@@ -74,6 +78,9 @@ export const paths = {
   jvmHostDir: join(cacheDir, 'jvm-host'),
   jvmHostJar: join(cacheDir, 'jvm-host', 'target', 'jvm-host.jar'),
   jvmHostClasspathFile: join(cacheDir, 'jvm-host', 'host.classpath'),
+  /** Its AppCDS archive (docs/java-plugins.md, "Start time"), from the committed class list. */
+  jvmHostCdsArchive: join(cacheDir, 'jvm-host', 'host.jsa'),
+  jvmHostClassList: join(root, 'jvm-host', 'src', 'cds', 'classes.txt'),
 };
 
 const MAVEN_PROFILES = [
@@ -86,6 +93,7 @@ const MAVEN_PROFILES = [
     dirs: true,
   },
   { profile: 'debezium', outputs: [join(paths.javaPluginsDir, 'debezium-connector-postgres')], dirs: true },
+  { profile: 'lambda-ric', outputs: [paths.lambdaRicClasspathFile] },
   { profile: 'apache-connect', outputs: [paths.apacheConnectClasspathFile] },
 ];
 
@@ -93,8 +101,18 @@ const MAVEN_PROFILES = [
  * Every step; `broker` is left out of the default (the tests' `kafka` classpath has the broker too), and so is
  * `apache-connect` (benchmarks only: a fresh machine and CI never download it).
  */
-export const STEPS = ['broker', 'kafka', 'dynamodb', 'venv', 'java-plugins', 'debezium', 'jvm-host', 'apache-connect'];
-const DEFAULT_STEPS = ['kafka', 'dynamodb', 'venv', 'java-plugins', 'debezium', 'jvm-host'];
+export const STEPS = [
+  'broker',
+  'kafka',
+  'dynamodb',
+  'venv',
+  'java-plugins',
+  'debezium',
+  'lambda-ric',
+  'jvm-host',
+  'apache-connect',
+];
+const DEFAULT_STEPS = ['kafka', 'dynamodb', 'venv', 'java-plugins', 'debezium', 'lambda-ric', 'jvm-host'];
 
 const INSTALL_HINTS = {
   java: 'install a JDK or JRE 17+, e.g. `apt-get install -y openjdk-17-jre-headless` (or set JAVA_HOME)',
@@ -325,7 +343,39 @@ async function buildJvmHost() {
   const { code, output } = await spawnCollect('mvn', args, { cwd: root });
   if (code !== 0)
     throw new SetupError(`mvn package (jvm-host) failed (exit ${code}):\n${output.replace(ANSI_COLOUR, '')}`);
+  await dumpJvmHostCdsArchive();
   writeFileSync(jvmHostStampFile, `${jvmHostInputsHash()}\n`);
+}
+
+/**
+ * The host's AppCDS archive: the classes of jvm-host/src/cds/classes.txt (the JDK's, Apache's runtime and the
+ * host's, as a task host and a catalog load them; `BENCH_JVM_CLASS_LIST_OUT` of `npm run bench -- jvm-host`
+ * refreshes it) dumped for exactly the host's class path, which lib/adapters/jvm starts the JVMs with. Written
+ * aside and renamed, so a JVM starting meanwhile sees none or the whole new one. Not fatal: without it (or with an
+ * archive the JVM rejects) the hosts start as before, only slower.
+ */
+async function dumpJvmHostCdsArchive() {
+  const classpath = `${paths.jvmHostJar}:${readFileSync(paths.jvmHostClasspathFile, 'utf8').trim()}`;
+  const partial = `${paths.jvmHostCdsArchive}.partial`;
+  rmSync(paths.jvmHostCdsArchive, { force: true });
+  const { code, output } = await spawnCollect(
+    javaBin(),
+    [
+      '-Xlog:disable',
+      '-Xlog:all=error:stderr',
+      '-Xshare:dump',
+      `-XX:SharedClassListFile=${paths.jvmHostClassList}`,
+      `-XX:SharedArchiveFile=${partial}`,
+      '-cp',
+      classpath,
+    ],
+    { cwd: root },
+  );
+  if (code === 0 && existsSync(partial)) renameSync(partial, paths.jvmHostCdsArchive);
+  else {
+    rmSync(partial, { force: true });
+    console.warn(`[setup] jvm-host: no AppCDS archive (java -Xshare:dump exit ${code}): ${output.trim()}`);
+  }
 }
 
 // ----------------------------------------------------------------------------------------------------------- venv

@@ -2,8 +2,8 @@
  * The catalog of AWS deployments (docs/java-plugins.md, "AWS"): jvm-host's Lambda handler class
  * (`skc.jvmhost.LambdaCatalog`) answering real requests against Apache's connect-file and connect-mirror 4.3.1 jars
  * and the test broker, reached through RemoteJvmCatalog, which the API and reconciler Lambdas use. The handler runs
- * as a local process (its `main`: one request, one reply a line), since there is no Lambda engine here; the
- * Lambda Invoke call itself (lib/adapters/lambda/catalog-function.ts) is not exercised.
+ * as a local process (its `main`: one request, one reply a line); test/jvm/lambda-runtime-client.test.ts runs
+ * it behind AWS's runtime interface client and the SDK's Invoke call (lib/adapters/lambda/catalog-function.ts).
  *
  * The API side is the API Lambda's handler (API Gateway v1 events) composed with that catalog: the answers must
  * equal the recorded ones of a real Apache 4.3.1 worker for the same plugin.path.

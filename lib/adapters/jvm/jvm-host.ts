@@ -20,6 +20,8 @@ export type JvmHostRole = 'catalog' | 'task';
 
 export const JVM_HOST_CLASSPATH_FILE = '.cache/jvm-host/host.classpath';
 export const JVM_HOST_JAR = '.cache/jvm-host/target/jvm-host.jar';
+/** The AppCDS archive scripts/setup.mjs makes beside host.classpath (file name). */
+export const JVM_HOST_CDS_ARCHIVE = 'host.jsa';
 const MAIN_CLASS = 'skc.jvmhost.Main';
 const STDERR_TAIL_LINES = 40;
 
@@ -96,8 +98,36 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** Small heaps: one host runs one task (or answers one stack's catalog requests). */
-export const DEFAULT_JVM_FLAGS = ['-Xms64m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
+/**
+ * Small heaps: one host runs one task (or answers one stack's catalog requests). The JVM's own warnings go to
+ * stderr: stdout is the protocol.
+ */
+export const DEFAULT_JVM_FLAGS = [
+  '-Xms64m',
+  '-Xmx512m',
+  '-XX:+UseSerialGC',
+  '-XX:TieredStopAtLevel=1',
+  '-Xlog:disable',
+  '-Xlog:all=warning:stderr',
+];
+
+/**
+ * DEFAULT_JVM_FLAGS plus the host's AppCDS archive (docs/java-plugins.md, "Start time"): `SKC_JVM_HOST_CDS_ARCHIVE`
+ * (the image's, made for its class path) when `SKC_JVM_HOST_CLASSPATH` is set, else `host.jsa` beside the
+ * host.classpath file when scripts/setup.mjs made it. An archive that does not match the JVM or the class path
+ * (a rebuilt jar, a corrupt file) is ignored by the JVM (-Xshare:auto, its default): the host starts without it.
+ */
+export function jvmHostFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  let archive: string | undefined;
+  if (env.SKC_JVM_HOST_CLASSPATH) archive = env.SKC_JVM_HOST_CDS_ARCHIVE || undefined;
+  else {
+    const file = findUp(JVM_HOST_CLASSPATH_FILE, process.cwd()) ?? findUp(JVM_HOST_CLASSPATH_FILE, __dirname);
+    archive = file ? join(dirname(file), JVM_HOST_CDS_ARCHIVE) : undefined;
+  }
+  return archive && existsSync(archive)
+    ? [...DEFAULT_JVM_FLAGS, `-XX:SharedArchiveFile=${archive}`]
+    : [...DEFAULT_JVM_FLAGS];
+}
 
 export class JvmHost {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -111,7 +141,7 @@ export class JvmHost {
 
   constructor(options: JvmHostOptions) {
     const classpath = options.classpath ?? resolveJvmHostClasspath(options.env);
-    const flags = options.jvmFlags ?? DEFAULT_JVM_FLAGS;
+    const flags = options.jvmFlags ?? jvmHostFlags(options.env);
     this.child = spawn(javaBinary(options.env), [...flags, '-cp', classpath, MAIN_CLASS, options.role], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: options.env ?? process.env,

@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import type { ConfigInfos, ConfigKeyInfo } from '../../connect/config-def';
 import { InternalServerError } from '../../errors';
 import type { JavaPluginCatalog, JavaPluginDesc, JavaTaskConfigs } from '../../plugins/java-plugins';
-import { DEFAULT_JVM_FLAGS, javaBinary, jvmHostError, resolveJvmHostClasspath } from './jvm-host';
+import { javaBinary, jvmHostError, jvmHostFlags, resolveJvmHostClasspath } from './jvm-host';
 
 /** One catalog request: `op` and its fields (`plugin`, `version`, `config`, `connector`), plus `worker`. */
 export type CatalogRequest = Readonly<Record<string, unknown>> & { readonly op: string };
@@ -93,10 +93,14 @@ export function localCatalogInvoke(
   options: { classpath?: string; env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
 ): { invoke: CatalogInvoke; close: () => Promise<void> } {
   const classpath = options.classpath ?? resolveJvmHostClasspath(options.env);
-  const child = spawn(javaBinary(options.env), [...DEFAULT_JVM_FLAGS, '-cp', classpath, 'skc.jvmhost.LambdaCatalog'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: options.env ?? process.env,
-  });
+  const child = spawn(
+    javaBinary(options.env),
+    [...jvmHostFlags(options.env), '-cp', classpath, 'skc.jvmhost.LambdaCatalog'],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+    },
+  );
   const waiting: { resolve: (reply: CatalogReply) => void; reject: (error: Error) => void }[] = [];
   const exited = new Promise<void>((resolveExit) => {
     child.on('exit', (code, signal) => {
