@@ -412,6 +412,11 @@ export function mapClientConfig(
         if (type === 'producer') producer.batchSizeBytes = int(key, value);
         else noEquivalent(key);
         break;
+      case 'max.request.size':
+        // The source task reads it from the producer's properties to cap each produce request (lib/runtime/worker.ts).
+        if (type === 'producer') int(key, value);
+        else noEquivalent(key);
+        break;
       case 'max.in.flight.requests.per.connection':
         if (type === 'producer') producer.maxInFlightRequests = int(key, value);
         else noEquivalent(key);

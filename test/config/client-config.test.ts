@@ -58,6 +58,7 @@ describe('mapClientConfig', () => {
       'compression.type': 'gzip',
       'linger.ms': '20',
       'batch.size': '32768',
+      'max.request.size': '2097152',
       'max.in.flight.requests.per.connection': '1',
       'enable.idempotence': 'true',
       'request.timeout.ms': '15000',
@@ -82,6 +83,11 @@ describe('mapClientConfig', () => {
       timeout: 15000,
     });
     expect(warnings).toEqual(["producer config 'buffer.memory' has no kafkajs equivalent and is ignored"]);
+  });
+
+  it('max.request.size: used by the source task, so checked and not reported as ignored', () => {
+    expect(mapClientConfig('producer', { 'max.request.size': '2097152' }).warnings).toEqual([]);
+    expect(() => mapClientConfig('producer', { 'max.request.size': 'big' })).toThrow(/max.request.size/);
   });
 
   it('consumer keys', () => {
