@@ -25,7 +25,7 @@
  * one process per task): POST of a FileStreamSource of a few lines → first record on its topic, several rounds.
  *
  * Env: BENCH_KAFKA_CLIENTS (our worker's `skc.kafka.client` values to run, each a side with its own raw
- * ceilings; default `kafkajs,platformatic`), BENCH_FILESTREAM_LINES (default 1000000), BENCH_FILESTREAM_ROUNDS (default 3),
+ * ceilings; default `default,kafkajs,platformatic`, where `default` leaves the key unset), BENCH_FILESTREAM_LINES (default 1000000), BENCH_FILESTREAM_ROUNDS (default 3),
  * BENCH_FILESTREAM_CONVERTERS (default `json,string`), BENCH_FILESTREAM_PARTS (default `source,sink,ceilings`; add
  * `create` for create → first record), BENCH_FILESTREAM_APACHE (`0` leaves Apache out), BENCH_APACHE_HEAP (the
  * JVM's -Xmx, default 2G as Apache's connect-standalone.sh), BENCH_PP_TUNED (ProducerPerformance's tuned props,
@@ -63,6 +63,7 @@ import type { ServiceStack } from '../test/services/index';
 import { LOCAL_TASK_PROCESS_NODE_FLAGS } from '../lib/runtime/task-process';
 import { MAX_RECORDS_PER_REQUEST } from '../lib/runtime/worker';
 import { PLATFORMATIC_RECORDS_PER_SEND } from '../lib/adapters/platformatic-kafka/producer';
+import { KAFKA_CLIENT_DEFAULTS } from '../lib/config/kafka-client-choice';
 import { median, num, ratioText, renderTable } from './support/stats';
 
 const LINES = Number(process.env.BENCH_FILESTREAM_LINES ?? 1_000_000);
@@ -109,11 +110,20 @@ const MAX_REQUEST_RECORDS = MAX_RECORDS_PER_REQUEST;
 const PLT_REQUEST_RECORDS = PLATFORMATIC_RECORDS_PER_SEND;
 /** extra worker properties (`;`-separated `key=value`), e.g. `consumer.max.poll.records=2000`, for experiments */
 const WORKER_PROPS = (process.env.BENCH_FILESTREAM_WORKER_PROPS ?? '').split(';').filter((p) => p.includes('='));
-/** our Kafka clients to run (`skc.kafka.client`), each a side of its own, with its raw ceilings */
-const CLIENTS = (process.env.BENCH_KAFKA_CLIENTS ?? 'kafkajs,platformatic')
+/**
+ * our Kafka clients to run (`skc.kafka.client`), each a side of its own, with its raw ceilings; `default` runs our
+ * worker without the key (each role on its default client), against the ceilings of those clients
+ */
+const CLIENTS = (process.env.BENCH_KAFKA_CLIENTS ?? 'default,kafkajs,platformatic')
   .split(',')
   .map((c) => c.trim())
   .filter((c) => c !== '');
+/** The client whose raw ceiling a side's source (producer) or sink (consumer) is compared with. */
+const ceilingClient = (client: string, part: 'source' | 'sink'): string =>
+  client !== 'default' ? client : part === 'source' ? KAFKA_CLIENT_DEFAULTS.producer : KAFKA_CLIENT_DEFAULTS.consumer;
+const RAW_PLATFORMATIC = CLIENTS.some(
+  (c) => ceilingClient(c, 'source') === 'platformatic' || ceilingClient(c, 'sink') === 'platformatic',
+);
 // The connector process gets the flags its `connect-standalone` shebang gives it, plus any extra ones.
 const NODE_ARGS = [
   ...LOCAL_TASK_PROCESS_NODE_FLAGS,
@@ -336,7 +346,7 @@ const runStandalone = async (
     template('connect-standalone.properties', STANDALONE_DEFAULTS),
     ctx.bootstrap,
     converter,
-    side === 'ours' ? [`skc.kafka.client=${client}`] : [],
+    side === 'ours' && client !== 'default' ? [`skc.kafka.client=${client}`] : [],
   );
   const spawned = process.hrtime.bigint();
   const child = spawnWorker(
@@ -864,7 +874,7 @@ async function main(): Promise<void> {
             const rc = await benchRawConsumer(kafka, sourceTopic);
             add(`raw consumer kafkajs ${conv}`, rc);
             show(round, `raw kafkajs consumer ${conv}`, rc);
-            if (CLIENTS.includes('platformatic')) {
+            if (RAW_PLATFORMATIC) {
               const pc = await benchRawPlatformaticConsumer(bootstrap, sourceTopic);
               add(`raw consumer platformatic ${conv}`, pc);
               show(round, `raw platformatic consumer ${conv}`, pc);
@@ -879,7 +889,7 @@ async function main(): Promise<void> {
         const rc = await benchRawConsumer(kafka, rp.topic);
         add('raw consumer kafkajs', rc);
         show(round, 'raw kafkajs consumer', rc);
-        if (CLIENTS.includes('platformatic')) {
+        if (RAW_PLATFORMATIC) {
           const pp = await benchRawPlatformaticProducer(bootstrap, admin);
           add('raw producer platformatic', pp);
           show(round, 'raw platformatic producer', pp);
@@ -908,13 +918,10 @@ async function main(): Promise<void> {
       for (const conv of CONVERTER_NAMES) {
         for (const client of CLIENTS) {
           // each client against its own raw ceiling
-          const perConverter = `raw consumer ${client} ${conv}`;
+          const raw = ceilingClient(client, part);
+          const perConverter = `raw consumer ${raw} ${conv}`;
           const ceiling =
-            part === 'source'
-              ? `raw producer ${client}`
-              : runs.has(perConverter)
-                ? perConverter
-                : `raw consumer ${client}`;
+            part === 'source' ? `raw producer ${raw}` : runs.has(perConverter) ? perConverter : `raw consumer ${raw}`;
           const ours = `${part} ${conv} ours ${client}`;
           const apache = `${part} ${conv} apache`;
           rows.push([
