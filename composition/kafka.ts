@@ -28,7 +28,7 @@ const platformaticFactory = (): typeof PlatformaticClientFactory => {
 /**
  * The Kafka client factory of the worker's `skc.kafka.client`, for the task data path and the worker's own clients
  * (offsets topic, group offsets, cluster id, group lag, zombie fencing): one client for everything when it is set;
- * unset, producers on @platformatic/kafka and everything else on kafkajs (KAFKA_CLIENT_DEFAULTS). Without worker
+ * unset, each role on its default (KAFKA_CLIENT_DEFAULTS: @platformatic/kafka for all of them). Without worker
  * properties: kafkajs.
  */
 export const kafkaClientFactory = (

@@ -3,8 +3,8 @@
  * task data path uses — the source task producer (transactional too), the sink task consumer, the DLQ producer
  * and topic admin. `kafkajs` (kafkajs 2.2.4) or `platformatic` (`@platformatic/kafka`) for all of them; unset, each
  * role gets the client the benchmark and the contract suite justify (docs/kafka-client-port.md, "Default"):
- * producers on @platformatic/kafka, consumers (and the admin, group lag, fencing) on kafkajs. The worker's own
- * clients (offsets topic, cluster id, REST group offsets) stay on kafkajs.
+ * @platformatic/kafka for producers and consumers (and the admin, group lag, fencing, and the worker's own
+ * clients: offsets topic, cluster id, REST group offsets). The roles stay separate so that one can move alone.
  */
 import { AbstractConfig, CaseInsensitiveValidString, ConfigDef } from '../connect/config-def';
 import type { Validator } from '../connect/config-def';
@@ -22,7 +22,7 @@ export interface KafkaClientChoice {
 }
 
 /** Without `skc.kafka.client`: the measured best of each role (docs/kafka-client-port.md, "Default"). */
-export const KAFKA_CLIENT_DEFAULTS: KafkaClientChoice = { producer: 'platformatic', consumer: 'kafkajs' };
+export const KAFKA_CLIENT_DEFAULTS: KafkaClientChoice = { producer: 'platformatic', consumer: 'platformatic' };
 
 const oneOfClients = CaseInsensitiveValidString.in(...KAFKA_CLIENTS);
 /** Unset is valid (the per-role default); a value must name a client. */
@@ -43,7 +43,7 @@ export function defineKafkaClientKey(def: ConfigDef): ConfigDef {
     importance: 'LOW',
     documentation:
       'The Kafka client library of the task data path: kafkajs or platformatic (@platformatic/kafka) for every ' +
-      'client of a task; unset, producers use platformatic and consumers kafkajs. Not an Apache key.',
+      'client of a task and of the worker; unset, platformatic. Not an Apache key.',
   });
 }
 

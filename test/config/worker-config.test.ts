@@ -72,11 +72,11 @@ describe('worker config', () => {
     ).not.toThrow();
   });
 
-  it('skc.kafka.client selects the data path client (unset: producers platformatic, consumers kafkajs) and rejects other values', () => {
+  it('skc.kafka.client selects the data path client (unset: platformatic) and rejects other values', () => {
     const base = { 'key.converter': 'A', 'value.converter': 'B', 'offset.storage.file.filename': '/tmp/x' };
     expect(kafkaClientsOf(parseWorkerConfig(base, 'standalone').originals)).toEqual({
       producer: 'platformatic',
-      consumer: 'kafkajs',
+      consumer: 'platformatic',
     });
     expect(kafkaClientsOf({ ...base, 'skc.kafka.client': 'Platformatic' })).toEqual({
       producer: 'platformatic',
