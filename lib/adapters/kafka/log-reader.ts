@@ -12,6 +12,9 @@
  * factory, so connection settings (brokers, TLS, SASL including custom mechanisms such as MSK IAM, timeouts,
  * retry, logger, socket factory) are exactly the client's.
  *
+ * The client-neutral lifecycle (start/stop, readToEnd, retries, the per-leader fetch supervisor) is
+ * `TailingLogReader` (lib/storage/tailing-log-reader.ts); this class is its kafkajs half.
+ *
  * Isolation level is READ_COMMITTED for both Fetch and the end offsets (the last stable offset): what kafkajs's
  * consumer used here before, and what Apache's offsets-topic consumer uses when the worker enables
  * `exactly.once.source.support` (KafkaOffsetBackingStore forces `isolation.level=read_committed` then; without
@@ -19,6 +22,8 @@
  * exactly-once source support) make a difference, and for them aborted offsets must not be applied.
  */
 import type { Broker, Cluster, Kafka, Logger } from 'kafkajs';
+import { retriableError, TailingLogReader } from '../../storage/tailing-log-reader';
+import type { FetchRound, PartitionLeaders, TailingLogReaderOptions } from '../../storage/tailing-log-reader';
 
 /** One record of the topic: control records and records of aborted transactions are never passed on. */
 export interface LogRecord {
@@ -27,24 +32,12 @@ export interface LogRecord {
   readonly value: Buffer | null;
 }
 
-export interface KafkaLogReaderOptions {
+export interface KafkaLogReaderOptions extends TailingLogReaderOptions<LogRecord> {
   /** from `createKafka` (./client); the reader builds its own connections from the same settings */
   readonly kafka: Kafka;
-  readonly topic: string;
-  /** What the topic is, for error messages (`Timed out … reading <description> <topic> to its end`); default `topic`. */
-  readonly description?: string;
-  /**
-   * Records of one partition in offset order, called before the reader's position moves past them; a partition
-   * reset to its earliest offset (its data was truncated or deleted, OFFSET_OUT_OF_RANGE) is read again, like
-   * Apache's log does with `auto.offset.reset=earliest`.
-   */
-  readonly onRecords: (partition: number, records: readonly LogRecord[]) => void;
-  /** How long the broker holds a Fetch on an idle tail (Fetch `max_wait_ms`); also bounds `stop()`. Default 500. */
-  readonly maxWaitMs?: number;
 }
 
 const READ_COMMITTED = 1; // kafkajs src/protocol/isolationLevel.js
-const DEFAULT_MAX_WAIT_MS = 500; // the Java consumer's fetch.max.wait.ms
 const MAX_BYTES_PER_PARTITION = 1024 * 1024; // the Java consumer's max.partition.fetch.bytes
 const MAX_BYTES = 10 * 1024 * 1024; // kafkajs consumer's default maxBytes; one oversized batch is still returned
 const METADATA_MAX_AGE_MS = 300_000; // kafkajs consumer's default metadataMaxAge (0 would refresh on every fetch)
@@ -109,266 +102,61 @@ function createCluster(kafka: Kafka): Cluster {
   });
 }
 
-interface Waiter {
-  readonly targets: ReadonlyMap<number, number>;
-  readonly resolve: () => void;
-}
-
-export class KafkaLogReader {
-  /** next offset to read, per partition */
-  private readonly positions = new Map<number, number>();
-  private waiters: Waiter[] = [];
-  private cluster: Cluster | undefined;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  /** bumped to make every fetch loop return after its current request, so leaders are looked up again */
-  private generation = 0;
-  private failure: Error | undefined;
-  private stopped = false;
-  /** pending back-off pauses (the fetch supervisor's and any readToEnd's), ended early by stop() */
-  private readonly sleepers = new Set<() => void>();
+export class KafkaLogReader extends TailingLogReader<Cluster, string, LogRecord> {
+  private readonly kafka: Kafka;
   private readonly logger: Logger;
 
-  constructor(private readonly options: KafkaLogReaderOptions) {
+  constructor(options: KafkaLogReaderOptions) {
+    super(options);
+    this.kafka = options.kafka;
     this.logger = options.kafka.logger().namespace('KafkaLogReader');
   }
 
-  /**
-   * Connects, learns the partitions and their earliest offsets, and starts reading in the background; retries
-   * retriable errors (a topic just created, leaders moving) until `timeoutMs` has passed.
-   */
-  async start(timeoutMs = 30_000): Promise<void> {
-    if (this.cluster) throw new Error(`log reader of ${this.options.topic} already started`);
-    const cluster = createCluster(this.options.kafka);
-    this.cluster = cluster;
-    this.failure = undefined;
-    this.stopped = false;
-    try {
-      await this.retryUntil(Date.now() + timeoutMs, async () => {
-        await cluster.connect();
-        await cluster.addTargetTopic(this.options.topic);
-        const partitions = this.partitionLeaders().map(([partition]) => partition);
-        await this.resetToEarliest(partitions);
-      });
-    } catch (error) {
-      if (this.cluster === cluster) this.cluster = undefined;
-      await cluster.disconnect().catch(() => undefined);
-      throw error;
-    }
-    if (this.stopped) {
-      // stop() was called while starting: it found nothing to close yet.
-      await cluster.disconnect().catch(() => undefined);
-      throw this.failure ?? new Error(`log reader of ${this.options.topic} stopped`);
-    }
-    this.running = true;
-    this.loop = this.run();
+  // ------------------------------------------------------------------------------------------------ hooks
+
+  protected newClient(): Cluster {
+    return createCluster(this.kafka);
   }
 
-  /** Stops reading and closes the connections (waits for an in-flight Fetch, at most `maxWaitMs`). */
-  async stop(): Promise<void> {
-    const { cluster, loop } = this;
-    this.running = false;
-    this.stopped = true;
-    this.cluster = undefined;
-    this.loop = undefined;
-    for (const wake of [...this.sleepers]) wake();
-    await loop;
-    await cluster?.disconnect().catch(() => undefined);
-    this.fail(new Error(`log reader of ${this.options.topic} stopped`));
+  protected closeClient(cluster: Cluster): Promise<void> {
+    return cluster.disconnect();
   }
 
-  /**
-   * Resolves once every record written to the topic before this call (and committed) has been passed to
-   * `onRecords`; rejects if the reader failed or stopped, or after `timeoutMs`.
-   */
-  async readToEnd(timeoutMs: number): Promise<void> {
-    if (this.failure) throw this.failure;
-    const deadline = Date.now() + timeoutMs;
-    const targets = await this.retryUntil(deadline, () => this.endOffsets());
-    if (!this.reached(targets)) {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          new Promise<void>((resolve) => this.waiters.push({ targets, resolve })),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(
-              () => {
-                const what = `${this.options.description ?? 'topic'} ${this.options.topic}`;
-                reject(new Error(`Timed out after ${timeoutMs} ms reading ${what} to its end`));
-              },
-              Math.max(0, deadline - Date.now()),
-            );
-          }),
-        ]);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-    if (this.failure) throw this.failure;
+  protected async connect(cluster: Cluster): Promise<readonly number[]> {
+    await cluster.connect();
+    await cluster.addTargetTopic(this.options.topic);
+    return this.partitionLeaders().map(([partition]) => partition);
   }
 
-  // ------------------------------------------------------------------------------------------------ internals
-
-  private requireCluster(): Cluster {
-    if (!this.cluster) throw this.failure ?? new Error(`log reader of ${this.options.topic} is not started`);
-    return this.cluster;
-  }
-
-  /** [partition, leader node id] from the cached metadata; a partition without a leader is a retriable error. */
-  private partitionLeaders(): [number, number][] {
-    const metadata = this.requireCluster().findTopicPartitionMetadata(this.options.topic);
-    if (metadata.length === 0) {
-      throw Object.assign(new Error(`no metadata for topic ${this.options.topic} yet`), { retriable: true });
-    }
-    return metadata
-      .map((p): [number, number] => {
-        if (p.leader === null || p.leader === undefined || p.leader < 0) {
-          throw Object.assign(new Error(`partition ${p.partitionId} of ${this.options.topic} has no leader`), {
-            retriable: true,
-          });
-        }
-        return [p.partitionId, p.leader];
-      })
-      .sort((a, b) => a[0] - b[0]);
+  protected async topicLeaders(): Promise<{ topic: string; leaders: PartitionLeaders }> {
+    await this.requireClient().refreshMetadataIfNecessary();
+    return { topic: this.options.topic, leaders: this.partitionLeaders() };
   }
 
   /** ListOffsets (latest, read_committed: the last stable offset) of every partition. */
-  private async endOffsets(): Promise<Map<number, number>> {
-    const cluster = this.requireCluster();
+  protected async endOffsets(): Promise<Map<number, number>> {
+    const cluster = this.requireClient();
     await cluster.refreshMetadataIfNecessary();
     const partitions = this.partitionLeaders().map(([partition]) => ({ partition }));
     const [result] = await cluster.fetchTopicsOffset([{ topic: this.options.topic, partitions, fromBeginning: false }]);
     return new Map((result?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
   }
 
-  /** Positions `partitions` at their earliest offsets (ListOffsets earliest), i.e. `seekToBeginning`. */
-  private async resetToEarliest(partitions: readonly number[]): Promise<void> {
-    if (partitions.length === 0) return;
-    const [result] = await this.requireCluster().fetchTopicsOffset([
+  protected async earliestOffsets(partitions: readonly number[]): Promise<[number, number][]> {
+    const [result] = await this.requireClient().fetchTopicsOffset([
       { topic: this.options.topic, partitions: partitions.map((partition) => ({ partition })), fromBeginning: true },
     ]);
-    for (const { partition, offset } of result?.partitions ?? []) this.positions.set(partition, Number(offset));
+    return (result?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]);
   }
 
-  private reached(targets: ReadonlyMap<number, number>): boolean {
-    for (const [partition, end] of targets) {
-      const position = this.positions.get(partition);
-      // A partition not known when the reader started counts as unread unless it is empty up to `end`.
-      if ((position ?? 0) < end) return false;
-    }
-    return true;
-  }
-
-  private wakeWaiters(): void {
-    const pending: Waiter[] = [];
-    for (const waiter of this.waiters) {
-      if (this.reached(waiter.targets)) waiter.resolve();
-      else pending.push(waiter);
-    }
-    this.waiters = pending;
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const waiter of this.waiters) waiter.resolve();
-    this.waiters = [];
-  }
-
-  /** Waits `ms` or until `stop()`. */
-  private pause(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
-    });
-  }
-
-  private async retryUntil<T>(deadline: number, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (error) {
-        if (!isRetriable(error as KafkaError) || Date.now() > deadline) throw error;
-        await this.recover(error as KafkaError);
-        await this.pause(Math.min(1000, 50 * attempt));
-      }
-    }
-  }
-
-  /** What kafkajs's consumer does after a failed fetch (`recoverFromFetch`), minus rejoining a group. */
-  private async recover(error: KafkaError): Promise<void> {
-    const cluster = this.cluster;
-    if (!cluster) return;
-    if (error.name === 'KafkaJSConnectionClosedError' && error.host && error.port) {
-      cluster.removeBroker({ host: error.host, port: error.port });
-    }
-    await cluster.refreshMetadata().catch(() => undefined);
-  }
-
-  /**
-   * Supervises one fetch loop per partition leader (as kafkajs's fetchManager does per node) until stopped; when
-   * a loop hits an error or sees leadership move, all loops end after their current Fetch and are planned again
-   * from fresh metadata. Loops of one plan never overlap the next, so a partition is only read by one at a time.
-   */
-  private async run(): Promise<void> {
-    for (let attempt = 1; this.running;) {
-      try {
-        const cluster = this.requireCluster();
-        await cluster.refreshMetadataIfNecessary();
-        const leaders = this.partitionLeaders();
-        // Partitions added to the topic since start: read them from their beginning.
-        await this.resetToEarliest(leaders.filter(([p]) => !this.positions.has(p)).map(([p]) => p));
-        const byLeader = new Map<number, number[]>();
-        for (const [partition, leader] of leaders) byLeader.set(leader, [...(byLeader.get(leader) ?? []), partition]);
-        const generation = ++this.generation;
-        const plan = [...byLeader].map(([leader, partitions]) =>
-          this.fetchLoop(generation, leader, partitions, leaders).catch((error: unknown) => {
-            this.generation++; // the other loops end after their current Fetch; then plan again
-            throw error;
-          }),
-        );
-        const settled = await Promise.allSettled(plan);
-        const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-        if (rejected) throw rejected.reason;
-        attempt = 1;
-      } catch (error) {
-        if (!this.running) return;
-        const kafkaError = error as KafkaError;
-        if (!isRetriable(kafkaError)) {
-          this.logger.error(`Reading ${this.options.topic} failed`, { error: kafkaError.message });
-          this.fail(kafkaError);
-          return;
-        }
-        this.logger.debug(`Reading ${this.options.topic}: ${kafkaError.message}; refreshing metadata`, {
-          type: kafkaError.type,
-        });
-        await this.recover(kafkaError);
-        await this.pause(Math.min(5000, 100 * 2 ** Math.min(attempt++, 6)));
-      }
-    }
-  }
-
-  private async fetchLoop(
-    generation: number,
-    leader: number,
-    partitions: readonly number[],
-    plan: readonly [number, number][],
-  ): Promise<void> {
-    const cluster = this.requireCluster();
-    const { topic } = this.options;
-    const broker: Broker = await cluster.findBroker({ nodeId: String(leader) });
-    while (this.running && this.generation === generation) {
-      const requested = new Map(partitions.map((p) => [p, this.positions.get(p) ?? 0]));
+  protected async openFetch(leader: number, topic: string): Promise<FetchRound<LogRecord>> {
+    const broker: Broker = await this.requireClient().findBroker({ nodeId: String(leader) });
+    return async (requested) => {
       let response: FetchResponse;
       try {
         response = (await broker.fetch({
           isolationLevel: READ_COMMITTED,
-          maxWaitTime: this.options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+          maxWaitTime: this.maxWaitMs,
           minBytes: 1,
           maxBytes: MAX_BYTES,
           topics: [
@@ -389,60 +177,90 @@ export class KafkaLogReader {
           // partition again from its beginning, as KafkaBasedLog's consumer (auto.offset.reset=earliest) does.
           this.logger.warn(`Offset out of range reading ${topic}, partition ${kafkaError.partition}: from earliest`);
           await this.resetToEarliest([kafkaError.partition]);
-          continue;
+          return undefined;
         }
         throw error;
       }
-      for (const { topicName, partitions: data } of response.responses) {
-        if (topicName !== topic) continue;
-        for (const partitionData of data) {
-          const fetchOffset = requested.get(partitionData.partition);
-          if (fetchOffset !== undefined) this.consume(partitionData, fetchOffset);
-        }
-      }
-      this.wakeWaiters();
-      // Leadership moved or partitions were added (metadata older than metadataMaxAge is refreshed here).
-      await cluster.refreshMetadataIfNecessary();
-      if (this.generation === generation && !samePlan(plan, this.partitionLeaders())) this.generation++;
+      return response.responses
+        .filter(({ topicName }) => topicName === topic)
+        .flatMap(({ partitions }) =>
+          partitions.map((data) => ({
+            partition: data.partition,
+            decode: (fetchOffset: number) => decode(data, fetchOffset),
+          })),
+        );
+    };
+  }
+
+  protected isRetriable(error: unknown): boolean {
+    return isRetriable(error as KafkaError);
+  }
+
+  /** What kafkajs's consumer does after a failed fetch (`recoverFromFetch`), minus rejoining a group. */
+  protected async recover(cluster: Cluster, error: unknown): Promise<void> {
+    const kafkaError = error as KafkaError;
+    if (kafkaError.name === 'KafkaJSConnectionClosedError' && kafkaError.host && kafkaError.port) {
+      cluster.removeBroker({ host: kafkaError.host, port: kafkaError.port });
+    }
+    await cluster.refreshMetadata().catch(() => undefined);
+  }
+
+  protected override onReadError(error: unknown, retriable: boolean): void {
+    const kafkaError = error as KafkaError;
+    if (!retriable) {
+      this.logger.error(`Reading ${this.options.topic} failed`, { error: kafkaError.message });
+    } else {
+      this.logger.debug(`Reading ${this.options.topic}: ${kafkaError.message}; refreshing metadata`, {
+        type: kafkaError.type,
+      });
     }
   }
 
-  /**
-   * Passes the records of one partition's Fetch data on and moves its position past them. The position moves to
-   * the end of the last record batch returned (as the Java consumer's `nextFetchOffset`), so batches whose tail
-   * was compacted away, control batches and aborted records are stepped over.
-   */
-  private consume(data: FetchedPartition, fetchOffset: number): void {
-    if (this.positions.get(data.partition) !== fetchOffset) return; // reset while the Fetch was in flight
-    let next = fetchOffset;
-    const records: LogRecord[] = [];
-    // Aborted transactions in this range (read_committed): from each one's first offset, that producer's
-    // transactional records are skipped until its abort marker (the Java consumer's logic, per record).
-    const aborted = [...(data.abortedTransactions ?? [])].sort((a, b) => Number(a.firstOffset) - Number(b.firstOffset));
-    const abortedProducers = new Set<string>();
-    for (const message of data.messages) {
-      const offset = Number(message.offset);
-      const batch = message.batchContext;
-      next = Math.max(next, batch ? Number(batch.firstOffset) + batch.lastOffsetDelta + 1 : offset + 1);
-      while (aborted.length > 0 && offset >= Number(aborted[0]!.firstOffset)) {
-        abortedProducers.add(aborted.shift()!.producerId);
-      }
-      if (message.isControlRecord) {
-        // Control record key: version int16, type int16 (0 = ABORT, 1 = COMMIT).
-        if (batch && message.key?.length === 4 && message.key.readInt16BE(2) === 0) {
-          abortedProducers.delete(batch.producerId);
+  // ------------------------------------------------------------------------------------------------ internals
+
+  /** [partition, leader node id] from the cached metadata; a partition without a leader is a retriable error. */
+  private partitionLeaders(): PartitionLeaders {
+    const metadata = this.requireClient().findTopicPartitionMetadata(this.options.topic);
+    if (metadata.length === 0) throw retriableError(`no metadata for topic ${this.options.topic} yet`);
+    return metadata
+      .map((p): [number, number] => {
+        if (p.leader === null || p.leader === undefined || p.leader < 0) {
+          throw retriableError(`partition ${p.partitionId} of ${this.options.topic} has no leader`);
         }
-        continue;
-      }
-      if (offset < fetchOffset) continue; // the head of a batch that starts before our position
-      if (batch?.inTransaction && abortedProducers.has(batch.producerId)) continue;
-      records.push({ offset, key: message.key, value: message.value });
-    }
-    if (records.length > 0) this.options.onRecords(data.partition, records);
-    this.positions.set(data.partition, next);
+        return [p.partitionId, p.leader];
+      })
+      .sort((a, b) => a[0] - b[0]);
   }
 }
 
-function samePlan(a: readonly [number, number][], b: readonly [number, number][]): boolean {
-  return a.length === b.length && a.every(([p, leader], i) => b[i]![0] === p && b[i]![1] === leader);
+/**
+ * The records of one partition's Fetch data at or after `fetchOffset`, and the end of the last record batch
+ * returned (kafkajs hands out records, each with its batch's context).
+ */
+function decode(data: FetchedPartition, fetchOffset: number): { records: LogRecord[]; next: number } {
+  let next = fetchOffset;
+  const records: LogRecord[] = [];
+  // Aborted transactions in this range (read_committed): from each one's first offset, that producer's
+  // transactional records are skipped until its abort marker (the Java consumer's logic, per record).
+  const aborted = [...(data.abortedTransactions ?? [])].sort((a, b) => Number(a.firstOffset) - Number(b.firstOffset));
+  const abortedProducers = new Set<string>();
+  for (const message of data.messages) {
+    const offset = Number(message.offset);
+    const batch = message.batchContext;
+    next = Math.max(next, batch ? Number(batch.firstOffset) + batch.lastOffsetDelta + 1 : offset + 1);
+    while (aborted.length > 0 && offset >= Number(aborted[0]!.firstOffset)) {
+      abortedProducers.add(aborted.shift()!.producerId);
+    }
+    if (message.isControlRecord) {
+      // Control record key: version int16, type int16 (0 = ABORT, 1 = COMMIT).
+      if (batch && message.key?.length === 4 && message.key.readInt16BE(2) === 0) {
+        abortedProducers.delete(batch.producerId);
+      }
+      continue;
+    }
+    if (offset < fetchOffset) continue; // the head of a batch that starts before our position
+    if (batch?.inTransaction && abortedProducers.has(batch.producerId)) continue;
+    records.push({ offset, key: message.key, value: message.value });
+  }
+  return { records, next };
 }
