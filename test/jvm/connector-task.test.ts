@@ -25,7 +25,7 @@ import type { LaunchSpec, TaskInstance, TaskLauncher } from '../../lib/storage/p
 import { bundleTaskRunner } from '../e2e/helpers';
 import { FakeTaskLauncher } from '../scheduler/fakes';
 import { dynamoClientConfig, kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
-import { pluginPathWith } from './helpers';
+import { mirrorSourceConfig, pluginPathWith } from './helpers';
 
 requireServices('kafka', 'dynamodb');
 
@@ -102,20 +102,7 @@ describe('the connector task of a Java connector (AWS)', () => {
         name,
         {
           name,
-          'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
-          'tasks.max': '1',
-          'source.cluster.alias': 'src',
-          'target.cluster.alias': 'dst',
-          'source.cluster.bootstrap.servers': kafkaBootstrap(),
-          'target.cluster.bootstrap.servers': kafkaBootstrap(),
-          topics: `${prefix}-.*`,
-          // MirrorSource looks for new topics this often (default 600 s) and requests a reconfiguration on one.
-          'refresh.topics.interval.seconds': '1',
-          'replication.factor': '1',
-          'offset-syncs.topic.replication.factor': '1',
-          'sync.topic.acls.enabled': 'false',
-          'sync.topic.configs.enabled': 'false',
-          'emit.heartbeats.enabled': 'false',
+          ...mirrorSourceConfig(prefix),
         },
         'STARTED',
       );

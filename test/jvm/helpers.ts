@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kafkaBootstrap } from '../services/env';
 import { projectRoot } from '../services/paths';
 
 export const javaPluginsDir = (): string => join(projectRoot(), '.cache', 'maven', 'plugins');
@@ -70,3 +71,24 @@ const listFiles = (dir: string): string[] =>
     const path = join(dir, name);
     return statSync(path).isDirectory() ? listFiles(path) : [path];
   });
+
+/**
+ * A MirrorSourceConnector of the test broker onto itself (the alias prefix keeps the replica apart:
+ * `src.<topic>`) for the topics matching `<prefix>-.*`, looking for new topics every second (its default is
+ * 600 s) so a reconfiguration request follows a new topic quickly; no heartbeats, ACL or config syncing.
+ */
+export const mirrorSourceConfig = (prefix: string): Record<string, string> => ({
+  'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
+  'tasks.max': '1',
+  'source.cluster.alias': 'src',
+  'target.cluster.alias': 'dst',
+  'source.cluster.bootstrap.servers': kafkaBootstrap(),
+  'target.cluster.bootstrap.servers': kafkaBootstrap(),
+  topics: `${prefix}-.*`,
+  'refresh.topics.interval.seconds': '1',
+  'replication.factor': '1',
+  'offset-syncs.topic.replication.factor': '1',
+  'sync.topic.acls.enabled': 'false',
+  'sync.topic.configs.enabled': 'false',
+  'emit.heartbeats.enabled': 'false',
+});

@@ -12,7 +12,7 @@ import { createKafka } from '../../lib/adapters/kafka/client';
 import { type LocalStack, startLocalStack } from '../../composition/local-stack';
 import { Api, bundleTaskRunner, taskLogs } from '../e2e/helpers';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
-import { buildFixturePlugin, pluginPathWith } from './helpers';
+import { buildFixturePlugin, mirrorSourceConfig, pluginPathWith } from './helpers';
 
 requireServices('kafka');
 
@@ -131,19 +131,7 @@ describe('the local stack restarted on its state', () => {
     };
     await produce(first, 10);
     await api.create(name, {
-      'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
-      'tasks.max': '1',
-      'source.cluster.alias': 'src',
-      'target.cluster.alias': 'dst',
-      'source.cluster.bootstrap.servers': kafkaBootstrap(),
-      'target.cluster.bootstrap.servers': kafkaBootstrap(),
-      topics: `${prefix}-.*`,
-      'refresh.topics.interval.seconds': '1',
-      'replication.factor': '1',
-      'offset-syncs.topic.replication.factor': '1',
-      'sync.topic.acls.enabled': 'false',
-      'sync.topic.configs.enabled': 'false',
-      'emit.heartbeats.enabled': 'false',
+      ...mirrorSourceConfig(prefix),
       'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
       'value.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
     });

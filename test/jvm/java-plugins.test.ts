@@ -11,7 +11,7 @@ import type { E2eStack } from '../e2e/helpers';
 import { readLines, startE2eStack, taskLogs } from '../e2e/helpers';
 import { kafkaBootstrap, requireServices, uniqueName, waitFor } from '../services/env';
 import { projectRoot } from '../services/paths';
-import { buildFixturePlugin, javaPluginsDir, pluginPathWith } from './helpers';
+import { buildFixturePlugin, javaPluginsDir, mirrorSourceConfig, pluginPathWith } from './helpers';
 
 requireServices('kafka');
 
@@ -208,19 +208,7 @@ describe('Java plug-ins on plugin.path', () => {
 
     // One cluster as both source and target: the alias prefix keeps the replica apart (src.<topic>).
     await api.create(name, {
-      'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
-      'tasks.max': '1',
-      'source.cluster.alias': 'src',
-      'target.cluster.alias': 'dst',
-      'source.cluster.bootstrap.servers': kafkaBootstrap(),
-      'target.cluster.bootstrap.servers': kafkaBootstrap(),
-      topics: `${prefix}-.*`,
-      'refresh.topics.interval.seconds': '1',
-      'replication.factor': '1',
-      'offset-syncs.topic.replication.factor': '1',
-      'sync.topic.acls.enabled': 'false',
-      'sync.topic.configs.enabled': 'false',
-      'emit.heartbeats.enabled': 'false',
+      ...mirrorSourceConfig(prefix),
       'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
       'value.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
     });
