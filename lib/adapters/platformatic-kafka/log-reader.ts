@@ -16,7 +16,7 @@
  * offset, that producer's transactional batches are skipped until its abort marker), not by the client's own
  * filter alone: the client keeps an aborted range whose marker is not in the same Fetch response.
  */
-import { Consumer } from '@platformatic/kafka';
+import { ConnectionPool, Consumer } from '@platformatic/kafka';
 import type { BaseOptions } from '@platformatic/kafka';
 import type { LogRecord, TopicLogReaderOptions } from '../../storage/kafka-ports';
 import { retriableError, TailingLogReader } from '../../storage/tailing-log-reader';
@@ -36,6 +36,14 @@ type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
 type FetchedPartition = FetchResponse['responses'][number]['partitions'][number];
 
 export class PlatformaticLogReader extends TailingLogReader<Consumer, string> {
+  /**
+   * Each client's Fetch connections. A broker answers a connection's requests in order, so a Fetch long-polling
+   * on the client's own connection (up to `maxWaitMs` on a quiet topic) held back the ListOffsets and Metadata of
+   * every readToEnd() behind it: a new source task's first offset read waited for it (create → first record went
+   * from ~65 to ~135 ms). The consumer adapter fetches on its own connections for the same reason.
+   */
+  private readonly fetchPools = new WeakMap<Consumer, ConnectionPool>();
+
   constructor(
     private readonly base: BaseOptions,
     options: TopicLogReaderOptions,
@@ -47,11 +55,26 @@ export class PlatformaticLogReader extends TailingLogReader<Consumer, string> {
 
   protected newClient(): Consumer {
     // The group id is required by the client's options and never used: nothing here joins a group.
-    return new Consumer({ ...this.base, groupId: `skc-log-reader-unused-${this.options.topic}` });
+    const consumer = new Consumer({ ...this.base, groupId: `skc-log-reader-unused-${this.options.topic}` });
+    const { connectTimeout, requestTimeout, tls, sasl } = this.base;
+    this.fetchPools.set(
+      consumer,
+      new ConnectionPool(`${this.base.clientId}-fetch`, {
+        ...(connectTimeout !== undefined ? { connectTimeout } : {}),
+        ...(requestTimeout !== undefined ? { requestTimeout } : {}),
+        ...(tls !== undefined ? { tls } : {}),
+        ...(sasl !== undefined ? { sasl } : {}),
+      }),
+    );
+    return consumer;
   }
 
-  protected closeClient(consumer: Consumer): Promise<void> {
-    return consumer.close();
+  protected async closeClient(consumer: Consumer): Promise<void> {
+    try {
+      await consumer.close();
+    } finally {
+      await this.fetchPools.get(consumer)?.close();
+    }
   }
 
   /** The client connects on its first request. */
@@ -91,6 +114,7 @@ export class PlatformaticLogReader extends TailingLogReader<Consumer, string> {
       try {
         response = await consumer.fetch({
           node: leader,
+          connectionPool: this.fetchPools.get(consumer) as ConnectionPool,
           isolationLevel: READ_COMMITTED,
           maxWaitTime: this.maxWaitMs,
           minBytes: 1,
